@@ -1,0 +1,40 @@
+"""Drawing a workflow: Mermaid state diagrams and a plain table."""
+
+from __future__ import annotations
+
+from ordo.workflow.definition import Workflow
+from ordo.workflow.loader import format_duration
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', "'").replace("\n", " ")
+
+
+def mermaid(workflow: Workflow, language: str = "en") -> str:
+    """A ``stateDiagram-v2`` of the workflow; timers are drawn as dashed notes on their edge label."""
+    timer_by_transition = {(t.status, t.transition): t for t in workflow.timers}
+    lines = ["stateDiagram-v2"]
+    for status in workflow.statuses:
+        lines.append(f'    state "{_quote(status.label(language))}" as {status.code}')
+    lines.append(f"    [*] --> {workflow.initial}")
+    for transition in workflow.transitions:
+        for source in transition.sources:
+            label = transition.label(language)
+            timer = timer_by_transition.get((source, transition.code))
+            if timer is not None:
+                label = f"{label} (after {format_duration(timer.after)})"
+            lines.append(f"    {source} --> {transition.target} : {_quote(label)}")
+    for status in workflow.statuses:
+        if status.final:
+            lines.append(f"    {status.code} --> [*]")
+    return "\n".join(lines) + "\n"
+
+
+def table(workflow: Workflow, language: str = "en") -> str:
+    """One line per transition: ``code: from, from → to [roles] guards``; for terminals and logs."""
+    rows = []
+    for t in workflow.transitions:
+        roles = ", ".join(sorted(t.roles)) or "system"
+        guards = f" guards: {', '.join(g.name for g in t.guards)}" if t.guards else ""
+        rows.append(f"{t.code}: {', '.join(t.sources)} → {t.target} [{roles}]{guards}  ({t.label(language)})")
+    return "\n".join(rows) + "\n"

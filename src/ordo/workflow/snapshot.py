@@ -1,0 +1,48 @@
+"""What the engine knows about an order when it decides: plain values, read once under the row lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    id: int
+    status: str | None = None
+    final: bool = False
+    in_stock: bool = True
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The order as guards see it. For an item transition ``status`` is the item's status."""
+
+    status: str
+    currency: str = "EUR"
+    total: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    payment_status: str = "unpaid"
+    deferred_payment: bool = False
+    items: tuple[ItemFacts, ...] = ()
+
+    @property
+    def net_paid(self) -> Decimal:
+        return self.paid - self.refunded
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who fires a transition. ``role`` is one of ``definition.KNOWN_ROLES``."""
+
+    role: str
+    id: int | None = None
+    name: str = ""
+
+    @property
+    def is_system(self) -> bool:
+        return self.role == "system"
+
+
+SYSTEM = Actor(role="system", name="system")
