@@ -24,10 +24,15 @@ GuardFn = Callable[[Snapshot, Mapping[str, Any]], GuardResult]
 
 GUARDS: dict[str, GuardFn] = {}
 
+#: Guards that read the order's items; a snapshot without items is enough for every other guard.
+ITEM_GUARDS: set[str] = set()
 
-def guard(name: str) -> Callable[[GuardFn], GuardFn]:
+
+def guard(name: str, *, needs_items: bool = False) -> Callable[[GuardFn], GuardFn]:
     def register(fn: GuardFn) -> GuardFn:
         GUARDS[name] = fn
+        if needs_items:
+            ITEM_GUARDS.add(name)
         return fn
 
     return register
@@ -44,7 +49,7 @@ def _money(snapshot: Snapshot, amount: object) -> str:
     return f"{amount} {snapshot.currency}"
 
 
-@guard("has_items")
+@guard("has_items", needs_items=True)
 def has_items(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     if snapshot.items:
         return GuardResult(True, "has_items")
@@ -75,7 +80,7 @@ def paid_or_deferred(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResu
     )
 
 
-@guard("all_items_final")
+@guard("all_items_final", needs_items=True)
 def all_items_final(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     open_items = [item for item in snapshot.items if not item.final]
     if snapshot.items and not open_items:
@@ -85,7 +90,7 @@ def all_items_final(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResul
     return GuardResult(False, "all_items_final", f"{len(open_items)} item(s) are not finished yet.")
 
 
-@guard("materials_in_stock")
+@guard("materials_in_stock", needs_items=True)
 def materials_in_stock(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     short = [item for item in snapshot.items if not item.in_stock]
     if not short:
@@ -93,7 +98,7 @@ def materials_in_stock(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardRe
     return GuardResult(False, "materials_in_stock", f"{len(short)} item(s) wait for materials.")
 
 
-@guard("materials_short")
+@guard("materials_short", needs_items=True)
 def materials_short(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     if materials_in_stock(snapshot, params).ok:
         return GuardResult(False, "materials_short", "Every material is in stock.")

@@ -1,0 +1,47 @@
+"""Every error code → one HTTP status, in one place. Error bodies are ``{"error", "detail", ...}``."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from ordo.orders.errors import OrderErrorCode as O
+from ordo.payments.errors import PaymentErrorCode as P
+
+STATUS_OF: dict[str, int] = {
+    O.NOT_FOUND: 404,
+    O.UNKNOWN_ITEM: 404,
+    O.STATUS_CHANGED: 409,
+    O.WRONG_STATUS: 409,
+    O.IDEMPOTENCY_KEY_REUSED: 409,
+    O.STATUS_IN_USE: 409,
+    O.FORBIDDEN: 403,
+    O.GUARDS_FAILED: 422,
+    O.UNKNOWN_TRANSITION: 422,
+    O.UNKNOWN_TYPE: 422,
+    O.NO_ITEM_WORKFLOW: 422,
+    O.INVALID_ITEMS: 422,
+    O.INVALID_CUSTOMER: 422,
+    O.INVALID_ASSIGNEE: 422,
+    O.PRESET_INVALID: 422,
+    P.UNKNOWN_CHANNEL: 422,
+    P.CHANNEL_DISABLED: 422,
+    P.CHANNEL_LOCKED: 409,
+    P.CURRENCY_MISMATCH: 422,
+    P.INVALID_AMOUNT: 422,
+}
+
+#: Codes for errors raised by the framework rather than by Ordo's services.
+GENERIC_CODE = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "validation_error",
+    429: "throttled",
+}
+
+
+def http_status(code: str) -> int:
+    return STATUS_OF.get(code, HTTPStatus.UNPROCESSABLE_ENTITY)

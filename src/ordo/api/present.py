@@ -1,0 +1,93 @@
+"""Orders → the API's JSON shape, in the caller's language, with what the caller may do next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from ordo.orders.models import Order
+from ordo.orders.snapshots import order_snapshot
+from ordo.orders.workflows import compiled
+from ordo.workflow.engine import available
+from ordo.workflow.snapshot import Actor
+
+
+def _user(user: User | None) -> dict[str, Any] | None:
+    return None if user is None else {"id": user.pk, "username": user.get_username()}
+
+
+def tracking_url(order: Order) -> str:
+    return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
+
+
+def order_json(order: Order, actor: Actor, language: str) -> dict[str, Any]:
+    workflow = compiled(order.workflow)
+    item_workflow = compiled(order.item_workflow) if order.item_workflow_id else None
+    items = list(order.items.all())
+    status = workflow.status(order.status)
+    options = available(workflow, order_snapshot(order, items, item_workflow), actor)
+
+    def item_status(code: str) -> dict[str, str] | None:
+        found = item_workflow.status(code) if item_workflow and code else None
+        return None if found is None else {"code": found.code, "label": found.label(language)}
+
+    customer = order.customer
+    return {
+        "number": order.number,
+        "type": order.type,
+        "source": order.source,
+        "workflow": workflow.code,
+        "status": {"code": order.status, "label": status.label(language) if status else order.status},
+        "payment_status": order.payment_status,
+        "payment_channel": order.payment_channel,
+        "currency": order.currency,
+        "totals": {
+            "subtotal": order.subtotal,
+            "discount": order.discount,
+            "fees": order.fees,
+            "total": order.total,
+            "paid": order.paid,
+            "refunded": order.refunded,
+        },
+        "customer": {
+            "id": customer.pk,
+            "kind": customer.kind,
+            "name": customer.name,
+            "email": customer.email,
+            "phone": customer.phone,
+        },
+        "manager": _user(order.manager),
+        "contractor": _user(order.contractor),
+        "partner": order.partner_code or None,
+        "external_number": order.external_number,
+        "notes": order.notes,
+        "items": [
+            {
+                "id": item.pk,
+                "sku": item.sku,
+                "name": item.name,
+                "quantity": item.quantity,
+                "unit_price": item.unit_price,
+                "status": item_status(item.status),
+                "target": item.target,
+                "in_stock": item.in_stock,
+            }
+            for item in items
+        ],
+        "placed_at": order.placed_at,
+        "status_since": order.status_since,
+        "issued_at": order.issued_at,
+        "tracking_url": tracking_url(order),
+        "available_transitions": [
+            {
+                "code": option.transition.code,
+                "label": option.transition.label(language),
+                "to": option.transition.target,
+                "enabled": option.enabled,
+                "failed_guards": [{"code": g.code, "message": g.message} for g in option.failed_guards],
+            }
+            for option in options
+        ],
+    }

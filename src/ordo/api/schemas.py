@@ -1,0 +1,184 @@
+"""Request and response shapes of the REST API (they are the OpenAPI document too)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+Money = Decimal
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ItemIn(Strict):
+    sku: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=300)
+    quantity: int = Field(ge=1, le=1_000_000)
+    unit_price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
+    target: str = Field("", max_length=500)
+    in_stock: bool = Field(True, description="Until stock tracking lands: is the material for this item in stock?")
+
+
+class CustomerIn(Strict):
+    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: str = Field(min_length=1, max_length=200)
+    phone: str = Field("", max_length=40)
+    kind: Literal["person", "organization"] = "person"
+
+
+class OrderIn(Strict):
+    type: str = Field("regular", max_length=30)
+    customer: int | CustomerIn | None = Field(
+        None, description="Staff only: an existing customer id, or a customer to find by e-mail or create."
+    )
+    items: list[ItemIn] = Field(default_factory=list, max_length=500)
+    payment_channel: str = Field("", max_length=30)
+    notes: str = Field("", max_length=10_000)
+    external_number: str = Field("", max_length=64)
+    partner_code: str = Field("", max_length=50)
+
+
+class OrderPatch(Strict):
+    payment_channel: str | None = Field(None, max_length=30)
+    manager: int | None = None
+    external_number: str | None = Field(None, max_length=64)
+    notes: str | None = Field(None, max_length=10_000)
+
+
+class TransitionIn(Strict):
+    transition: str = Field(min_length=1, max_length=50)
+    expected_status: str | None = Field(None, max_length=50)
+    comment: str = Field("", max_length=5_000)
+
+
+class PaymentIn(Strict):
+    kind: Literal["payment", "deferral"] = "payment"
+    amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+    channel: str = Field("", max_length=30)
+    currency: str = Field("", max_length=3)
+    reference: str = Field("", max_length=100)
+    note: str = Field("", max_length=5_000)
+
+
+class CodeLabel(Schema):
+    code: str
+    label: str
+
+
+class TransitionOption(Schema):
+    code: str
+    label: str
+    to: str
+    enabled: bool
+    failed_guards: list[dict[str, str]]
+
+
+class Totals(Schema):
+    subtotal: Money
+    discount: Money
+    fees: Money
+    total: Money
+    paid: Money
+    refunded: Money
+
+
+class CustomerOut(Schema):
+    id: int
+    kind: str
+    name: str
+    email: str
+    phone: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+
+
+class ItemOut(Schema):
+    id: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    status: CodeLabel | None
+    target: str
+    in_stock: bool
+
+
+class OrderOut(Schema):
+    number: int
+    type: str
+    source: str
+    workflow: str
+    status: CodeLabel
+    payment_status: str
+    payment_channel: str
+    currency: str
+    totals: Totals
+    customer: CustomerOut
+    manager: UserRef | None
+    contractor: UserRef | None
+    partner: str | None
+    external_number: str
+    notes: str
+    items: list[ItemOut]
+    placed_at: datetime
+    status_since: datetime
+    issued_at: datetime | None
+    tracking_url: str
+    available_transitions: list[TransitionOption]
+
+
+class OrderPage(Schema):
+    items: list[OrderOut]
+    next_cursor: str | None
+
+
+class HistoryRow(Schema):
+    at: datetime
+    item: int | None
+    from_: str | None = Field(..., alias="from")
+    to: str
+    transition: str
+    actor: str
+    kind: str
+    comment: str
+
+
+class LedgerOut(Schema):
+    id: int
+    kind: str
+    amount: Money
+    currency: str
+    channel: str
+    reference: str
+    recorded_at: datetime
+
+
+class PaymentOut(Schema):
+    entry: LedgerOut
+    order: OrderOut
+
+
+class ErrorOut(Schema):
+    error: str
+    detail: str | list
+
+
+class WorkflowSummary(Schema):
+    code: str
+    scope: str
+    label: str
+    version: int
+    statuses: list[CodeLabel]
+
+
+class WorkflowOut(WorkflowSummary):
+    definition: dict

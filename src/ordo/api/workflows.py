@@ -1,0 +1,62 @@
+"""``/workflows``: the configured workflows, as data or as a Mermaid diagram."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+
+from ninja import Router
+
+from ordo.accounts.models import Role
+from ordo.accounts.roles import role_of
+from ordo.api import schemas as s
+from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
+from ordo.orders.models import Workflow as WorkflowRow
+from ordo.orders.workflows import compiled
+from ordo.workflow.render import mermaid
+
+router = Router(tags=["workflows"])
+ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+
+
+def _staff(request: HttpRequest) -> None:
+    if role_of(request.user) not in (Role.ADMIN, Role.MANAGER):
+        raise DomainError(OrderErrorCode.FORBIDDEN, "Only staff may read workflow definitions.")
+
+
+def _summary(row: WorkflowRow, language: str) -> dict:
+    workflow = compiled(row)
+    return {
+        "code": row.code,
+        "scope": row.scope,
+        "label": workflow.label(language),
+        "version": row.version,
+        "statuses": [{"code": st.code, "label": st.label(language)} for st in workflow.statuses],
+    }
+
+
+@router.get("/workflows", response={200: list[s.WorkflowSummary], **ERRORS}, summary="List workflows")
+def list_workflows(request: HttpRequest):
+    _staff(request)
+    language = getattr(request, "LANGUAGE_CODE", "en")
+    return [_summary(row, language) for row in WorkflowRow.objects.defer("definition").order_by("code")]
+
+
+@router.get(
+    "/workflows/{code}",
+    response={200: s.WorkflowOut, **ERRORS},
+    summary="Fetch a workflow",
+    openapi_extra={"responses": {200: {"content": {"text/vnd.mermaid": {"schema": {"type": "string"}}}}}},
+)
+def get_workflow(request: HttpRequest, code: str, format: Literal["json", "mermaid"] = "json"):
+    """``?format=mermaid`` answers with a Mermaid ``stateDiagram-v2`` (``text/vnd.mermaid``)."""
+    _staff(request)
+    row = WorkflowRow.objects.filter(code=code).first()
+    if row is None:
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Workflow {code!r} not found.")
+    language = getattr(request, "LANGUAGE_CODE", "en")
+    if format == "mermaid":
+        return HttpResponse(mermaid(compiled(row), language), content_type="text/vnd.mermaid; charset=utf-8")
+    return {**_summary(row, language), "definition": row.definition}

@@ -1,0 +1,174 @@
+"""The ``ordo`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordo.settings")
+    import django
+
+    django.setup()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ordo.server import serve
+
+    serve(host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def cmd_preset_load(args: argparse.Namespace) -> int:
+    from ordo.errors import DomainError
+    from ordo.orders.workflows import preset_load_named
+
+    try:
+        loaded = preset_load_named(args.preset)
+    except DomainError as error:
+        print(f"Preset refused, nothing changed:\n{error.message}", file=sys.stderr)
+        return 1
+    print(
+        f"Preset {loaded.code} loaded: created {', '.join(loaded.created) or '-'}; "
+        f"updated {', '.join(loaded.updated) or '-'}; unchanged {', '.join(loaded.unchanged) or '-'}."
+    )
+    return 0
+
+
+def cmd_workflow_validate(args: argparse.Namespace) -> int:
+    from ordo.orders.workflows import preset_read
+    from ordo.workflow.loader import PresetError
+
+    try:
+        preset = preset_read(args.file)
+    except PresetError as error:
+        print(f"{len(error.problems)} problem(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: valid ({', '.join(w.code for w in preset.workflows)}).")
+    return 0
+
+
+def cmd_workflow_graph(args: argparse.Namespace) -> int:
+    from ordo.orders.workflows import workflow_get
+    from ordo.workflow.render import mermaid
+
+    found = workflow_get(args.code)
+    if found is None:
+        print(f"No workflow {args.code!r}; load a preset first (ordo preset load NAME).", file=sys.stderr)
+        return 1
+    print(mermaid(found[1], args.language), end="")
+    return 0
+
+
+def cmd_user_create(args: argparse.Namespace) -> int:
+    from ordo.accounts.services import AccountError, user_create
+
+    try:
+        user, password = user_create(
+            username=args.name, role=args.role, email=args.email, password=args.password, name=args.full_name
+        )
+    except AccountError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    shown = "(as given)" if args.password else password
+    print(f"User {user.username} ({args.role}) created. Password: {shown}")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from django.contrib.auth.models import User
+
+    from ordo.accounts.services import token_create
+
+    user = User.objects.filter(username=args.name, is_active=True).first()
+    if user is None:
+        print(f"No active user {args.name!r}.", file=sys.stderr)
+        return 1
+    print(token_create(user=user, name=args.label))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ordo.demo import demo_install
+
+    credentials = demo_install(preset=args.preset)
+    print(f"\nOrdo demo ({args.preset}) is ready. Sign in with:")
+    for row in credentials:
+        print(f"  {row['role']:<9} {row['username']:<16} password: {row['password']}")
+    print(f"  API token of {credentials[0]['username']}: {credentials[0]['token']}")
+    print("  (kept in var/demo-credentials.json)\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ordo", description="Ordo order management.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the web app and the API")
+    serve.add_argument("--host", default=os.environ.get("ORDO_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("ORDO_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("ORDO_WEB_WORKERS", "2")))
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="create or update the database tables")
+    migrate.add_argument("--verbose", action="store_true")
+    migrate.set_defaults(func=cmd_migrate)
+
+    demo = sub.add_parser("demo", help="load a preset with demo users and orders")
+    demo.add_argument("--preset", default=os.environ.get("ORDO_PRESET", "shop"))
+    demo.set_defaults(func=cmd_demo)
+
+    preset = sub.add_parser("preset", help="presets").add_subparsers(dest="action", required=True)
+    load = preset.add_parser("load", help="load or update a preset by name or TOML file")
+    load.add_argument("preset", metavar="NAME|FILE")
+    load.set_defaults(func=cmd_preset_load)
+
+    workflow = sub.add_parser("workflow", help="workflows").add_subparsers(dest="action", required=True)
+    check = workflow.add_parser("validate", help="check a preset file and list every problem")
+    check.add_argument("file", metavar="FILE")
+    check.set_defaults(func=cmd_workflow_validate, needs_db=False)
+    graph = workflow.add_parser("graph", help="print a stored workflow as a Mermaid diagram")
+    graph.add_argument("code")
+    graph.add_argument("--language", default="en")
+    graph.set_defaults(func=cmd_workflow_graph)
+
+    user = sub.add_parser("user", help="users").add_subparsers(dest="action", required=True)
+    create = user.add_parser("create", help="create a user with a role")
+    create.add_argument("name")
+    create.add_argument("--role", required=True, choices=["admin", "manager", "contractor", "courier", "customer"])
+    create.add_argument("--email", default="")
+    create.add_argument("--password", default=None)
+    create.add_argument("--full-name", default="")
+    create.set_defaults(func=cmd_user_create)
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(dest="action", required=True)
+    make = token.add_parser("create", help="print a new API token for a user")
+    make.add_argument("name", metavar="USER")
+    make.add_argument("--label", default="")
+    make.set_defaults(func=cmd_token_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _django()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

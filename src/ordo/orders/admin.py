@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib import admin
+
+from ordo.orders.effects import EFFECTS
+from ordo.orders.models import Order, OrderItem, OrderType, StatusChange, Workflow
+from ordo.orders.workflows import _statuses_in_use
+from ordo.workflow.loader import validate, workflow_from_dict
+
+
+class WorkflowForm(forms.ModelForm):
+    class Meta:
+        model = Workflow
+        fields = ("code", "scope", "preset", "definition")
+
+    def clean(self):
+        """A bad definition is refused with every problem listed; orders keep the old one."""
+        cleaned = super().clean()
+        definition = cleaned.get("definition")
+        if not isinstance(definition, dict):
+            return cleaned
+        workflow, problems = workflow_from_dict(definition)
+        problems += validate(workflow, set(EFFECTS))
+        if workflow.code != cleaned.get("code"):
+            problems.append(f"the definition's code {workflow.code!r} differs from the workflow's")  # type: ignore[arg-type]
+        if self.instance.pk:
+            problems += _statuses_in_use(self.instance, workflow)
+        if problems:
+            raise forms.ValidationError([str(p) for p in problems])
+        return cleaned
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    form = WorkflowForm
+    list_display = ("code", "scope", "preset", "version", "updated_at")
+    readonly_fields = ("version", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        if change and "definition" in form.changed_data:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(OrderType)
+class OrderTypeAdmin(admin.ModelAdmin):
+    list_display = ("code", "workflow", "item_workflow", "currency")
+
+
+class OrderItemInline(admin.TabularInline):
+    model = OrderItem
+    extra = 0
+    readonly_fields = ("status", "status_since")
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "item", "from_status", "to_status", "transition", "actor_name", "kind", "comment")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders are read here; status and payment changes go through the services (API and desk)."""
+
+    list_display = ("number", "type", "status", "payment_status", "total", "currency", "customer", "placed_at")
+    list_filter = ("status", "payment_status", "type", "source")
+    search_fields = ("=number", "external_number", "customer__name", "customer__email")
+    readonly_fields = (
+        "number", "tracking_token", "workflow", "item_workflow", "status", "status_since", "status_seq",
+        "payment_status", "paid", "refunded", "deferred_payment", "subtotal", "discount", "fees", "total",
+        "placed_at",
+    )
+    inlines = [OrderItemInline, StatusChangeInline]

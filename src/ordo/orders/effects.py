@@ -1,0 +1,53 @@
+"""Named effects: what a transition does besides changing the status, inside its transaction.
+
+Presets name effects; ``validate()`` refuses a name that is not registered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ordo.orders.services import OrderUnit
+
+
+@dataclass(frozen=True)
+class EffectCall:
+    unit: OrderUnit
+    params: Mapping[str, Any]
+
+
+EffectFn = Callable[[EffectCall], None]
+EFFECTS: dict[str, EffectFn] = {}
+
+
+def effect(name: str) -> Callable[[EffectFn], EffectFn]:
+    def register(fn: EffectFn) -> EffectFn:
+        EFFECTS[name] = fn
+        return fn
+
+    return register
+
+
+@effect("set_issue_date")
+def set_issue_date(call: EffectCall) -> None:
+    """The order was handed over now, unless staff already set the issue date by hand."""
+    order = call.unit.order
+    if order.issued_at is None:
+        order.issued_at = call.unit.now
+        call.unit.dirty.add("issued_at")
+
+
+@effect("start_items")
+def start_items(call: EffectCall) -> None:
+    """Fire the item workflow's start transition (param ``transition``, default ``start``) on every
+    item still in the item workflow's first status."""
+    unit = call.unit
+    if unit.item_workflow is None:
+        return
+    code = str(call.params.get("transition", "start"))
+    for item in unit.items:
+        if item.status == unit.item_workflow.initial:
+            unit.fire_item(item, code, kind="event")

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+from ordo.accounts.models import Customer
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+ZERO = Decimal("0.00")
+
+
+class Workflow(models.Model):
+    """A workflow definition, stored as the plain data its preset declares; ``version`` grows on each edit."""
+
+    class Scope(models.TextChoices):
+        ORDER = "order", "Order"
+        ITEM = "item", "Item"
+
+    code = models.SlugField(max_length=50, unique=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ORDER)
+    preset = models.CharField(max_length=50, blank=True)
+    definition = models.JSONField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class OrderType(models.Model):
+    """An order type (``regular``, ``quick``…) and the workflows its orders follow."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="+")
+    item_workflow = models.ForeignKey(Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3, default="EUR")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Counter(models.Model):
+    """Named sequences (order numbers) that work alike on SQLite and PostgreSQL."""
+
+    name = models.CharField(max_length=30, primary_key=True)
+    value = models.BigIntegerField()
+
+
+class Source(models.TextChoices):
+    SITE = "site", "Site"
+    APP = "app", "App"
+    PANEL = "panel", "Panel"
+    API = "api", "API"
+
+
+class Order(models.Model):
+    number = models.BigIntegerField(unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True)
+    type = models.CharField(max_length=30)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="orders")
+    item_workflow = models.ForeignKey(
+        Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="item_orders"
+    )
+    status = models.CharField(max_length=50)
+    status_since = models.DateTimeField()
+    #: Grows by one each time the order enters a status, so timers and warnings fire once per entry.
+    status_seq = models.PositiveIntegerField(default=1)
+    payment_status = models.CharField(max_length=20, default="unpaid")
+    payment_channel = models.CharField(max_length=30, blank=True)
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(**MONEY, default=ZERO)
+    discount = models.DecimalField(**MONEY, default=ZERO)
+    fees = models.DecimalField(**MONEY, default=ZERO)
+    total = models.DecimalField(**MONEY, default=ZERO)
+    # Sums of the payment ledger, kept in the same transaction as each ledger row; never typed in.
+    paid = models.DecimalField(**MONEY, default=ZERO)
+    refunded = models.DecimalField(**MONEY, default=ZERO)
+    deferred_payment = models.BooleanField(default=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_orders"
+    )
+    contractor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracted_orders"
+    )
+    partner_code = models.CharField(max_length=50, blank=True)
+    external_number = models.CharField(max_length=64, blank=True, db_index=True)
+    placed_at = models.DateTimeField()
+    issued_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            # Timer sweeps: "in status S since before T".
+            models.Index(fields=["status", "status_since"], name="order_status_since"),
+            models.Index(fields=["payment_status", "id"], name="order_payment_status"),
+            models.Index(fields=["customer", "id"], name="order_customer"),
+            models.Index(fields=["manager", "id"], name="order_manager"),
+            models.Index(fields=["placed_at"], name="order_placed_at"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.number)
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=300)
+    quantity = models.PositiveIntegerField()
+    unit_price = models.DecimalField(**MONEY)
+    target = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=50, blank=True)
+    status_since = models.DateTimeField(null=True, blank=True)
+    # Until stock lands, a simple flag: is the material for this item in stock?
+    in_stock = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["order", "position"], name="item_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}#{self.position} {self.sku}"
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class StatusChange(models.Model):
+    """One history row per status change of an order or one of its items."""
+
+    class Kind(models.TextChoices):
+        MANUAL = "manual", "Manual"
+        EVENT = "event", "Event"
+        TIMER = "timer", "Timer"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
+    at = models.DateTimeField()
+    from_status = models.CharField(max_length=50, blank=True)
+    to_status = models.CharField(max_length=50)
+    transition = models.CharField(max_length=50)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    comment = models.TextField(blank=True)
+    status_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["order", "id"], name="history_order")]
+
+
+class IdempotencyKey(models.Model):
+    """``Idempotency-Key`` of ``POST /orders``: a retry with the same key gets the same order."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]

@@ -1,0 +1,120 @@
+"""Reads on orders. Every list or fetch starts from ``orders_visible_to``: one rule per role."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from ordo.accounts.models import Role
+from ordo.accounts.roles import role_of
+from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
+from ordo.orders.models import Order, StatusChange
+
+
+def orders_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Order]:
+    """The orders this user may see: admins and managers all, customers their own, others none."""
+    role = role_of(user)
+    orders = Order.objects.all()
+    if role in (Role.ADMIN, Role.MANAGER):
+        return orders
+    if role == Role.CUSTOMER:
+        return orders.filter(customer__user=user)
+    return orders.none()
+
+
+def order_get(user: AbstractBaseUser | AnonymousUser, number: int) -> Order:
+    """One visible order with what its card shows; an invisible order is "not found", not "forbidden"."""
+    order = (
+        orders_visible_to(user)
+        .select_related("customer", "manager", "contractor", "workflow", "item_workflow")
+        .defer("workflow__definition", "item_workflow__definition")
+        .prefetch_related("items")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+    return order
+
+
+@dataclass(frozen=True)
+class OrderFilters:
+    status: str | None = None
+    payment_status: str | None = None
+    type: str | None = None
+    source: str | None = None
+    manager: int | None = None
+    contractor: int | None = None
+    q: str | None = None
+    placed_after: datetime | None = None
+    placed_before: datetime | None = None
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, value = text.split(":", 1)
+        if prefix != "o":
+            raise ValueError
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as error:
+        raise ValueError("invalid cursor") from error
+
+
+def order_list_for(
+    user: AbstractBaseUser | AnonymousUser, *, filters: OrderFilters, cursor: str | None = None, limit: int = 50
+) -> tuple[list[Order], str | None]:
+    """A page of visible orders, newest first, by keyset on id; returns the page and the next cursor."""
+    orders = orders_visible_to(user)
+    f = filters
+    if f.status:
+        orders = orders.filter(status=f.status)
+    if f.payment_status:
+        orders = orders.filter(payment_status=f.payment_status)
+    if f.type:
+        orders = orders.filter(type=f.type)
+    if f.source:
+        orders = orders.filter(source=f.source)
+    if f.manager is not None:
+        orders = orders.filter(manager_id=f.manager)
+    if f.contractor is not None:
+        orders = orders.filter(contractor_id=f.contractor)
+    if f.placed_after:
+        orders = orders.filter(placed_at__gte=f.placed_after)
+    if f.placed_before:
+        orders = orders.filter(placed_at__lt=f.placed_before)
+    if f.q:
+        text = f.q.strip()
+        match = (
+            Q(external_number=text)
+            | Q(customer__name__icontains=text)
+            | Q(customer__email__iexact=text)
+            | Q(customer__phone=text)
+        )
+        if text.isdigit():
+            match |= Q(number=int(text))
+        orders = orders.filter(match)
+    if cursor:
+        orders = orders.filter(id__lt=decode_cursor(cursor))
+    page = list(
+        orders.select_related("customer", "manager", "contractor", "workflow", "item_workflow")
+        .defer("workflow__definition", "item_workflow__definition")
+        .prefetch_related("items")
+        .order_by("-id")[: limit + 1]
+    )
+    next_cursor = encode_cursor(page[limit - 1].pk) if len(page) > limit else None
+    return page[:limit], next_cursor
+
+
+def history_for(order: Order) -> QuerySet[StatusChange]:
+    return order.history.select_related("item").order_by("id")

@@ -1,0 +1,472 @@
+"""Writes on orders: placing, transitions of orders and items, edits.
+
+Every change follows lock → snapshot → decide → apply inside one durable transaction: the status,
+the history row and the effects land together or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from ordo.accounts.models import Customer, Profile, Role
+from ordo.errors import DomainError
+from ordo.orders.effects import EFFECTS, EffectCall
+from ordo.orders.errors import OrderErrorCode
+from ordo.orders.snapshots import order_snapshot
+from ordo.orders.models import Counter, IdempotencyKey, Order, OrderItem, OrderType, Source, StatusChange
+from ordo.orders.workflows import compiled
+from ordo.payments.errors import PaymentErrorCode
+from ordo.payments.models import PaymentChannel
+from ordo.workflow.definition import Workflow
+from ordo.workflow.engine import Decision, Refusal, decide, first_for_event
+from ordo.workflow.guards import ITEM_GUARDS
+from ordo.workflow.snapshot import SYSTEM, Actor, Snapshot
+
+MAX_ITEMS = 500
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal("999999999.99")
+#: Event rules may fire transitions that enable further rules; this bounds a badly drawn cycle.
+MAX_CASCADE = 20
+
+
+@dataclass(frozen=True)
+class ItemInput:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    target: str = ""
+    in_stock: bool = True
+
+
+class OrderUnit:
+    """One order under its row lock for the length of one transaction.
+
+    Changes are collected and written by ``flush()``: one UPDATE for the order, one bulk UPDATE
+    for changed items, one bulk INSERT for the history rows of the whole cascade.
+    """
+
+    def __init__(self, order: Order, *, actor: Actor, now: datetime | None = None):
+        self.order = order
+        self.actor = actor
+        self.now = now or timezone.now()
+        self.workflow: Workflow = compiled(order.workflow)
+        self.item_workflow: Workflow | None = compiled(order.item_workflow) if order.item_workflow_id else None
+        self._items: list[OrderItem] | None = None
+        self.history: list[StatusChange] = []
+        self.dirty: set[str] = set()
+        self.dirty_items: dict[int, OrderItem] = {}
+
+    @property
+    def items(self) -> list[OrderItem]:
+        if self._items is None:
+            self._items = list(self.order.items.all())
+        return self._items
+
+    def snapshot(self, *, status: str | None = None, with_items: bool = True) -> Snapshot:
+        items = self.items if with_items else ()
+        return order_snapshot(self.order, items, self.item_workflow, status)
+
+    # -- order transitions -------------------------------------------------------------------
+
+    def fire(
+        self,
+        code: str,
+        *,
+        actor: Actor | None = None,
+        kind: str = StatusChange.Kind.MANUAL,
+        expected_status: str | None = None,
+        comment: str = "",
+    ) -> Decision:
+        actor = actor or self.actor
+        transition = self.workflow.transition(code)
+        with_items = transition is not None and any(g.name in ITEM_GUARDS for g in transition.guards)
+        decision = decide(
+            self.workflow, self.snapshot(with_items=with_items), code, actor, expected_status, comment
+        )
+        if isinstance(decision, Refusal):
+            raise _refused(decision, self.order.status)
+        self._apply(decision, actor=actor, kind=kind, comment=comment)
+        return decision
+
+    def _apply(self, decision: Decision, *, actor: Actor, kind: str, comment: str = "") -> None:
+        order = self.order
+        order.status = decision.target
+        order.status_since = self.now
+        order.status_seq += 1
+        self.dirty.update(("status", "status_since", "status_seq"))
+        self.history.append(self._history_row(decision, actor, kind, comment, seq=order.status_seq))
+        for ref in decision.effects:
+            EFFECTS[ref.name](EffectCall(self, ref.params))
+
+    def settle(self) -> None:
+        """Fire event rules whose condition holds now.
+
+        Rules are level-triggered: "the order is paid" is checked after every change, so an order
+        paid before it reached ``awaiting_payment`` still moves on once it gets there.
+        """
+        for _ in range(MAX_CASCADE):
+            decision = self._next_event_decision()
+            if decision is None:
+                return
+            self._apply(decision, actor=SYSTEM, kind=StatusChange.Kind.EVENT)
+        raise RuntimeError(f"event rules of {self.workflow.code!r} cascade more than {MAX_CASCADE} times")
+
+    def _next_event_decision(self) -> Decision | None:
+        events = [f"payment.{self.order.payment_status}", "items.all_final"]
+        for event in events:
+            rules = self.workflow.rules_for(event)
+            candidates = [
+                t for rule in rules for code in rule.transitions
+                if (t := self.workflow.transition(code)) is not None and self.order.status in t.sources
+            ]
+            if not candidates:
+                continue
+            with_items = any(g.name in ITEM_GUARDS for t in candidates for g in t.guards)
+            decision = first_for_event(self.workflow, self.snapshot(with_items=with_items), event, SYSTEM)
+            if decision is not None:
+                return decision
+        return None
+
+    # -- item transitions --------------------------------------------------------------------
+
+    def item(self, item_id: int) -> OrderItem:
+        for item in self.items:
+            if item.pk == item_id:
+                return item
+        raise DomainError(OrderErrorCode.UNKNOWN_ITEM, f"Order {self.order.number} has no item {item_id}.")
+
+    def fire_item(
+        self,
+        item: OrderItem,
+        code: str,
+        *,
+        actor: Actor | None = None,
+        kind: str = StatusChange.Kind.MANUAL,
+        expected_status: str | None = None,
+        comment: str = "",
+    ) -> Decision:
+        if self.item_workflow is None:
+            raise DomainError(
+                OrderErrorCode.NO_ITEM_WORKFLOW, f"Items of order {self.order.number} have no statuses of their own."
+            )
+        actor = actor or self.actor
+        snapshot = self.snapshot(status=item.status)
+        decision = decide(self.item_workflow, snapshot, code, actor, expected_status, comment)
+        if isinstance(decision, Refusal):
+            raise _refused(decision, item.status)
+        item.status = decision.target
+        item.status_since = self.now
+        self.dirty_items[item.pk] = item
+        self.history.append(self._history_row(decision, actor, kind, comment, item=item))
+        for ref in decision.effects:
+            EFFECTS[ref.name](EffectCall(self, ref.params))
+        return decision
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def _history_row(
+        self, decision: Decision, actor: Actor, kind: str, comment: str, *, seq: int = 0, item: OrderItem | None = None
+    ) -> StatusChange:
+        return StatusChange(
+            order=self.order,
+            item=item,
+            at=self.now,
+            from_status=decision.source,
+            to_status=decision.target,
+            transition=decision.transition.code,
+            actor_id=None if actor.is_system else actor.id,
+            actor_name=actor.name or actor.role,
+            kind=kind,
+            comment=comment,
+            status_seq=seq,
+        )
+
+    def flush(self) -> None:
+        if self.dirty:
+            self.order.save(update_fields=sorted(self.dirty))
+            self.dirty.clear()
+        if self.dirty_items:
+            OrderItem.objects.bulk_update(list(self.dirty_items.values()), ["status", "status_since"])
+            self.dirty_items.clear()
+        if self.history:
+            StatusChange.objects.bulk_create(self.history)
+            self.history.clear()
+
+
+def _refused(refusal: Refusal, status: str) -> DomainError:
+    details: dict = {"status": status}
+    if refusal.failed_guards:
+        details["failed_guards"] = [{"code": g.code, "message": g.message} for g in refusal.failed_guards]
+    return DomainError(OrderErrorCode(refusal.code.value), refusal.message, **details)
+
+
+def lock_order(number: int, queryset=None) -> Order:
+    """Fetch and lock an order row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the
+    IMMEDIATE transaction already holds the write lock)."""
+    queryset = queryset if queryset is not None else Order.objects.all()
+    order = (
+        queryset.select_for_update(of=("self",))
+        .select_related("workflow", "item_workflow")
+        .defer("workflow__definition", "item_workflow__definition")
+        .filter(number=number)
+        .first()
+    )
+    if order is None:
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+    return order
+
+
+def order_transition(
+    *,
+    number: int,
+    transition: str,
+    actor: Actor,
+    expected_status: str | None = None,
+    comment: str = "",
+    kind: str = StatusChange.Kind.MANUAL,
+    visible=None,
+) -> Order:
+    """Fire ``transition`` on order ``number`` as ``actor``, then any event rules that now hold.
+
+    Refusals raise ``DomainError``: ``status_changed``/``wrong_status`` (the order is not where the
+    caller thought), ``forbidden`` (the role may not), ``guards_failed`` (naming every guard).
+    ``visible`` narrows the orders the caller may touch (a selector's queryset).
+    """
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        unit.fire(transition, kind=kind, expected_status=expected_status, comment=comment)
+        unit.settle()
+        unit.flush()
+    return unit.order
+
+
+def item_transition(
+    *,
+    number: int,
+    item_id: int,
+    transition: str,
+    actor: Actor,
+    expected_status: str | None = None,
+    comment: str = "",
+    visible=None,
+) -> Order:
+    """Fire an item-workflow transition on one item; the order's event rules then settle
+    (the last item to finish completes the order)."""
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        unit.fire_item(unit.item(item_id), transition, expected_status=expected_status, comment=comment)
+        unit.settle()
+        unit.flush()
+    return unit.order
+
+
+def _next_number() -> int:
+    # One statement that works on SQLite (3.35+) and PostgreSQL, serialized by the row it touches.
+    table = Counter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
+            f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            ["order", settings.ORDO_ORDER_NUMBER_START],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _validate_items(items: Sequence[ItemInput]) -> None:
+    problems = []
+    if len(items) > MAX_ITEMS:
+        problems.append(f"at most {MAX_ITEMS} items per order")
+    for index, item in enumerate(items):
+        if not item.sku.strip() or not item.name.strip():
+            problems.append(f"item {index}: sku and name are required")
+        if not 1 <= item.quantity <= MAX_QUANTITY:
+            problems.append(f"item {index}: quantity must be between 1 and {MAX_QUANTITY}")
+        if not Decimal(0) <= item.unit_price <= MAX_PRICE or item.unit_price != item.unit_price.quantize(Decimal("0.01")):
+            problems.append(f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals")
+    if problems:
+        raise DomainError(OrderErrorCode.INVALID_ITEMS, "; ".join(problems), problems=problems)
+
+
+def channel_check(code: str) -> None:
+    channel = PaymentChannel.objects.filter(code=code).first()
+    if channel is None:
+        raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, f"Unknown payment channel {code!r}.")
+    if not channel.enabled:
+        raise DomainError(PaymentErrorCode.CHANNEL_DISABLED, f"Payment channel {code!r} is switched off.")
+
+
+def order_place(
+    *,
+    actor: Actor,
+    customer: Customer,
+    items: Sequence[ItemInput],
+    type: str = "regular",
+    source: str = Source.API,
+    payment_channel: str = "",
+    notes: str = "",
+    external_number: str = "",
+    partner_code: str = "",
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> Order:
+    """Place an order in the first status of its type's workflow, with a history row.
+
+    With ``idempotency_key`` a retry by the same user returns the order the first call made; the
+    same key with a different request is refused.
+    """
+    if idempotency_key:
+        replay = _idempotent_replay(actor, idempotency_key, request_hash)
+        if replay is not None:
+            return replay
+    order_type = OrderType.objects.select_related("workflow", "item_workflow").filter(code=type).first()
+    if order_type is None:
+        raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {type!r}.")
+    _validate_items(items)
+    if payment_channel:
+        channel_check(payment_channel)
+    workflow = compiled(order_type.workflow)
+    item_workflow = compiled(order_type.item_workflow) if order_type.item_workflow else None
+    now = timezone.now()
+    subtotal = sum((i.unit_price * i.quantity for i in items), Decimal("0.00"))
+    try:
+        with transaction.atomic(durable=True):
+            number = _next_number()
+            order = Order.objects.create(
+                number=number,
+                tracking_token=secrets.token_urlsafe(24),
+                type=type,
+                source=source,
+                workflow=order_type.workflow,
+                item_workflow=order_type.item_workflow,
+                status=workflow.initial,
+                status_since=now,
+                currency=order_type.currency,
+                subtotal=subtotal,
+                total=subtotal,
+                payment_channel=payment_channel,
+                customer=customer,
+                manager=None,
+                partner_code=partner_code,
+                external_number=external_number or str(number),
+                placed_at=now,
+                notes=notes,
+                created_by_id=None if actor.is_system else actor.id,
+            )
+            item_status = item_workflow.initial if item_workflow else ""
+            OrderItem.objects.bulk_create(
+                [
+                    OrderItem(
+                        order=order,
+                        position=position,
+                        sku=i.sku,
+                        name=i.name,
+                        quantity=i.quantity,
+                        unit_price=i.unit_price,
+                        target=i.target,
+                        in_stock=i.in_stock,
+                        status=item_status,
+                        status_since=now if item_status else None,
+                    )
+                    for position, i in enumerate(items, start=1)
+                ]
+            )
+            StatusChange.objects.create(
+                order=order,
+                at=now,
+                from_status="",
+                to_status=order.status,
+                transition="place",
+                actor_id=None if actor.is_system else actor.id,
+                actor_name=actor.name or actor.role,
+                kind=StatusChange.Kind.MANUAL,
+                status_seq=1,
+            )
+            if idempotency_key:
+                IdempotencyKey.objects.create(
+                    user_id=actor.id, key=idempotency_key, request_hash=request_hash, order=order
+                )
+    except IntegrityError:
+        # Two requests with one key raced; the loser returns what the winner made.
+        replay = _idempotent_replay(actor, idempotency_key, request_hash) if idempotency_key else None
+        if replay is None:
+            raise
+        return replay
+    return order
+
+
+def _idempotent_replay(actor: Actor, key: str, request_hash: str) -> Order | None:
+    found = IdempotencyKey.objects.select_related("order").filter(user_id=actor.id, key=key).first()
+    if found is None:
+        return None
+    if found.request_hash != request_hash:
+        raise DomainError(
+            OrderErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This Idempotency-Key was used for a different request.",
+            number=found.order.number,
+        )
+    return found.order
+
+
+_UNSET = object()
+
+
+def order_update(
+    *,
+    number: int,
+    actor: Actor,
+    visible=None,
+    payment_channel: str | None = None,
+    manager_id: int | None | object = _UNSET,
+    external_number: str | None = None,
+    notes: str | None = None,
+) -> Order:
+    """Edit an order's channel, manager, external number or notes.
+
+    The payment channel can change only while the order is not fully paid; the manager must be
+    an active admin or manager.
+    """
+    with transaction.atomic(durable=True):
+        order = lock_order(number, visible)
+        fields = []
+        if payment_channel is not None and payment_channel != order.payment_channel:
+            if order.payment_status not in ("unpaid", "partially_paid"):
+                raise DomainError(
+                    PaymentErrorCode.CHANNEL_LOCKED,
+                    f"The payment channel cannot change once the order is {order.payment_status}.",
+                )
+            channel_check(payment_channel)
+            order.payment_channel = payment_channel
+            fields.append("payment_channel")
+        if manager_id is not _UNSET:
+            if manager_id is not None and not _is_manager(manager_id):
+                raise DomainError(
+                    OrderErrorCode.INVALID_ASSIGNEE, f"User {manager_id} is not an active manager or admin."
+                )
+            order.manager_id = manager_id  # type: ignore[assignment]
+            fields.append("manager")
+        if external_number is not None:
+            order.external_number = external_number
+            fields.append("external_number")
+        if notes is not None:
+            order.notes = notes
+            fields.append("notes")
+        if fields:
+            order.save(update_fields=fields)
+    return order
+
+
+def _is_manager(user_id: object) -> bool:
+    users = User.objects.filter(pk=user_id, is_active=True)
+    return users.filter(is_superuser=True).exists() or Profile.objects.filter(
+        user__in=users, role__in=[Role.ADMIN, Role.MANAGER]
+    ).exists()

@@ -1,0 +1,130 @@
+"""Stored workflows: compiled once per version and process, loaded from presets atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
+from ordo.orders.models import Order, OrderItem, OrderType
+from ordo.orders.models import Workflow as WorkflowRow
+from ordo.workflow.definition import Workflow
+from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file, workflow_from_dict
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
+PRESET_NAMES = tuple(sorted(p.stem for p in PRESET_DIR.glob("*.toml")))
+
+_compiled: dict[tuple[int, int], Workflow] = {}
+
+
+def compiled(row: WorkflowRow) -> Workflow:
+    """The core ``Workflow`` of a stored row, compiled once per (row, version) in this process.
+
+    Rows fetched with ``definition`` deferred cost one query on a cache miss, none on a hit.
+    """
+    key = (row.pk, row.version)
+    workflow = _compiled.get(key)
+    if workflow is None:
+        version, definition = WorkflowRow.objects.values_list("version", "definition").get(pk=row.pk)
+        workflow, _ = workflow_from_dict(definition)
+        _compiled[(row.pk, version)] = workflow
+    return workflow
+
+
+def workflow_get(code: str) -> tuple[WorkflowRow, Workflow] | None:
+    row = WorkflowRow.objects.filter(code=code).first()
+    return None if row is None else (row, compiled(row))
+
+
+def preset_path(name_or_file: str) -> Path:
+    """A shipped preset by name (``shop``) or a TOML file by path."""
+    if name_or_file in PRESET_NAMES:
+        return PRESET_DIR / f"{name_or_file}.toml"
+    return Path(name_or_file)
+
+
+def preset_read(name_or_file: str) -> Preset:
+    from ordo.orders.effects import EFFECTS
+
+    return load_preset_file(preset_path(name_or_file), effects=set(EFFECTS))
+
+
+@dataclass(frozen=True)
+class PresetLoaded:
+    code: str
+    created: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+def preset_load(*, preset: Preset) -> PresetLoaded:
+    """Store a validated preset: its workflows, order types and payment channels, all or nothing.
+
+    A status that orders (or items) still use cannot disappear from a workflow; such a load is
+    refused with every status named, and orders keep the old definition.
+    """
+    from ordo.payments.models import PaymentChannel
+
+    created, updated, unchanged = [], [], []
+    with transaction.atomic():
+        problems: list[Problem] = []
+        rows: dict[str, WorkflowRow] = {}
+        for workflow in preset.workflows:
+            definition = dict(preset.sources[workflow.code])
+            row = WorkflowRow.objects.select_for_update().filter(code=workflow.code).first()
+            if row is None:
+                rows[workflow.code] = WorkflowRow.objects.create(
+                    code=workflow.code, scope=workflow.scope, preset=preset.code, definition=definition
+                )
+                created.append(workflow.code)
+                continue
+            rows[workflow.code] = row
+            if row.definition == definition and row.scope == workflow.scope:
+                unchanged.append(workflow.code)
+                continue
+            problems.extend(_statuses_in_use(row, workflow))
+            row.definition, row.scope, row.preset = definition, workflow.scope, preset.code
+            row.version += 1
+            row.save()
+            updated.append(workflow.code)
+        if problems:
+            raise PresetError(problems)
+        for order_type in preset.types:
+            OrderType.objects.update_or_create(
+                code=order_type.code,
+                defaults={
+                    "workflow": rows[order_type.workflow],
+                    "item_workflow": rows.get(order_type.item_workflow or ""),
+                    "currency": preset.currency,
+                },
+            )
+        for position, channel in enumerate(preset.channels):
+            PaymentChannel.objects.update_or_create(
+                code=channel.code, defaults={"labels": dict(channel.labels), "position": position}
+            )
+    return PresetLoaded(preset.code, tuple(created), tuple(updated), tuple(unchanged))
+
+
+def _statuses_in_use(row: WorkflowRow, workflow: Workflow) -> list[Problem]:
+    kept = {s.code for s in workflow.statuses}
+    if row.scope == WorkflowRow.Scope.ITEM:
+        used = OrderItem.objects.filter(order__item_workflow=row).values_list("status", flat=True)
+    else:
+        used = Order.objects.filter(workflow=row).values_list("status", flat=True)
+    gone = sorted(set(used.distinct()) - kept)
+    return [
+        Problem(f"workflow {workflow.code}", f"status {code!r} is still used by orders and cannot be removed")
+        for code in gone
+    ]
+
+
+def preset_load_named(name_or_file: str) -> PresetLoaded:
+    try:
+        return preset_load(preset=preset_read(name_or_file))
+    except PresetError as error:
+        raise DomainError(
+            OrderErrorCode.PRESET_INVALID, str(error), problems=[str(p) for p in error.problems]
+        ) from error

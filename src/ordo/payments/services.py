@@ -1,0 +1,123 @@
+"""Writes on the payment ledger. The order's sums and payment status follow each ledger row in
+the same transaction, and the order's event rules settle (full payment moves production on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from ordo.errors import DomainError
+from ordo.orders.models import Order
+from ordo.orders.services import OrderUnit, channel_check, lock_order
+from ordo.payments.errors import PaymentErrorCode
+from ordo.payments.models import LedgerEntry
+from ordo.payments.status import derive
+from ordo.workflow.snapshot import Actor
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    order: Order
+    entry: LedgerEntry
+    #: False when the same reference was recorded before and this call changed nothing.
+    created: bool
+
+
+def _amount(value: Decimal) -> Decimal:
+    try:
+        amount = Decimal(value)
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+            raise InvalidOperation
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise DomainError(
+            PaymentErrorCode.INVALID_AMOUNT, "The amount must be a positive number with at most 2 decimals."
+        ) from error
+    return amount
+
+
+def apply_ledger_sums(unit: OrderUnit, kind: str, amount: Decimal) -> None:
+    """Add a ledger row's amount to the order's sums and derive the payment status anew."""
+    order = unit.order
+    if kind == LedgerEntry.Kind.PAYMENT:
+        order.paid += amount
+    elif kind == LedgerEntry.Kind.REFUND:
+        order.refunded += amount
+    order.payment_status = derive(total=order.total, paid=order.paid, refunded=order.refunded)
+    unit.dirty.update(("paid", "refunded", "payment_status"))
+
+
+def payment_record(
+    *,
+    number: int,
+    amount: Decimal,
+    actor: Actor,
+    channel: str = "",
+    currency: str = "",
+    reference: str = "",
+    note: str = "",
+    visible=None,
+) -> Recorded:
+    """Record money received for an order (cash at the office, a bank invoice paid…).
+
+    ``channel`` defaults to the order's channel. With a ``reference`` the same payment recorded
+    twice is stored once. Returns the order after its event rules settled, and the ledger row.
+    """
+    amount = _amount(amount)
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        order = unit.order
+        if currency and currency != order.currency:
+            raise DomainError(
+                PaymentErrorCode.CURRENCY_MISMATCH, f"Order {order.number} is in {order.currency}, not {currency}."
+            )
+        channel = channel or order.payment_channel
+        if not channel:
+            raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, "Name the payment channel: the order has none.")
+        channel_check(channel)
+        if reference:
+            existing = LedgerEntry.objects.filter(
+                order=order, kind=LedgerEntry.Kind.PAYMENT, channel=channel, reference=reference
+            ).first()
+            if existing is not None:
+                return Recorded(order, existing, created=False)
+        entry = LedgerEntry.objects.create(
+            order=order,
+            kind=LedgerEntry.Kind.PAYMENT,
+            amount=amount,
+            currency=order.currency,
+            channel=channel,
+            reference=reference,
+            note=note,
+            recorded_by_id=None if actor.is_system else actor.id,
+            recorded_at=unit.now,
+        )
+        apply_ledger_sums(unit, entry.kind, amount)
+        unit.settle()
+        unit.flush()
+    return Recorded(unit.order, entry, created=True)
+
+
+def payment_defer(*, number: int, actor: Actor, note: str = "", visible=None) -> Recorded:
+    """Record that the customer may pay later (the auto-parts "deferred payment agreed")."""
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        order = unit.order
+        entry = LedgerEntry.objects.create(
+            order=order,
+            kind=LedgerEntry.Kind.DEFERRAL,
+            amount=Decimal("0.00"),
+            currency=order.currency,
+            note=note,
+            recorded_by_id=None if actor.is_system else actor.id,
+            recorded_at=unit.now,
+        )
+        if not order.deferred_payment:
+            order.deferred_payment = True
+            unit.dirty.add("deferred_payment")
+        unit.settle()
+        unit.flush()
+    return Recorded(unit.order, entry, created=True)
