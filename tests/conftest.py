@@ -16,15 +16,18 @@ from ordo.accounts.services import token_create, user_create
 from ordo.orders.services import ItemInput, order_place
 from ordo.orders.workflows import preset_load_named
 
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @dataclass
 class Response:
     status: int
     body: Any
     headers: Any
+
 
 class Api:
     """A JSON client for ``/api/v1`` speaking as one user through a Bearer token."""
@@ -33,7 +36,9 @@ class Api:
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def _send(self, method: str, path: str, body: Any = None, headers: dict | None = None, raw: str | None = None):
+    def _send(
+        self, method: str, path: str, body: Any = None, headers: dict | None = None, raw: str | None = None
+    ):
         data = raw if raw is not None else (json.dumps(body, default=str) if body is not None else None)
         response = getattr(self.client, method)(
             f"/api/v1{path}",
@@ -42,13 +47,21 @@ class Api:
             headers={**self.headers, **(headers or {})},
         )
         content_type = response.get("Content-Type", "")
-        parsed = json.loads(response.content) if content_type.startswith("application/json") else response.content.decode()
+        parsed = (
+            json.loads(response.content)
+            if content_type.startswith("application/json")
+            else response.content.decode()
+        )
         return Response(response.status_code, parsed, response)
 
     def get(self, path: str, **params: Any) -> Response:
         response = self.client.get(f"/api/v1{path}", params, headers=self.headers)
         content_type = response.get("Content-Type", "")
-        parsed = json.loads(response.content) if content_type.startswith("application/json") else response.content.decode()
+        parsed = (
+            json.loads(response.content)
+            if content_type.startswith("application/json")
+            else response.content.decode()
+        )
         return Response(response.status_code, parsed, response)
 
     def post(self, path: str, body: Any = None, **kwargs: Any) -> Response:
@@ -62,6 +75,7 @@ class Api:
 
     def pay(self, number: int, amount: str | Decimal, **extra: Any) -> Response:
         return self.post(f"/orders/{number}/payments", {"amount": str(amount), **extra})
+
 
 @dataclass
 class Person:
@@ -77,6 +91,7 @@ class Person:
     def customer(self) -> Customer:
         return self.user.customer
 
+
 @pytest.fixture
 def make_person(db):
     def make(username: str, role: str) -> Person:
@@ -86,21 +101,26 @@ def make_person(db):
 
     return make
 
+
 @pytest.fixture
 def admin(make_person) -> Person:
     return make_person("alice-admin", "admin")
+
 
 @pytest.fixture
 def manager(make_person) -> Person:
     return make_person("mark-manager", "manager")
 
+
 @pytest.fixture
 def customer(make_person) -> Person:
     return make_person("cora-customer", "customer")
 
+
 @pytest.fixture
 def other_customer(make_person) -> Person:
     return make_person("oscar-customer", "customer")
+
 
 @pytest.fixture
 def load_preset(db):
@@ -109,10 +129,12 @@ def load_preset(db):
 
     return load
 
+
 ITEMS = [
     {"sku": "A-1", "name": "First thing", "quantity": 2, "unit_price": "10.00"},
     {"sku": "B-2", "name": "Second thing", "quantity": 1, "unit_price": "5.50"},
 ]
+
 
 @pytest.fixture
 def place(db):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 
 def _django() -> None:
@@ -150,7 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="users").add_subparsers(dest="action", required=True)
     create = user.add_parser("create", help="create a user with a role")
     create.add_argument("name")
-    create.add_argument("--role", required=True, choices=["admin", "manager", "contractor", "courier", "customer"])
+    create.add_argument(
+        "--role", required=True, choices=["admin", "manager", "contractor", "courier", "customer"]
+    )
     create.add_argument("--email", default="")
     create.add_argument("--password", default=None)
     create.add_argument("--full-name", default="")

@@ -37,7 +37,10 @@ DEMO_ITEMS: dict[str, list[list[tuple[str, str, int, str, str]]]] = {
         ],
     ],
     "print": [
-        [("POSTER-A2", "Poster A2, matte", 3, "450.00", ""), ("CARD-100", "Business cards ×100", 1, "900.00", "")],
+        [
+            ("POSTER-A2", "Poster A2, matte", 3, "450.00", ""),
+            ("CARD-100", "Business cards ×100", 1, "900.00", ""),
+        ],
     ],
 }
 
@@ -57,7 +60,10 @@ def demo_install(*, preset: str) -> list[dict[str, str]]:
         if username not in saved or not User.objects.filter(username=username).exists():
             User.objects.filter(username=username).delete()
             user, password = user_create(
-                username=username, role=role, email=f"{username}@example.org", name=username.replace("-", " ").title()
+                username=username,
+                role=role,
+                email=f"{username}@example.org",
+                name=username.replace("-", " ").title(),
             )
             saved[username] = {"role": role, "username": username, "password": password, "token": ""}
             if role == "admin":
@@ -78,6 +84,8 @@ def _demo_orders(preset: str) -> None:
         order_place(
             actor=actor,
             customer=customer_user.customer,
-            items=[ItemInput(sku, name, qty, Decimal(price), target) for sku, name, qty, price, target in lines],
+            items=[
+                ItemInput(sku, name, qty, Decimal(price), target) for sku, name, qty, price, target in lines
+            ],
             source="panel",
         )

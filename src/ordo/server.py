@@ -14,7 +14,7 @@ class _Gunicorn(BaseApplication):
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)  # type: ignore[union-attr]
+            self.cfg.set(key, value)
 
     def load(self) -> Any:
         from ordo.wsgi import application

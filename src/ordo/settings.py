@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -83,7 +84,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = os.environ.get("ORDO_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ordo.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 600)
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -98,7 +99,7 @@ def _database() -> dict:
         config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
     else:
         config["CONN_HEALTH_CHECKS"] = True
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database()}

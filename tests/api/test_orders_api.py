@@ -51,7 +51,9 @@ def test_order_numbers_are_sequential_and_tokens_random(customer):
 
 
 def test_staff_enters_an_order_for_a_new_customer_by_phone(manager):
-    order = new_order(manager, customer={"email": "new@example.org", "name": "New Person", "phone": "+48 600"})
+    order = new_order(
+        manager, customer={"email": "new@example.org", "name": "New Person", "phone": "+48 600"}
+    )
     again = new_order(manager, customer={"email": "NEW@example.org", "name": "Same Person"})
     assert order["customer"]["name"] == "New Person"
     assert again["customer"]["id"] == order["customer"]["id"]
@@ -212,7 +214,12 @@ def test_patch_edits_staff_fields(manager, customer):
     order = new_order(customer)
     response = manager.api.patch(
         f"/orders/{order['number']}",
-        {"external_number": "ERP-1", "notes": "call first", "manager": manager.user.pk, "payment_channel": "cash"},
+        {
+            "external_number": "ERP-1",
+            "notes": "call first",
+            "manager": manager.user.pk,
+            "payment_channel": "cash",
+        },
     )
     assert response.status == 200, response.body
     assert response.body["external_number"] == "ERP-1"

@@ -3,8 +3,6 @@
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from ordo.workflow.engine import Decision, Refusal, RefusalCode, available, decide, first_for_event
 from ordo.workflow.loader import load_preset_file
 from ordo.workflow.snapshot import SYSTEM, Actor, ItemFacts, Snapshot
@@ -76,7 +74,9 @@ def test_return_needs_a_comment():
     refusal = decide(furniture, snap("under_review"), "return", MANAGER)
     assert isinstance(refusal, Refusal)
     assert [g.code for g in refusal.failed_guards] == ["comment_required"]
-    assert isinstance(decide(furniture, snap("under_review"), "return", MANAGER, comment="fix edging"), Decision)
+    assert isinstance(
+        decide(furniture, snap("under_review"), "return", MANAGER, comment="fix edging"), Decision
+    )
 
 
 def test_people_cannot_fire_system_transitions():

@@ -48,7 +48,13 @@ def _status(code, final=False):
 
 
 def _transition(code, sources, target, roles=("manager",), **extra):
-    return {"code": code, "from": list(sources), "to": target, "roles": list(roles), "labels": {"en": code}} | extra
+    return {
+        "code": code,
+        "from": list(sources),
+        "to": target,
+        "roles": list(roles),
+        "labels": {"en": code},
+    } | extra
 
 
 def test_validate_lists_every_problem_at_once():
@@ -82,13 +88,19 @@ def test_validate_lists_every_problem_at_once():
 
 def test_a_status_without_a_way_out_must_be_final():
     workflow, _ = workflow_from_dict(
-        {"code": "w", "statuses": [_status("a"), _status("b")], "transitions": [_transition("go", ["a"], "b")]}
+        {
+            "code": "w",
+            "statuses": [_status("a"), _status("b")],
+            "transitions": [_transition("go", ["a"], "b")],
+        }
     )
     assert [p.message for p in validate(workflow)] == ["status 'b' has no way out and is not marked final"]
 
 
 def test_shape_errors_are_collected_not_raised():
-    workflow, shape = workflow_from_dict({"code": "w", "statuses": [{"labels": {"ru": "x"}}], "transitions": 5})
+    _workflow, shape = workflow_from_dict(
+        {"code": "w", "statuses": [{"labels": {"ru": "x"}}], "transitions": 5}
+    )
     messages = " | ".join(str(p) for p in shape)
     assert "'code' must be a non-empty string" in messages
     assert "English label" in messages
@@ -119,7 +131,12 @@ def test_invalid_toml_is_a_preset_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("3d", timedelta(days=3)), ("24h", timedelta(hours=24)), ("1w3d", timedelta(days=10)), ("90m", timedelta(minutes=90))],
+    [
+        ("3d", timedelta(days=3)),
+        ("24h", timedelta(hours=24)),
+        ("1w3d", timedelta(days=10)),
+        ("90m", timedelta(minutes=90)),
+    ],
 )
 def test_durations(text, expected):
     assert parse_duration(text) == expected

@@ -67,9 +67,7 @@ def test_decide_never_lands_outside_the_graph(workflow, data):
 @settings(max_examples=200)
 @given(workflows())
 def test_validate_reports_exactly_the_unreachable_statuses(workflow):
-    reported = {
-        p.message.split("'")[1] for p in validate(workflow) if "cannot be reached" in p.message
-    }
+    reported = {p.message.split("'")[1] for p in validate(workflow) if "cannot be reached" in p.message}
     assert reported == {s.code for s in workflow.statuses} - closure(workflow)
 
 
@@ -78,6 +76,8 @@ def test_validate_reports_exactly_the_unreachable_statuses(workflow):
 def test_validate_reports_every_dead_end(workflow):
     reported = {p.message.split("'")[1] for p in validate(workflow) if "has no way out" in p.message}
     dead = {
-        s.code for s in workflow.statuses if not s.final and not any(s.code in t.sources for t in workflow.transitions)
+        s.code
+        for s in workflow.statuses
+        if not s.final and not any(s.code in t.sources for t in workflow.transitions)
     }
     assert reported == dead

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from ordo.accounts.models import Profile, Role
 from ordo.workflow.snapshot import Actor
 
+AnyUser = User | AnonymousUser
 
-def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+
+def role_of(user: AnyUser | None) -> str | None:
     if user is None or not user.is_authenticated:
         return None
-    if getattr(user, "is_superuser", False):
+    if user.is_superuser:
         return Role.ADMIN
     try:
-        profile: Profile = user.profile  # type: ignore[union-attr]
+        profile: Profile = user.profile
     except Profile.DoesNotExist:
         return None
     return profile.role
 
 
-def actor_for(user: AbstractBaseUser) -> Actor:
+def actor_for(user: AnyUser) -> Actor:
     role = role_of(user)
     if role is None:
         raise PermissionError("the user has no role")

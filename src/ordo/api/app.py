@@ -20,7 +20,7 @@ api = NinjaAPI(
     title="Ordo API",
     version="1",
     description="Orders, workflows and payments. Authenticate with `Authorization: Bearer <token>` "
-    "(`ordo token create USER`) or a web session. Errors are JSON: `{\"error\": code, \"detail\": text}`.",
+    '(`ordo token create USER`) or a web session. Errors are JSON: `{"error": code, "detail": text}`.',
     auth=api_auth,
     urls_namespace="api-v1",
 )
@@ -28,7 +28,7 @@ api.add_router("/", orders.router)
 api.add_router("/", workflows.router)
 
 
-def error(request: HttpRequest, status: int, code: str, detail: object, **extra: object) -> HttpResponse:
+def error(request: HttpRequest, status: int, code: str, detail: object, /, **extra: object) -> HttpResponse:
     return api.create_response(request, {"error": code, "detail": detail, **extra}, status=status)
 
 
@@ -40,7 +40,11 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     problems = [
-        {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        {
+            "loc": [str(part) for part in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
         for e in exc.errors
     ]
     summary = "; ".join(f"{'.'.join(p['loc'][1:] or p['loc'])}: {p['msg']}" for p in problems)

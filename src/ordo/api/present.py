@@ -24,7 +24,7 @@ def tracking_url(order: Order) -> str:
 
 def order_json(order: Order, actor: Actor, language: str) -> dict[str, Any]:
     workflow = compiled(order.workflow)
-    item_workflow = compiled(order.item_workflow) if order.item_workflow_id else None
+    item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
     items = list(order.items.all())
     status = workflow.status(order.status)
     options = available(workflow, order_snapshot(order, items, item_workflow), actor)

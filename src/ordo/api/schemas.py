@@ -22,7 +22,9 @@ class ItemIn(Strict):
     quantity: int = Field(ge=1, le=1_000_000)
     unit_price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
     target: str = Field("", max_length=500)
-    in_stock: bool = Field(True, description="Until stock tracking lands: is the material for this item in stock?")
+    in_stock: bool = Field(
+        True, description="Until stock tracking lands: is the material for this item in stock?"
+    )
 
 
 class CustomerIn(Strict):

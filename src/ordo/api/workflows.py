@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-
 from ninja import Router
 
 from ordo.accounts.models import Role

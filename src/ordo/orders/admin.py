@@ -3,7 +3,7 @@ from django.contrib import admin
 
 from ordo.orders.effects import EFFECTS
 from ordo.orders.models import Order, OrderItem, OrderType, StatusChange, Workflow
-from ordo.orders.workflows import _statuses_in_use
+from ordo.orders.workflows import _statuses_in_use, definition_digest
 from ordo.workflow.loader import validate, workflow_from_dict
 
 
@@ -14,7 +14,7 @@ class WorkflowForm(forms.ModelForm):
 
     def clean(self):
         """A bad definition is refused with every problem listed; orders keep the old one."""
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         definition = cleaned.get("definition")
         if not isinstance(definition, dict):
             return cleaned
@@ -33,11 +33,12 @@ class WorkflowForm(forms.ModelForm):
 class WorkflowAdmin(admin.ModelAdmin):
     form = WorkflowForm
     list_display = ("code", "scope", "preset", "version", "updated_at")
-    readonly_fields = ("version", "updated_at")
+    readonly_fields = ("version", "digest", "updated_at")
 
     def save_model(self, request, obj, form, change):
         if change and "definition" in form.changed_data:
             obj.version += 1
+        obj.digest = definition_digest(obj.definition)
         super().save_model(request, obj, form, change)
 
 
@@ -56,7 +57,16 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
-    readonly_fields = ("at", "item", "from_status", "to_status", "transition", "actor_name", "kind", "comment")
+    readonly_fields = (
+        "at",
+        "item",
+        "from_status",
+        "to_status",
+        "transition",
+        "actor_name",
+        "kind",
+        "comment",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -66,12 +76,34 @@ class StatusChangeInline(admin.TabularInline):
 class OrderAdmin(admin.ModelAdmin):
     """Orders are read here; status and payment changes go through the services (API and desk)."""
 
-    list_display = ("number", "type", "status", "payment_status", "total", "currency", "customer", "placed_at")
+    list_display = (
+        "number",
+        "type",
+        "status",
+        "payment_status",
+        "total",
+        "currency",
+        "customer",
+        "placed_at",
+    )
     list_filter = ("status", "payment_status", "type", "source")
     search_fields = ("=number", "external_number", "customer__name", "customer__email")
     readonly_fields = (
-        "number", "tracking_token", "workflow", "item_workflow", "status", "status_since", "status_seq",
-        "payment_status", "paid", "refunded", "deferred_payment", "subtotal", "discount", "fees", "total",
+        "number",
+        "tracking_token",
+        "workflow",
+        "item_workflow",
+        "status",
+        "status_since",
+        "status_seq",
+        "payment_status",
+        "paid",
+        "refunded",
+        "deferred_payment",
+        "subtotal",
+        "discount",
+        "fees",
+        "total",
         "placed_at",
     )
     inlines = [OrderItemInline, StatusChangeInline]

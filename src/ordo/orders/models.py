@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from ordo.accounts.models import Customer
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 ZERO = Decimal("0.00")
+
+
+def money(**options: Any) -> models.DecimalField:
+    """An amount of money: up to 999,999,999,999.99 in the order's currency."""
+    return models.DecimalField(max_digits=14, decimal_places=2, **options)
 
 
 class Workflow(models.Model):
@@ -22,6 +27,8 @@ class Workflow(models.Model):
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ORDER)
     preset = models.CharField(max_length=50, blank=True)
     definition = models.JSONField()
+    #: SHA-256 of the definition: the key compiled workflows are cached under in each process.
+    digest = models.CharField(max_length=64)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,7 +41,9 @@ class OrderType(models.Model):
 
     code = models.SlugField(max_length=30, unique=True)
     workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="+")
-    item_workflow = models.ForeignKey(Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    item_workflow = models.ForeignKey(
+        Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     currency = models.CharField(max_length=3, default="EUR")
 
     def __str__(self) -> str:
@@ -46,6 +55,9 @@ class Counter(models.Model):
 
     name = models.CharField(max_length=30, primary_key=True)
     value = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
 
 
 class Source(models.TextChoices):
@@ -71,20 +83,28 @@ class Order(models.Model):
     payment_status = models.CharField(max_length=20, default="unpaid")
     payment_channel = models.CharField(max_length=30, blank=True)
     currency = models.CharField(max_length=3)
-    subtotal = models.DecimalField(**MONEY, default=ZERO)
-    discount = models.DecimalField(**MONEY, default=ZERO)
-    fees = models.DecimalField(**MONEY, default=ZERO)
-    total = models.DecimalField(**MONEY, default=ZERO)
+    subtotal = money(default=ZERO)
+    discount = money(default=ZERO)
+    fees = money(default=ZERO)
+    total = money(default=ZERO)
     # Sums of the payment ledger, kept in the same transaction as each ledger row; never typed in.
-    paid = models.DecimalField(**MONEY, default=ZERO)
-    refunded = models.DecimalField(**MONEY, default=ZERO)
+    paid = money(default=ZERO)
+    refunded = money(default=ZERO)
     deferred_payment = models.BooleanField(default=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
     manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_orders"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_orders",
     )
     contractor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracted_orders"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contracted_orders",
     )
     partner_code = models.CharField(max_length=50, blank=True)
     external_number = models.CharField(max_length=64, blank=True, db_index=True)
@@ -115,7 +135,7 @@ class OrderItem(models.Model):
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=300)
     quantity = models.PositiveIntegerField()
-    unit_price = models.DecimalField(**MONEY)
+    unit_price = money()
     target = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=50, blank=True)
     status_since = models.DateTimeField(null=True, blank=True)
@@ -143,7 +163,9 @@ class StatusChange(models.Model):
         TIMER = "timer", "Timer"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
+    item = models.ForeignKey(
+        OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
+    )
     at = models.DateTimeField()
     from_status = models.CharField(max_length=50, blank=True)
     to_status = models.CharField(max_length=50)
@@ -158,6 +180,9 @@ class StatusChange(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["order", "id"], name="history_order")]
 
+    def __str__(self) -> str:
+        return f"{self.from_status or '·'} → {self.to_status} ({self.transition}, {self.actor_name})"
+
 
 class IdempotencyKey(models.Model):
     """``Idempotency-Key`` of ``POST /orders``: a retry with the same key gets the same order."""
@@ -170,3 +195,6 @@ class IdempotencyKey(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -7,28 +7,28 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from ordo.accounts.models import Role
-from ordo.accounts.roles import role_of
+from ordo.accounts.roles import AnyUser, role_of
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, StatusChange
 
 
-def orders_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Order]:
+def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
     """The orders this user may see: admins and managers all, customers their own, others none."""
     role = role_of(user)
     orders = Order.objects.all()
     if role in (Role.ADMIN, Role.MANAGER):
         return orders
-    if role == Role.CUSTOMER:
+    if role == Role.CUSTOMER and isinstance(user, User):
         return orders.filter(customer__user=user)
     return orders.none()
 
 
-def order_get(user: AbstractBaseUser | AnonymousUser, number: int) -> Order:
+def order_get(user: AnyUser, number: int) -> Order:
     """One visible order with what its card shows; an invisible order is "not found", not "forbidden"."""
     order = (
         orders_visible_to(user)
@@ -72,7 +72,11 @@ def decode_cursor(cursor: str) -> int:
 
 
 def order_list_for(
-    user: AbstractBaseUser | AnonymousUser, *, filters: OrderFilters, cursor: str | None = None, limit: int = 50
+    user: AnyUser,
+    *,
+    filters: OrderFilters,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> tuple[list[Order], str | None]:
     """A page of visible orders, newest first, by keyset on id; returns the page and the next cursor."""
     orders = orders_visible_to(user)

@@ -21,8 +21,8 @@ from ordo.accounts.models import Customer, Profile, Role
 from ordo.errors import DomainError
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.snapshots import order_snapshot
 from ordo.orders.models import Counter, IdempotencyKey, Order, OrderItem, OrderType, Source, StatusChange
+from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.models import PaymentChannel
@@ -60,7 +60,9 @@ class OrderUnit:
         self.actor = actor
         self.now = now or timezone.now()
         self.workflow: Workflow = compiled(order.workflow)
-        self.item_workflow: Workflow | None = compiled(order.item_workflow) if order.item_workflow_id else None
+        self.item_workflow: Workflow | None = (
+            compiled(order.item_workflow) if order.item_workflow is not None else None
+        )
         self._items: list[OrderItem] | None = None
         self.history: list[StatusChange] = []
         self.dirty: set[str] = set()
@@ -126,7 +128,9 @@ class OrderUnit:
         for event in events:
             rules = self.workflow.rules_for(event)
             candidates = [
-                t for rule in rules for code in rule.transitions
+                t
+                for rule in rules
+                for code in rule.transitions
                 if (t := self.workflow.transition(code)) is not None and self.order.status in t.sources
             ]
             if not candidates:
@@ -157,7 +161,8 @@ class OrderUnit:
     ) -> Decision:
         if self.item_workflow is None:
             raise DomainError(
-                OrderErrorCode.NO_ITEM_WORKFLOW, f"Items of order {self.order.number} have no statuses of their own."
+                OrderErrorCode.NO_ITEM_WORKFLOW,
+                f"Items of order {self.order.number} have no statuses of their own.",
             )
         actor = actor or self.actor
         snapshot = self.snapshot(status=item.status)
@@ -175,7 +180,14 @@ class OrderUnit:
     # -- writing ----------------------------------------------------------------------------
 
     def _history_row(
-        self, decision: Decision, actor: Actor, kind: str, comment: str, *, seq: int = 0, item: OrderItem | None = None
+        self,
+        decision: Decision,
+        actor: Actor,
+        kind: str,
+        comment: str,
+        *,
+        seq: int = 0,
+        item: OrderItem | None = None,
     ) -> StatusChange:
         return StatusChange(
             order=self.order,
@@ -291,8 +303,12 @@ def _validate_items(items: Sequence[ItemInput]) -> None:
             problems.append(f"item {index}: sku and name are required")
         if not 1 <= item.quantity <= MAX_QUANTITY:
             problems.append(f"item {index}: quantity must be between 1 and {MAX_QUANTITY}")
-        if not Decimal(0) <= item.unit_price <= MAX_PRICE or item.unit_price != item.unit_price.quantize(Decimal("0.01")):
-            problems.append(f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals")
+        if not Decimal(0) <= item.unit_price <= MAX_PRICE or item.unit_price != item.unit_price.quantize(
+            Decimal("0.01")
+        ):
+            problems.append(
+                f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals"
+            )
     if problems:
         raise DomainError(OrderErrorCode.INVALID_ITEMS, "; ".join(problems), problems=problems)
 
@@ -324,6 +340,8 @@ def order_place(
     With ``idempotency_key`` a retry by the same user returns the order the first call made; the
     same key with a different request is refused.
     """
+    if idempotency_key and actor.id is None:
+        raise ValueError("an Idempotency-Key belongs to a user; the system has none")
     if idempotency_key:
         replay = _idempotent_replay(actor, idempotency_key, request_hash)
         if replay is not None:
@@ -393,7 +411,7 @@ def order_place(
             )
             if idempotency_key:
                 IdempotencyKey.objects.create(
-                    user_id=actor.id, key=idempotency_key, request_hash=request_hash, order=order
+                    user_id=int(actor.id or 0), key=idempotency_key, request_hash=request_hash, order=order
                 )
     except IntegrityError:
         # Two requests with one key raced; the loser returns what the winner made.
@@ -405,7 +423,7 @@ def order_place(
 
 
 def _idempotent_replay(actor: Actor, key: str, request_hash: str) -> Order | None:
-    found = IdempotencyKey.objects.select_related("order").filter(user_id=actor.id, key=key).first()
+    found = IdempotencyKey.objects.select_related("order").filter(user_id=int(actor.id or 0), key=key).first()
     if found is None:
         return None
     if found.request_hash != request_hash:
@@ -426,7 +444,7 @@ def order_update(
     actor: Actor,
     visible=None,
     payment_channel: str | None = None,
-    manager_id: int | None | object = _UNSET,
+    manager_id: int | object | None = _UNSET,
     external_number: str | None = None,
     notes: str | None = None,
 ) -> Order:
@@ -448,7 +466,7 @@ def order_update(
             order.payment_channel = payment_channel
             fields.append("payment_channel")
         if manager_id is not _UNSET:
-            if manager_id is not None and not _is_manager(manager_id):
+            if manager_id is not None and not _is_manager(int(manager_id)):  # type: ignore[call-overload]
                 raise DomainError(
                     OrderErrorCode.INVALID_ASSIGNEE, f"User {manager_id} is not an active manager or admin."
                 )
@@ -465,8 +483,9 @@ def order_update(
     return order
 
 
-def _is_manager(user_id: object) -> bool:
+def _is_manager(user_id: int) -> bool:
     users = User.objects.filter(pk=user_id, is_active=True)
-    return users.filter(is_superuser=True).exists() or Profile.objects.filter(
-        user__in=users, role__in=[Role.ADMIN, Role.MANAGER]
-    ).exists()
+    return (
+        users.filter(is_superuser=True).exists()
+        or Profile.objects.filter(user__in=users, role__in=[Role.ADMIN, Role.MANAGER]).exists()
+    )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -17,20 +21,24 @@ from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file,
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 PRESET_NAMES = tuple(sorted(p.stem for p in PRESET_DIR.glob("*.toml")))
 
-_compiled: dict[tuple[int, int], Workflow] = {}
+_compiled: dict[str, Workflow] = {}
+
+
+def definition_digest(definition: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
 
 def compiled(row: WorkflowRow) -> Workflow:
-    """The core ``Workflow`` of a stored row, compiled once per (row, version) in this process.
+    """The core ``Workflow`` of a stored row, compiled once per definition digest in this process.
 
-    Rows fetched with ``definition`` deferred cost one query on a cache miss, none on a hit.
+    Rows fetched with ``definition`` deferred cost one query on a cache miss, none on a hit; an
+    edited definition has a new digest, so every process picks it up at its next read.
     """
-    key = (row.pk, row.version)
-    workflow = _compiled.get(key)
+    workflow = _compiled.get(row.digest)
     if workflow is None:
-        version, definition = WorkflowRow.objects.values_list("version", "definition").get(pk=row.pk)
+        digest, definition = WorkflowRow.objects.values_list("digest", "definition").get(pk=row.pk)
         workflow, _ = workflow_from_dict(definition)
-        _compiled[(row.pk, version)] = workflow
+        _compiled[digest] = workflow
     return workflow
 
 
@@ -77,7 +85,11 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
             row = WorkflowRow.objects.select_for_update().filter(code=workflow.code).first()
             if row is None:
                 rows[workflow.code] = WorkflowRow.objects.create(
-                    code=workflow.code, scope=workflow.scope, preset=preset.code, definition=definition
+                    code=workflow.code,
+                    scope=workflow.scope,
+                    preset=preset.code,
+                    definition=definition,
+                    digest=definition_digest(definition),
                 )
                 created.append(workflow.code)
                 continue
@@ -87,6 +99,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                 continue
             problems.extend(_statuses_in_use(row, workflow))
             row.definition, row.scope, row.preset = definition, workflow.scope, preset.code
+            row.digest = definition_digest(definition)
             row.version += 1
             row.save()
             updated.append(workflow.code)
@@ -111,10 +124,12 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
 def _statuses_in_use(row: WorkflowRow, workflow: Workflow) -> list[Problem]:
     kept = {s.code for s in workflow.statuses}
     if row.scope == WorkflowRow.Scope.ITEM:
-        used = OrderItem.objects.filter(order__item_workflow=row).values_list("status", flat=True)
+        used = set(
+            OrderItem.objects.filter(order__item_workflow=row).values_list("status", flat=True).distinct()
+        )
     else:
-        used = Order.objects.filter(workflow=row).values_list("status", flat=True)
-    gone = sorted(set(used.distinct()) - kept)
+        used = set(Order.objects.filter(workflow=row).values_list("status", flat=True).distinct())
+    gone = sorted(used - kept)
     return [
         Problem(f"workflow {workflow.code}", f"status {code!r} is still used by orders and cannot be removed")
         for code in gone

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ordo.orders.models import MONEY, Order
+from ordo.orders.models import Order, money
 
 
 class PaymentChannel(models.Model):
@@ -32,13 +32,15 @@ class LedgerEntry(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    amount = models.DecimalField(**MONEY)
+    amount = money()
     currency = models.CharField(max_length=3)
     channel = models.CharField(max_length=30, blank=True)
     #: The payer's or gateway's reference; with the channel it makes a recording idempotent.
     reference = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -51,3 +53,6 @@ class LedgerEntry(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_amount_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency}"

@@ -72,11 +72,14 @@ def payment_record(
         order = unit.order
         if currency and currency != order.currency:
             raise DomainError(
-                PaymentErrorCode.CURRENCY_MISMATCH, f"Order {order.number} is in {order.currency}, not {currency}."
+                PaymentErrorCode.CURRENCY_MISMATCH,
+                f"Order {order.number} is in {order.currency}, not {currency}.",
             )
         channel = channel or order.payment_channel
         if not channel:
-            raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, "Name the payment channel: the order has none.")
+            raise DomainError(
+                PaymentErrorCode.UNKNOWN_CHANNEL, "Name the payment channel: the order has none."
+            )
         channel_check(channel)
         if reference:
             existing = LedgerEntry.objects.filter(

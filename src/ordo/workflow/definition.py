@@ -20,7 +20,6 @@ SYSTEM_ROLE = "system"
 KNOWN_ROLES = frozenset({"admin", "manager", "contractor", "courier", "customer", SYSTEM_ROLE})
 
 
-
 def label_for(labels: Mapping[str, str], language: str, fallback: str) -> str:
     """The label in ``language`` (``ru`` also matches ``ru-RU``), else English, else ``fallback``."""
     base = language.split("-")[0].lower() if language else ""

@@ -1,0 +1,51 @@
+# Ordo: `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+ORDO   := $(BIN)/ordo
+ORDO_PRESET ?= shop
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test lint typecheck pytest test-postgres bench clean
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv>=0.5,<1"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: $(VENV)/.synced
+
+## Install, migrate the SQLite database under ./var/, load the demo preset, serve on :8000.
+run: install
+	$(ORDO) migrate
+	$(ORDO) demo --preset $(ORDO_PRESET)
+	$(ORDO) serve --host 127.0.0.1 --port 8000
+
+## Lint, type-check, check the layer contract, run every test (SQLite).
+test: install lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -p no:cacheprovider
+
+## The whole suite again on a real PostgreSQL server started for the run (needs root or the postgres user).
+test-postgres: install
+	bash scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
+
+## Throughput and latency figures (see bench/README.md).
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,77 @@
+"""Seed 001: reserve, confirm, picking only when prepaid or deferred, ship."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PARTS = [
+    {"sku": "OC-90", "name": "Oil filter", "quantity": 2, "unit_price": "640.00"},
+    {"sku": "BP-443", "name": "Brake pads", "quantity": 1, "unit_price": "3200.00"},
+]
+
+
+@pytest.fixture(autouse=True)
+def autoparts(load_preset):
+    load_preset("autoparts")
+
+
+def place_and_confirm(customer):
+    number = customer.api.post("/orders", {"items": PARTS, "payment_channel": "invoice"}).body["number"]
+    assert customer.api.fire(number, "reserve").body["status"]["code"] == "reserve"
+    assert customer.api.fire(number, "confirm").body["status"]["code"] == "in_work"
+    return number
+
+
+def test_prepaid_order_goes_from_new_to_shipped(customer, manager, history):
+    number = place_and_confirm(customer)
+    refused = manager.api.fire(number, "start_picking")
+    assert refused.status == 422
+    assert [g["code"] for g in refused.body["failed_guards"]] == ["paid_or_deferred"]
+
+    assert manager.api.pay(number, "4480.00").body["order"]["payment_status"] == "paid"
+    for code, expected in [("start_picking", "picking"), ("ready", "shipment"), ("ship", "shipped")]:
+        assert manager.api.fire(number, code).body["status"]["code"] == expected
+    assert [row[2] for row in history(number)] == [
+        "place",
+        "reserve",
+        "confirm",
+        "start_picking",
+        "ready",
+        "ship",
+    ]
+
+
+def test_deferred_payment_allows_picking(customer, manager):
+    number = place_and_confirm(customer)
+    deferral = manager.api.post(f"/orders/{number}/payments", {"kind": "deferral", "note": "30 days"})
+    assert deferral.status == 201
+    assert deferral.body["order"]["payment_status"] == "unpaid"
+    assert manager.api.fire(number, "start_picking").body["status"]["code"] == "picking"
+
+
+def test_customer_cannot_pick_or_ship(customer, manager):
+    number = place_and_confirm(customer)
+    assert customer.api.fire(number, "start_picking").status == 403
+    assert customer.api.pay(number, "1.00").status == 403
+
+
+def test_customer_cancels_a_reservation_but_not_work_in_progress(customer, manager):
+    reserved = customer.api.post("/orders", {"items": PARTS}).body["number"]
+    customer.api.fire(reserved, "reserve")
+    assert customer.api.fire(reserved, "cancel").body["status"]["code"] == "cancelled"
+
+    working = place_and_confirm(customer)
+    assert customer.api.fire(working, "cancel").status == 403
+    assert manager.api.fire(working, "cancel").body["status"]["code"] == "cancelled"
+
+
+def test_expiry_is_for_the_timer_only(customer, admin):
+    number = customer.api.post("/orders", {"items": PARTS}).body["number"]
+    customer.api.fire(number, "reserve")
+    assert admin.api.fire(number, "expire").status == 403
+
+
+def test_confirming_twice_is_a_conflict(customer):
+    number = place_and_confirm(customer)
+    response = customer.api.fire(number, "confirm")
+    assert (response.status, response.body["error"]) == (409, "wrong_status")

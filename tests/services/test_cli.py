@@ -1,0 +1,55 @@
+"""The ordo command, run in-process against the test database."""
+
+import pytest
+
+from ordo.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def test_preset_load_and_graph(capsys):
+    assert main(["preset", "load", "autoparts"]) == 0
+    assert "Preset autoparts loaded: created autoparts" in capsys.readouterr().out
+    assert main(["workflow", "graph", "autoparts", "--language", "ru"]) == 0
+    assert 'state "Резерв" as reserve' in capsys.readouterr().out
+
+
+def test_graph_of_unknown_workflow_fails(capsys):
+    assert main(["workflow", "graph", "nope"]) == 1
+    assert "No workflow 'nope'" in capsys.readouterr().err
+
+
+def test_validate_lists_problems(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[preset]\ncode = "x"\n[types]\nregular = { workflow = "w" }\n')
+    assert main(["workflow", "validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "problem(s)" in err
+    assert "English label" in err
+    assert "'w' is not an order workflow" in err
+
+
+def test_user_and_token_create(capsys):
+    assert main(["user", "create", "kim", "--role", "manager", "--email", "kim@example.org"]) == 0
+    assert "User kim (manager) created. Password: " in capsys.readouterr().out
+    assert main(["token", "create", "kim"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("ordo_")
+    assert len(token) > 40
+    assert main(["user", "create", "kim", "--role", "manager"]) == 1
+
+
+def test_demo_prints_credentials_and_places_orders(capsys, settings, tmp_path):
+    from ordo.orders.models import Order
+
+    settings.VAR_DIR = tmp_path
+    assert main(["demo", "--preset", "smm"]) == 0
+    out = capsys.readouterr().out
+    assert "demo-admin" in out
+    assert "demo-customer" in out
+    assert "password:" in out
+    assert Order.objects.filter(workflow__code="smm").exists()
+    assert (tmp_path / "demo-credentials.json").stat().st_mode & 0o077 == 0
+    first_password = out.split("demo-admin")[1].split("password: ")[1].split()[0]
+    assert main(["demo", "--preset", "smm"]) == 0
+    assert first_password in capsys.readouterr().out
