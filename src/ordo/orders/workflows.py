@@ -29,16 +29,23 @@ def definition_digest(definition: Mapping[str, Any]) -> str:
 
 
 def compiled(row: WorkflowRow) -> Workflow:
-    """The core ``Workflow`` of a stored row, compiled once per definition digest in this process.
+    """The core ``Workflow`` of a stored row (its ``definition`` may be deferred)."""
+    return compiled_by_digest(row.pk, row.digest)
 
-    Rows fetched with ``definition`` deferred cost one query on a cache miss, none on a hit; an
-    edited definition has a new digest, so every process picks it up at its next read.
+
+def compiled_by_digest(workflow_id: int, digest: str) -> Workflow:
+    """The workflow with this definition digest, compiled once per process.
+
+    A cache hit costs no query; a miss reads the definition once. An edited definition has a new
+    digest, so every process picks the edit up at its next read of the row.
     """
-    workflow = _compiled.get(row.digest)
+    workflow = _compiled.get(digest)
     if workflow is None:
-        digest, definition = WorkflowRow.objects.values_list("digest", "definition").get(pk=row.pk)
+        stored_digest, definition = WorkflowRow.objects.values_list("digest", "definition").get(
+            pk=workflow_id
+        )
         workflow, _ = workflow_from_dict(definition)
-        _compiled[digest] = workflow
+        _compiled[stored_digest] = workflow
     return workflow
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from ordo.errors import DomainError
 from ordo.orders.models import Order
@@ -59,7 +60,7 @@ def payment_record(
     currency: str = "",
     reference: str = "",
     note: str = "",
-    visible=None,
+    visible: QuerySet[Order] | None = None,
 ) -> Recorded:
     """Record money received for an order (cash at the office, a bank invoice paid…).
 
@@ -104,7 +105,9 @@ def payment_record(
     return Recorded(unit.order, entry, created=True)
 
 
-def payment_defer(*, number: int, actor: Actor, note: str = "", visible=None) -> Recorded:
+def payment_defer(
+    *, number: int, actor: Actor, note: str = "", visible: QuerySet[Order] | None = None
+) -> Recorded:
     """Record that the customer may pay later (the auto-parts "deferred payment agreed")."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)

@@ -1,0 +1,51 @@
+"""``make bench``: throughput of the services and of the HTTP API, with peak memory.
+
+Runs against a fresh database in a temporary folder: SQLite by default, or the PostgreSQL named by
+``--database-url`` (e.g. the one ``scripts/with-postgres.sh`` starts). Talks only to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+from bench import http, services
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--database-url", default=os.environ.get("ORDO_BENCH_DATABASE_URL", ""))
+    parser.add_argument("--orders", type=int, default=3000, help="orders placed through the services")
+    parser.add_argument("--transitions", type=int, default=6000, help="transitions through the services")
+    parser.add_argument("--seconds", type=float, default=8.0, help="length of each HTTP run")
+    parser.add_argument("--clients", type=int, nargs="+", default=[8, 50], help="concurrent HTTP clients")
+    parser.add_argument("--skip-http", action="store_true")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="ordo-bench-")
+    os.environ["ORDO_VAR_DIR"] = workdir
+    if args.database_url:
+        os.environ["ORDO_DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("ORDO_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ordo.settings")
+
+    started = time.perf_counter()
+    results = services.run(orders=args.orders, transitions=args.transitions)
+    if not args.skip_http:
+        results += http.run(workdir=workdir, seconds=args.seconds, clients=args.clients)
+    print()
+    print(f"{'benchmark':<52} {'figure':>14}  {'target':>10}  ratio")
+    for row in results:
+        target = f"{row.target:,.0f}" if row.target else ""
+        ratio = f"{row.ratio:.2f}x" if row.target else ""
+        print(f"{row.name:<52} {row.figure:>14}  {target:>10}  {ratio}")
+    print(f"\n(total {time.perf_counter() - started:.0f} s; database files in {workdir})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""The API through the embedded server (``ordo serve``): requests per second and latency percentiles
+for order creation and transitions at several numbers of concurrent clients."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench.report import Row, peak_rss_mib
+
+ORDER = {
+    "items": [
+        {"sku": "MUG-01", "name": "Ceramic mug", "quantity": 2, "unit_price": "39.00"},
+        {"sku": "TEA-200", "name": "Green tea 200 g", "quantity": 1, "unit_price": "54.50"},
+        {"sku": "BAG-03", "name": "Canvas bag", "quantity": 1, "unit_price": "79.00"},
+    ],
+    "customer": {"email": "bench@example.org", "name": "Bench Buyer"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _ordo(*args: str, env: dict[str, str]) -> str:
+    ordo = str(Path(sys.executable).with_name("ordo"))
+    return subprocess.run([ordo, *args], env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+class Client:
+    def __init__(self, port: int, token: str):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def post(self, path: str, body: dict) -> tuple[int, dict, float]:
+        started = time.perf_counter()
+        self.conn.request("POST", f"/api/v1{path}", body=json.dumps(body), headers=self.headers)
+        response = self.conn.getresponse()
+        data = json.loads(response.read() or b"{}")
+        return response.status, data, time.perf_counter() - started
+
+
+def _load(port: int, token: str, clients: int, seconds: float, kind: str) -> tuple[float, list[float], int]:
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop = time.monotonic() + seconds
+    barrier = threading.Barrier(clients)
+
+    def work(index: int) -> None:
+        client = Client(port, token)
+        number = None
+        if kind == "transition":
+            status, body, _ = client.post("/orders", ORDER)
+            number = body["number"]
+        barrier.wait()
+        step = 0
+        while time.monotonic() < stop:
+            if kind == "create":
+                status, _, took = client.post("/orders", ORDER)
+            else:
+                code = ("cancel", "reopen")[step % 2]
+                status, _, took = client.post(f"/orders/{number}/transitions", {"transition": code})
+            step += 1
+            if status >= 400:
+                errors[index] += 1
+            latencies[index].append(took)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    flat = sorted(x for per in latencies for x in per)
+    return len(flat) / elapsed, flat, sum(errors)
+
+
+def _percentile(values: list[float], p: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000 if values else 0.0
+
+
+def run(*, workdir: str, seconds: float, clients: list[int]) -> list[Row]:
+    env = {**os.environ, "ORDO_VAR_DIR": workdir, "ORDO_LOG_LEVEL": "ERROR"}
+    token = _ordo("token", "create", "bench-admin", env=env)
+    port = _free_port()
+    workers = os.environ.get("ORDO_WEB_WORKERS", "2")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ordo")), "serve", "--port", str(port), "--workers", workers],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    rows: list[Row] = []
+    try:
+        _wait_for(port)
+        _load(port, token, 2, 1.0, "create")  # warm-up: imports, compiled workflows, connections
+        for n in clients:
+            for kind in ("create", "transition"):
+                rate, lat, errors = _load(port, token, n, seconds, kind)
+                what = "order create" if kind == "create" else "transition"
+                print(
+                    f"http {what:<12} {n:>3} clients: {rate:7.0f} req/s  p50 {_percentile(lat, 0.5):6.1f} ms  "
+                    f"p99 {_percentile(lat, 0.99):6.1f} ms  mean {statistics.fmean(lat) * 1000:6.1f} ms  "
+                    f"errors {errors}"
+                )
+                rows.append(Row(f"http {what} req/s, {n} clients", rate, "/s"))
+                rows.append(
+                    Row(
+                        f"http {what} p99, {n} clients",
+                        _percentile(lat, 0.99),
+                        "ms",
+                        50,
+                        lower_is_better=True,
+                    )
+                )
+        children = subprocess.run(
+            ["pgrep", "-g", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        worst = max((peak_rss_mib(pid) for pid in children if Path(f"/proc/{pid}").exists()), default=0.0)
+        rows.append(Row("peak memory of one server process", worst, "MiB"))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return rows
