@@ -25,7 +25,7 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Counter, IdempotencyKey, Order, OrderItem, OrderType, Source, StatusChange
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.snapshots import order_snapshot
-from ordo.orders.workflows import compiled, compiled_by_digest
+from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.models import PaymentChannel
 from ordo.workflow.definition import Workflow
