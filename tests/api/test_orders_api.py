@@ -256,3 +256,90 @@ def test_openapi_document_is_served(manager):
 def test_docs_page_is_served(manager):
     response = manager.api.client.get("/api/v1/docs")
     assert response.status_code == 200
+
+
+def test_post_without_any_credentials_is_401_not_csrf():
+    response = Api(None).post("/orders", {"items": ITEMS})
+    assert (response.status, response.body["error"]) == (401, "unauthorized")
+
+
+def test_session_post_without_csrf_token_is_refused(customer):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(customer.user)
+    response = browser.post("/api/v1/orders", data={"items": ITEMS}, content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+
+
+def test_session_with_csrf_token_places_an_order(customer):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(customer.user)
+    browser.get("/admin/login/")  # any page that sets the CSRF cookie
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(
+        "/api/v1/orders",
+        data={"items": ITEMS},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 201, response.content
+
+
+HUGE = 99999999999999999999999
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"/orders/{HUGE}", "/orders/0", "/orders/-1", f"/orders/{HUGE}/history"],
+)
+def test_impossible_order_numbers_are_422_or_404(manager, path):
+    assert manager.api.get(path).status in (404, 422)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"manager": HUGE}, {"contractor": 0}, {"q": "a\x00b"}, {"status": "new\x00"}, {"cursor": "\x00"}],
+)
+def test_list_filters_the_database_cannot_store_are_422(manager, params):
+    response = manager.api.get("/orders", **params)
+    assert (response.status, response.body["error"]) == (422, "validation_error")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"items": [{"sku": "A\x00", "name": "B", "quantity": 1, "unit_price": "1"}]},
+        {"items": ITEMS, "customer": HUGE},
+        {"items": ITEMS, "customer": {"name": "Nul\x00Person"}},
+        {"items": ITEMS, "notes": "\x00"},
+    ],
+)
+def test_order_input_the_database_cannot_store_is_422(manager, body):
+    from ordo.orders.models import Order
+
+    response = manager.api.post("/orders", body)
+    assert (response.status, response.body["error"]) == (422, "validation_error")
+    assert Order.objects.count() == 0
+
+
+def test_transition_and_payment_input_with_nul_or_overflow_is_422(manager, customer):
+    number = new_order(customer)["number"]
+    assert manager.api.fire(number, "start\x00").status == 422
+    assert manager.api.pay(number, "1.00", reference="x\x00").status == 422
+    assert manager.api.pay(number, "999999999999999.99").status == 422
+    assert manager.api.patch(f"/orders/{number}", {"manager": HUGE}).status == 422
+    assert manager.api.get(f"/orders/{number}").body["totals"]["paid"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    "moment", ["0201-02-28T11:10:11+19:55", "0001-01-01T00:00:00+01:00", "2026-01-01T10:00:00"]
+)
+def test_date_filters_with_odd_offsets_are_normalized_or_refused(manager, customer, moment):
+    new_order(customer)
+    response = manager.api.get("/orders", placed_after=moment)
+    assert response.status in (200, 422)
+    assert "error" in response.body or "items" in response.body

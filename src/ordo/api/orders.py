@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
@@ -16,6 +15,7 @@ from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_find_or_create
 from ordo.api import schemas as s
 from ordo.api.present import order_json
+from ordo.api.types import Id, Moment, Text
 from ordo.errors import DomainError
 from ordo.orders import selectors, services
 from ordo.orders.errors import OrderErrorCode
@@ -74,7 +74,7 @@ def _customer_for(request: HttpRequest, payload: s.OrderIn) -> Customer:
 def place_order(
     request: HttpRequest,
     payload: s.OrderIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=255),
+    idempotency_key: Text = Header("", alias="Idempotency-Key", max_length=255),
 ):
     """Staff enter orders for any customer (phone, chat, e-mail); a customer orders for themselves.
     With an ``Idempotency-Key`` header, a retry returns the order the first request made."""
@@ -98,16 +98,16 @@ def place_order(
 
 
 class ListQuery(Schema):
-    status: str | None = None
-    payment_status: str | None = None
-    type: str | None = None
-    source: str | None = None
-    manager: int | None = None
-    contractor: int | None = None
-    q: str | None = NinjaField(None, max_length=200)
-    placed_after: datetime | None = None
-    placed_before: datetime | None = None
-    cursor: str | None = NinjaField(None, max_length=100)
+    status: Text | None = NinjaField(None, max_length=50)
+    payment_status: Text | None = NinjaField(None, max_length=20)
+    type: Text | None = NinjaField(None, max_length=30)
+    source: Text | None = NinjaField(None, max_length=10)
+    manager: Id | None = None
+    contractor: Id | None = None
+    q: Text | None = NinjaField(None, max_length=200)
+    placed_after: Moment | None = None
+    placed_before: Moment | None = None
+    cursor: Text | None = NinjaField(None, max_length=100)
     limit: int = NinjaField(50, ge=1, le=200)
 
 
@@ -126,12 +126,12 @@ def list_orders(request: HttpRequest, query: Query[ListQuery]):
 
 
 @router.get("/orders/{number}", response={200: s.OrderOut, **ERRORS}, summary="Fetch an order")
-def get_order(request: HttpRequest, number: int):
+def get_order(request: HttpRequest, number: Id):
     return _out(request, number)
 
 
 @router.patch("/orders/{number}", response={200: s.OrderOut, **ERRORS}, summary="Edit an order")
-def patch_order(request: HttpRequest, number: int, payload: s.OrderPatch):
+def patch_order(request: HttpRequest, number: Id, payload: s.OrderPatch):
     """Staff change the channel, manager, external number and notes; a customer only the channel,
     and only while the order is not fully paid."""
     changes = payload.model_dump(exclude_unset=True)
@@ -151,7 +151,7 @@ def patch_order(request: HttpRequest, number: int, payload: s.OrderPatch):
 @router.post(
     "/orders/{number}/transitions", response={200: s.OrderOut, **ERRORS}, summary="Fire a transition"
 )
-def fire_transition(request: HttpRequest, number: int, payload: s.TransitionIn):
+def fire_transition(request: HttpRequest, number: Id, payload: s.TransitionIn):
     """409 when the order is not in a from-status (or no longer in ``expected_status``), 403 when
     the caller's role may not, 422 with ``failed_guards`` naming each guard that does not hold."""
     services.order_transition(
@@ -170,7 +170,7 @@ def fire_transition(request: HttpRequest, number: int, payload: s.TransitionIn):
     response={200: s.OrderOut, **ERRORS},
     summary="Fire an item transition",
 )
-def fire_item_transition(request: HttpRequest, number: int, item_id: int, payload: s.TransitionIn):
+def fire_item_transition(request: HttpRequest, number: Id, item_id: Id, payload: s.TransitionIn):
     services.item_transition(
         number=number,
         item_id=item_id,
@@ -189,7 +189,7 @@ def fire_item_transition(request: HttpRequest, number: int, item_id: int, payloa
     summary="Status history",
     by_alias=True,
 )
-def order_history(request: HttpRequest, number: int):
+def order_history(request: HttpRequest, number: Id):
     order = selectors.order_get(request.user, number)
     return [
         {
@@ -211,7 +211,7 @@ def order_history(request: HttpRequest, number: int):
     response={201: s.PaymentOut, 200: s.PaymentOut, **ERRORS},
     summary="Record a payment",
 )
-def record_payment(request: HttpRequest, number: int, payload: s.PaymentIn):
+def record_payment(request: HttpRequest, number: Id, payload: s.PaymentIn):
     """Staff record money received (cash, bank invoice…) or a deferred-payment agreement. The
     payment status follows from the ledger; a repeated ``reference`` on a channel is stored once."""
     _require_staff(request)

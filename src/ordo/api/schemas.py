@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from ordo.api.types import Id, Text
+
 Money = Decimal
 
 
@@ -17,55 +19,55 @@ class Strict(Schema):
 
 
 class ItemIn(Strict):
-    sku: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=300)
+    sku: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=300)
     quantity: int = Field(ge=1, le=1_000_000)
     unit_price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
-    target: str = Field("", max_length=500)
+    target: Text = Field("", max_length=500)
     in_stock: bool = Field(
         True, description="Until stock tracking lands: is the material for this item in stock?"
     )
 
 
 class CustomerIn(Strict):
-    email: str = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    name: str = Field(min_length=1, max_length=200)
-    phone: str = Field("", max_length=40)
+    email: Text = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    name: Text = Field(min_length=1, max_length=200)
+    phone: Text = Field("", max_length=40)
     kind: Literal["person", "organization"] = "person"
 
 
 class OrderIn(Strict):
-    type: str = Field("regular", max_length=30)
-    customer: int | CustomerIn | None = Field(
+    type: Text = Field("regular", max_length=30)
+    customer: Id | CustomerIn | None = Field(
         None, description="Staff only: an existing customer id, or a customer to find by e-mail or create."
     )
     items: list[ItemIn] = Field(default_factory=list, max_length=500)
-    payment_channel: str = Field("", max_length=30)
-    notes: str = Field("", max_length=10_000)
-    external_number: str = Field("", max_length=64)
-    partner_code: str = Field("", max_length=50)
+    payment_channel: Text = Field("", max_length=30)
+    notes: Text = Field("", max_length=10_000)
+    external_number: Text = Field("", max_length=64)
+    partner_code: Text = Field("", max_length=50)
 
 
 class OrderPatch(Strict):
-    payment_channel: str | None = Field(None, max_length=30)
-    manager: int | None = None
-    external_number: str | None = Field(None, max_length=64)
-    notes: str | None = Field(None, max_length=10_000)
+    payment_channel: Text | None = Field(None, max_length=30)
+    manager: Id | None = None
+    external_number: Text | None = Field(None, max_length=64)
+    notes: Text | None = Field(None, max_length=10_000)
 
 
 class TransitionIn(Strict):
-    transition: str = Field(min_length=1, max_length=50)
-    expected_status: str | None = Field(None, max_length=50)
-    comment: str = Field("", max_length=5_000)
+    transition: Text = Field(min_length=1, max_length=50)
+    expected_status: Text | None = Field(None, max_length=50)
+    comment: Text = Field("", max_length=5_000)
 
 
 class PaymentIn(Strict):
     kind: Literal["payment", "deferral"] = "payment"
     amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
-    channel: str = Field("", max_length=30)
-    currency: str = Field("", max_length=3)
-    reference: str = Field("", max_length=100)
-    note: str = Field("", max_length=5_000)
+    channel: Text = Field("", max_length=30)
+    currency: Text = Field("", max_length=3)
+    reference: Text = Field("", max_length=100)
+    note: Text = Field("", max_length=5_000)
 
 
 class CodeLabel(Schema):

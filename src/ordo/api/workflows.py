@@ -10,6 +10,7 @@ from ninja import Router
 from ordo.accounts.models import Role
 from ordo.accounts.roles import role_of
 from ordo.api import schemas as s
+from ordo.api.types import Text
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Workflow as WorkflowRow
@@ -49,7 +50,7 @@ def list_workflows(request: HttpRequest):
     summary="Fetch a workflow",
     openapi_extra={"responses": {200: {"content": {"text/vnd.mermaid": {"schema": {"type": "string"}}}}}},
 )
-def get_workflow(request: HttpRequest, code: str, format: Literal["json", "mermaid"] = "json"):
+def get_workflow(request: HttpRequest, code: Text, format: Literal["json", "mermaid"] = "json"):
     """``?format=mermaid`` answers with a Mermaid ``stateDiagram-v2`` (``text/vnd.mermaid``)."""
     _staff(request)
     row = WorkflowRow.objects.filter(code=code).first()
