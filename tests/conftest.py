@@ -36,9 +36,7 @@ class Api:
         self.client = Client()
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def _send(
-        self, method: str, path: str, body: Any = None, headers: dict | None = None, raw: str | None = None
-    ):
+    def _send(self, method: str, path: str, body: Any = None, headers: dict | None = None, raw: str | None = None):
         data = raw if raw is not None else (json.dumps(body, default=str) if body is not None else None)
         response = getattr(self.client, method)(
             f"/api/v1{path}",
@@ -48,9 +46,7 @@ class Api:
         )
         content_type = response.get("Content-Type", "")
         parsed = (
-            json.loads(response.content)
-            if content_type.startswith("application/json")
-            else response.content.decode()
+            json.loads(response.content) if content_type.startswith("application/json") else response.content.decode()
         )
         return Response(response.status_code, parsed, response)
 
@@ -58,9 +54,7 @@ class Api:
         response = self.client.get(f"/api/v1{path}", params, headers=self.headers)
         content_type = response.get("Content-Type", "")
         parsed = (
-            json.loads(response.content)
-            if content_type.startswith("application/json")
-            else response.content.decode()
+            json.loads(response.content) if content_type.startswith("application/json") else response.content.decode()
         )
         return Response(response.status_code, parsed, response)
 

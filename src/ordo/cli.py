@@ -26,7 +26,18 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ordo.server import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers)
+    serve(host=args.host, port=args.port, workers=args.workers, with_worker=not args.no_worker)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from ordo.worker import Worker
+
+    worker = Worker(batch=args.batch)
+    if args.once:
+        print(f"{worker.run_once()} message(s) tried.")
+        return 0
+    worker.run_forever()
     return 0
 
 
@@ -121,7 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("ORDO_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ORDO_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("ORDO_WEB_WORKERS", "2")))
+    serve.add_argument("--no-worker", action="store_true", help="do not start the background worker")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="deliver notifications (run any number on PostgreSQL)")
+    worker.add_argument("--batch", type=int, default=50)
+    worker.add_argument("--once", action="store_true", help="one round, then exit")
+    worker.set_defaults(func=cmd_worker)
 
     migrate = sub.add_parser("migrate", help="create or update the database tables")
     migrate.add_argument("--verbose", action="store_true")
@@ -148,9 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="users").add_subparsers(dest="action", required=True)
     create = user.add_parser("create", help="create a user with a role")
     create.add_argument("name")
-    create.add_argument(
-        "--role", required=True, choices=["admin", "manager", "contractor", "courier", "customer"]
-    )
+    create.add_argument("--role", required=True, choices=["admin", "manager", "contractor", "courier", "customer"])
     create.add_argument("--email", default="")
     create.add_argument("--password", default=None)
     create.add_argument("--full-name", default="")

@@ -84,8 +84,6 @@ def _demo_orders(preset: str) -> None:
         order_place(
             actor=actor,
             customer=customer_user.customer,
-            items=[
-                ItemInput(sku, name, qty, Decimal(price), target) for sku, name, qty, price, target in lines
-            ],
+            items=[ItemInput(sku, name, qty, Decimal(price), target) for sku, name, qty, price, target in lines],
             source="panel",
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -22,8 +25,23 @@ class _Gunicorn(BaseApplication):
         return application
 
 
-def serve(*, host: str, port: int, workers: int = 2, threads: int = 4) -> None:
+def serve(*, host: str, port: int, workers: int = 2, threads: int = 4, with_worker: bool = True) -> None:
+    """Serve until stopped. ``with_worker`` runs one ``ordo worker`` beside the web processes — a
+    child process rather than a thread, because gunicorn forks its web workers from this one."""
     print(f"Ordo serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)", flush=True)
+    background = subprocess.Popen([sys.executable, "-m", "ordo.cli", "worker"]) if with_worker else None
+    try:
+        _run(host=host, port=port, workers=workers, threads=threads)
+    finally:
+        if background is not None:
+            background.send_signal(signal.SIGTERM)
+            try:
+                background.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                background.kill()
+
+
+def _run(*, host: str, port: int, workers: int, threads: int) -> None:
     _Gunicorn(
         {
             "bind": f"{host}:{port}",

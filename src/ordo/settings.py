@@ -36,9 +36,7 @@ def _secret_key() -> str:
 DEBUG = _flag("ORDO_DEBUG")
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ORDO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("ORDO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("ORDO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +49,8 @@ INSTALLED_APPS = [
     "ordo.accounts",
     "ordo.orders",
     "ordo.payments",
+    "ordo.notifications",
+    "ordo.delivery",
 ]
 
 MIDDLEWARE = [
@@ -141,3 +141,17 @@ LOGGING = {
 # Ordo's own settings.
 ORDO_PUBLIC_URL = os.environ.get("ORDO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ORDO_ORDER_NUMBER_START = int(os.environ.get("ORDO_ORDER_NUMBER_START", "50001"))
+
+# Notifications (see docs/notifications.md).
+ORDO_EMAIL_URL = os.environ.get("ORDO_EMAIL_URL", "")
+DEFAULT_FROM_EMAIL = os.environ.get("ORDO_EMAIL_FROM", "Ordo <ordo@localhost>")
+ORDO_SMS_PROVIDER = os.environ.get("ORDO_SMS_PROVIDER", "")  # "vonage" or "twilio"; empty: SMS off
+ORDO_SMS_BASE_URL = os.environ.get("ORDO_SMS_BASE_URL", "")
+ORDO_SMS_FROM = os.environ.get("ORDO_SMS_FROM", "Ordo")
+ORDO_SMS_API_KEY = os.environ.get("ORDO_SMS_API_KEY", "")  # Vonage key, or Twilio account SID
+ORDO_SMS_API_SECRET = os.environ.get("ORDO_SMS_API_SECRET", "")  # Vonage secret, or Twilio auth token
+ORDO_WEBHOOK_CACHE_SECONDS = float(os.environ.get("ORDO_WEBHOOK_CACHE_SECONDS", "5"))
+ORDO_WORKER_POLL_SECONDS = float(os.environ.get("ORDO_WORKER_POLL_SECONDS", "1"))
+ORDO_WORKER_LEASE_SECONDS = int(os.environ.get("ORDO_WORKER_LEASE_SECONDS", "300"))
+ORDO_COURIER_LINK_DAYS = int(os.environ.get("ORDO_COURIER_LINK_DAYS", "7"))
+ORDO_DELIVERY_ESTIMATE_HOURS = int(os.environ.get("ORDO_DELIVERY_ESTIMATE_HOURS", "48"))

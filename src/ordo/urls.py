@@ -3,9 +3,11 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from ordo.api.app import api
+from ordo.delivery.views import courier_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("courier/<str:token>", courier_page, name="courier"),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]

@@ -51,9 +51,7 @@ def test_order_numbers_are_sequential_and_tokens_random(customer):
 
 
 def test_staff_enters_an_order_for_a_new_customer_by_phone(manager):
-    order = new_order(
-        manager, customer={"email": "new@example.org", "name": "New Person", "phone": "+48 600"}
-    )
+    order = new_order(manager, customer={"email": "new@example.org", "name": "New Person", "phone": "+48 600"})
     again = new_order(manager, customer={"email": "NEW@example.org", "name": "Same Person"})
     assert order["customer"]["name"] == "New Person"
     assert again["customer"]["id"] == order["customer"]["id"]
@@ -335,9 +333,7 @@ def test_transition_and_payment_input_with_nul_or_overflow_is_422(manager, custo
     assert manager.api.get(f"/orders/{number}").body["totals"]["paid"] == "0.00"
 
 
-@pytest.mark.parametrize(
-    "moment", ["0201-02-28T11:10:11+19:55", "0001-01-01T00:00:00+01:00", "2026-01-01T10:00:00"]
-)
+@pytest.mark.parametrize("moment", ["0201-02-28T11:10:11+19:55", "0001-01-01T00:00:00+01:00", "2026-01-01T10:00:00"])
 def test_date_filters_with_odd_offsets_are_normalized_or_refused(manager, customer, moment):
     new_order(customer)
     response = manager.api.get("/orders", placed_after=moment)

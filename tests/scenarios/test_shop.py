@@ -32,9 +32,7 @@ def test_staff_entered_order_from_new_to_delivered(manager, history):
 def test_channel_changes_from_card_to_cash_and_payment_is_separate(manager, customer):
     number = customer.api.post("/orders", {"items": GOODS, "payment_channel": "card"}).body["number"]
     manager.api.fire(number, "start")
-    assert (
-        manager.api.patch(f"/orders/{number}", {"payment_channel": "cash"}).body["payment_channel"] == "cash"
-    )
+    assert manager.api.patch(f"/orders/{number}", {"payment_channel": "cash"}).body["payment_channel"] == "cash"
     paid = manager.api.pay(number, "78.00").body["order"]
     assert paid["payment_status"] == "paid"
     assert paid["status"]["code"] == "in_progress"

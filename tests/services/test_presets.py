@@ -86,8 +86,7 @@ def test_a_status_in_use_cannot_be_removed(load_preset, tmp_path, customer, plac
     with pytest.raises(DomainError) as refused:
         preset_load_named(str(path))
     assert (
-        "workflow shop: status 'new' is still used by orders and cannot be removed"
-        in refused.value.details["problems"]
+        "workflow shop: status 'new' is still used by orders and cannot be removed" in refused.value.details["problems"]
     )
     assert Order.objects.get(pk=order.pk).status == "new"
     assert Workflow.objects.get(code="shop").version == 1

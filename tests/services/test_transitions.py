@@ -96,9 +96,7 @@ def test_bad_amounts_are_refused(customer, manager, place, amount):
 def test_payment_in_another_currency_is_refused(customer, manager, place):
     order = place(customer)
     with pytest.raises(DomainError) as refused:
-        payment_record(
-            number=order.number, amount=Decimal("1"), channel="cash", currency="EUR", actor=manager.actor
-        )
+        payment_record(number=order.number, amount=Decimal("1"), channel="cash", currency="EUR", actor=manager.actor)
     assert refused.value.code == "currency_mismatch"
 
 

@@ -74,9 +74,7 @@ def test_return_needs_a_comment():
     refusal = decide(furniture, snap("under_review"), "return", MANAGER)
     assert isinstance(refusal, Refusal)
     assert [g.code for g in refusal.failed_guards] == ["comment_required"]
-    assert isinstance(
-        decide(furniture, snap("under_review"), "return", MANAGER, comment="fix edging"), Decision
-    )
+    assert isinstance(decide(furniture, snap("under_review"), "return", MANAGER, comment="fix edging"), Decision)
 
 
 def test_people_cannot_fire_system_transitions():

@@ -98,9 +98,7 @@ def test_a_status_without_a_way_out_must_be_final():
 
 
 def test_shape_errors_are_collected_not_raised():
-    _workflow, shape = workflow_from_dict(
-        {"code": "w", "statuses": [{"labels": {"ru": "x"}}], "transitions": 5}
-    )
+    _workflow, shape = workflow_from_dict({"code": "w", "statuses": [{"labels": {"ru": "x"}}], "transitions": 5})
     messages = " | ".join(str(p) for p in shape)
     assert "'code' must be a non-empty string" in messages
     assert "English label" in messages

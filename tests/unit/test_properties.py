@@ -76,8 +76,6 @@ def test_validate_reports_exactly_the_unreachable_statuses(workflow):
 def test_validate_reports_every_dead_end(workflow):
     reported = {p.message.split("'")[1] for p in validate(workflow) if "has no way out" in p.message}
     dead = {
-        s.code
-        for s in workflow.statuses
-        if not s.final and not any(s.code in t.sources for t in workflow.transitions)
+        s.code for s in workflow.statuses if not s.final and not any(s.code in t.sources for t in workflow.transitions)
     }
     assert reported == dead

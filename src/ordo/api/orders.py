@@ -58,9 +58,7 @@ def _customer_for(request: HttpRequest, payload: s.OrderIn) -> Customer:
         return customer
     _require_staff(request)
     if payload.customer is None:
-        raise DomainError(
-            OrderErrorCode.INVALID_CUSTOMER, "Name the customer: an id or {email, name, phone, kind}."
-        )
+        raise DomainError(OrderErrorCode.INVALID_CUSTOMER, "Name the customer: an id or {email, name, phone, kind}.")
     if isinstance(payload.customer, int):
         found = Customer.objects.filter(pk=payload.customer).first()
         if found is None:
@@ -91,6 +89,7 @@ def place_order(
         notes=payload.notes,
         external_number=payload.external_number,
         partner_code=payload.partner_code,
+        delivery_address=payload.delivery_address,
         idempotency_key=idempotency_key,
         request_hash=hashlib.sha256(body.encode()).hexdigest() if idempotency_key else "",
     )
@@ -132,13 +131,15 @@ def get_order(request: HttpRequest, number: Id):
 
 @router.patch("/orders/{number}", response={200: s.OrderOut, **ERRORS}, summary="Edit an order")
 def patch_order(request: HttpRequest, number: Id, payload: s.OrderPatch):
-    """Staff change the channel, manager, external number and notes; a customer only the channel,
-    and only while the order is not fully paid."""
+    """Staff change the channel, manager, courier, delivery address, external number and notes; a
+    customer only the channel, and only while the order is not fully paid. Assigning a courier
+    e-mails them (and texts them when SMS is on) a signed link to confirm delivery."""
     changes = payload.model_dump(exclude_unset=True)
     if set(changes) - {"payment_channel"}:
         _require_staff(request)
-    if "manager" in changes:
-        changes["manager_id"] = changes.pop("manager")
+    for field in ("manager", "courier"):
+        if field in changes:
+            changes[f"{field}_id"] = changes.pop(field)
     services.order_update(
         number=number,
         actor=actor_for(request.user),
@@ -148,9 +149,7 @@ def patch_order(request: HttpRequest, number: Id, payload: s.OrderPatch):
     return _out(request, number)
 
 
-@router.post(
-    "/orders/{number}/transitions", response={200: s.OrderOut, **ERRORS}, summary="Fire a transition"
-)
+@router.post("/orders/{number}/transitions", response={200: s.OrderOut, **ERRORS}, summary="Fire a transition")
 def fire_transition(request: HttpRequest, number: Id, payload: s.TransitionIn):
     """409 when the order is not in a from-status (or no longer in ``expected_status``), 403 when
     the caller's role may not, 422 with ``failed_guards`` naming each guard that does not hold."""

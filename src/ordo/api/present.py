@@ -60,6 +60,16 @@ def order_json(order: Order, actor: Actor, language: str) -> dict[str, Any]:
         },
         "manager": _user(order.manager),
         "contractor": _user(order.contractor),
+        "courier": None
+        if order.courier is None
+        else {
+            "id": order.courier.pk,
+            "name": order.courier.name,
+            "email": order.courier.email,
+            "phone": order.courier.phone,
+            "active": order.courier.active,
+        },
+        "delivery_address": order.delivery_address,
         "partner": order.partner_code or None,
         "external_number": order.external_number,
         "notes": order.notes,

@@ -24,9 +24,7 @@ class ItemIn(Strict):
     quantity: int = Field(ge=1, le=1_000_000)
     unit_price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
     target: Text = Field("", max_length=500)
-    in_stock: bool = Field(
-        True, description="Until stock tracking lands: is the material for this item in stock?"
-    )
+    in_stock: bool = Field(True, description="Until stock tracking lands: is the material for this item in stock?")
 
 
 class CustomerIn(Strict):
@@ -46,13 +44,16 @@ class OrderIn(Strict):
     notes: Text = Field("", max_length=10_000)
     external_number: Text = Field("", max_length=64)
     partner_code: Text = Field("", max_length=50)
+    delivery_address: Text = Field("", max_length=1_000)
 
 
 class OrderPatch(Strict):
     payment_channel: Text | None = Field(None, max_length=30)
     manager: Id | None = None
+    courier: Id | None = None
     external_number: Text | None = Field(None, max_length=64)
     notes: Text | None = Field(None, max_length=10_000)
+    delivery_address: Text | None = Field(None, max_length=1_000)
 
 
 class TransitionIn(Strict):
@@ -105,6 +106,61 @@ class UserRef(Schema):
     username: str
 
 
+class CourierOut(Schema):
+    id: int
+    name: str
+    email: str
+    phone: str
+    active: bool
+
+
+class CourierIn(Strict):
+    name: Text = Field(min_length=1, max_length=200)
+    email: Text = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: Text = Field("", max_length=40)
+    language: Literal["", "en", "ru", "pl", "fi"] = ""
+
+
+class AttemptOut(Schema):
+    at: datetime
+    ok: bool
+    permanent: bool
+    error: str
+    duration_ms: int
+
+
+class MessageOut(Schema):
+    id: int
+    event: str
+    recipient: str
+    channel: str
+    status: str
+    address: str
+    language: str
+    subject: str
+    attempts: int
+    available_at: datetime
+    sent_at: datetime | None
+    last_error: str
+    attempt_log: list[AttemptOut]
+
+
+class WebhookIn(Strict):
+    url: Text = Field(min_length=8, max_length=500, pattern=r"^https?://")
+    events: list[Text] = Field(min_length=1, max_length=20)
+    description: Text = Field("", max_length=200)
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    events: list[str]
+    description: str
+    active: bool
+    consecutive_failures: int
+    secret: str | None = None
+
+
 class ItemOut(Schema):
     id: int
     sku: str
@@ -129,6 +185,8 @@ class OrderOut(Schema):
     customer: CustomerOut
     manager: UserRef | None
     contractor: UserRef | None
+    courier: CourierOut | None
+    delivery_address: str
     partner: str | None
     external_number: str
     notes: str

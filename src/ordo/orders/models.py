@@ -41,10 +41,10 @@ class OrderType(models.Model):
 
     code = models.SlugField(max_length=30, unique=True)
     workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="+")
-    item_workflow = models.ForeignKey(
-        Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    item_workflow = models.ForeignKey(Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     currency = models.CharField(max_length=3, default="EUR")
+    #: The preset's language: what customers without a language of their own are written to in.
+    language = models.CharField(max_length=8, default="en")
 
     def __str__(self) -> str:
         return self.code
@@ -106,6 +106,11 @@ class Order(models.Model):
         on_delete=models.SET_NULL,
         related_name="contracted_orders",
     )
+    courier = models.ForeignKey(
+        "delivery.Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    delivery_address = models.TextField(blank=True)
+    language = models.CharField(max_length=8, default="en")
     partner_code = models.CharField(max_length=50, blank=True)
     external_number = models.CharField(max_length=64, blank=True, db_index=True)
     placed_at = models.DateTimeField()
@@ -167,9 +172,7 @@ class StatusChange(models.Model):
         TIMER = "timer", "Timer"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    item = models.ForeignKey(
-        OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history"
-    )
+    item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField()
     from_status = models.CharField(max_length=50, blank=True)
     to_status = models.CharField(max_length=50)

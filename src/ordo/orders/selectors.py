@@ -32,7 +32,7 @@ def order_get(user: AnyUser, number: int) -> Order:
     """One visible order with what its card shows; an invisible order is "not found", not "forbidden"."""
     order = (
         orders_visible_to(user)
-        .select_related("customer", "manager", "contractor", "workflow", "item_workflow")
+        .select_related("customer", "manager", "contractor", "courier", "workflow", "item_workflow")
         .defer("workflow__definition", "item_workflow__definition")
         .prefetch_related("items")
         .filter(number=number)
@@ -111,7 +111,7 @@ def order_list_for(
     if cursor:
         orders = orders.filter(id__lt=decode_cursor(cursor))
     page = list(
-        orders.select_related("customer", "manager", "contractor", "workflow", "item_workflow")
+        orders.select_related("customer", "manager", "contractor", "courier", "workflow", "item_workflow")
         .defer("workflow__definition", "item_workflow__definition")
         .prefetch_related("items")
         .order_by("-id")[: limit + 1]

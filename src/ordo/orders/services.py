@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from ordo.accounts.models import Customer, Profile, Role
 from ordo.errors import DomainError
+from ordo.notifications.models import Message
+from ordo.notifications.outbox import Event, messages_for
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Counter, IdempotencyKey, Order, OrderItem, OrderType, Source, StatusChange
@@ -72,6 +74,7 @@ class OrderUnit:
         self.history: list[StatusChange] = []
         self.dirty: set[str] = set()
         self.dirty_items: dict[int, OrderItem] = {}
+        self.events: list[Event] = []
 
     @property
     def items(self) -> list[OrderItem]:
@@ -97,9 +100,7 @@ class OrderUnit:
         actor = actor or self.actor
         transition = self.workflow.transition(code)
         with_items = transition is not None and any(g.name in ITEM_GUARDS for g in transition.guards)
-        decision = decide(
-            self.workflow, self.snapshot(with_items=with_items), code, actor, expected_status, comment
-        )
+        decision = decide(self.workflow, self.snapshot(with_items=with_items), code, actor, expected_status, comment)
         if isinstance(decision, Refusal):
             raise _refused(decision, self.order.status)
         self._apply(decision, actor=actor, kind=kind, comment=comment)
@@ -112,6 +113,14 @@ class OrderUnit:
         order.status_seq += 1
         self.dirty.update(("status", "status_since", "status_seq"))
         self.history.append(self._history_row(decision, actor, kind, comment, seq=order.status_seq))
+        self.tell(
+            Event(
+                "status_changed",
+                key=f"s{order.status_seq}",
+                status=decision.target,
+                facts={"from": decision.source, "transition": decision.transition.code, "comment": comment},
+            )
+        )
         for ref in decision.effects:
             EFFECTS[ref.name](EffectCall(self, ref.params))
 
@@ -178,11 +187,24 @@ class OrderUnit:
         item.status_since = self.now
         self.dirty_items[item.pk] = item
         self.history.append(self._history_row(decision, actor, kind, comment, item=item))
+        self.tell(
+            Event(
+                "item_status_changed",
+                key=f"i{item.pk}:{decision.target}",
+                status=decision.target,
+                facts={"item": item.pk, "from": decision.source, "transition": decision.transition.code},
+                item=True,
+            )
+        )
         for ref in decision.effects:
             EFFECTS[ref.name](EffectCall(self, ref.params))
         return decision
 
     # -- writing ----------------------------------------------------------------------------
+
+    def tell(self, event: Event) -> None:
+        """Queue an event; its outbox rows are written by ``flush()`` in this transaction."""
+        self.events.append(event)
 
     def _history_row(
         self,
@@ -218,6 +240,17 @@ class OrderUnit:
         if self.history:
             StatusChange.objects.bulk_create(self.history)
             self.history.clear()
+        if self.events:
+            Message.objects.bulk_create(
+                messages_for(
+                    order=self.order,
+                    events=self.events,
+                    workflow=self.workflow,
+                    item_workflow=self.item_workflow,
+                    now=self.now,
+                )
+            )
+            self.events.clear()
 
 
 def _refused(refusal: Refusal, status: str) -> DomainError:
@@ -321,9 +354,7 @@ def _validate_items(items: Sequence[ItemInput]) -> None:
         if not Decimal(0) <= item.unit_price <= MAX_PRICE or item.unit_price != item.unit_price.quantize(
             Decimal("0.01")
         ):
-            problems.append(
-                f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals"
-            )
+            problems.append(f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals")
     if problems:
         raise DomainError(OrderErrorCode.INVALID_ITEMS, "; ".join(problems), problems=problems)
 
@@ -347,6 +378,7 @@ def order_place(
     notes: str = "",
     external_number: str = "",
     partner_code: str = "",
+    delivery_address: str = "",
     idempotency_key: str = "",
     request_hash: str = "",
 ) -> Order:
@@ -365,14 +397,19 @@ def order_place(
     found = next(
         iter(
             OrderType.objects.filter(code=type).values_list(
-                "workflow_id", "workflow__digest", "item_workflow_id", "item_workflow__digest", "currency"
+                "workflow_id",
+                "workflow__digest",
+                "item_workflow_id",
+                "item_workflow__digest",
+                "currency",
+                "language",
             )[:1]
         ),
         None,
     )
     if found is None:
         raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {type!r}.")
-    workflow_id, digest, item_workflow_id, item_digest, currency = found
+    workflow_id, digest, item_workflow_id, item_digest, currency, language = found
     _validate_items(items)
     if payment_channel:
         channel_check(payment_channel)
@@ -393,6 +430,8 @@ def order_place(
                 status=workflow.initial,
                 status_since=now,
                 currency=currency,
+                language=language,
+                delivery_address=delivery_address,
                 subtotal=subtotal,
                 total=subtotal,
                 payment_channel=payment_channel,
@@ -433,6 +472,15 @@ def order_place(
                 kind=StatusChange.Kind.MANUAL,
                 status_seq=1,
             )
+            Message.objects.bulk_create(
+                messages_for(
+                    order=order,
+                    events=[Event("order_placed", key="placed", status=order.status)],
+                    workflow=workflow,
+                    item_workflow=item_workflow,
+                    now=now,
+                )
+            )
             if idempotency_key:
                 IdempotencyKey.objects.create(
                     user_id=int(actor.id or 0), key=idempotency_key, request_hash=request_hash, order=order
@@ -471,14 +519,18 @@ def order_update(
     manager_id: int | object | None = _UNSET,
     external_number: str | None = None,
     notes: str | None = None,
+    delivery_address: str | None = None,
+    courier_id: int | object | None = _UNSET,
 ) -> Order:
-    """Edit an order's channel, manager, external number or notes.
+    """Edit an order's channel, manager, courier, delivery address, external number or notes,
+    all in one transaction.
 
     The payment channel can change only while the order is not fully paid; the manager must be
-    an active admin or manager.
+    an active admin or manager; a courier assignment tells the courier and the customer.
     """
     with transaction.atomic(durable=True):
-        order = lock_order(number, visible)
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        order = unit.order
         fields = []
         if payment_channel is not None and payment_channel != order.payment_channel:
             if order.payment_status not in ("unpaid", "partially_paid"):
@@ -502,8 +554,16 @@ def order_update(
         if notes is not None:
             order.notes = notes
             fields.append("notes")
-        if fields:
-            order.save(update_fields=fields)
+        if delivery_address is not None:
+            order.delivery_address = delivery_address
+            fields.append("delivery_address")
+        unit.dirty.update(fields)
+        if courier_id is not _UNSET:
+            # Late import: delivery builds on this module.
+            from ordo.delivery.services import assign_courier
+
+            assign_courier(unit, courier_id)  # type: ignore[arg-type]
+        unit.flush()
     return order
 
 

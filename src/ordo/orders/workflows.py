@@ -41,9 +41,7 @@ def compiled_by_digest(workflow_id: int, digest: str) -> Workflow:
     """
     workflow = _compiled.get(digest)
     if workflow is None:
-        stored_digest, definition = WorkflowRow.objects.values_list("digest", "definition").get(
-            pk=workflow_id
-        )
+        stored_digest, definition = WorkflowRow.objects.values_list("digest", "definition").get(pk=workflow_id)
         workflow, _ = workflow_from_dict(definition)
         _compiled[stored_digest] = workflow
     return workflow
@@ -119,6 +117,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "workflow": rows[order_type.workflow],
                     "item_workflow": rows.get(order_type.item_workflow or ""),
                     "currency": preset.currency,
+                    "language": preset.language,
                 },
             )
         for position, channel in enumerate(preset.channels):
@@ -131,9 +130,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
 def _statuses_in_use(row: WorkflowRow, workflow: Workflow) -> list[Problem]:
     kept = {s.code for s in workflow.statuses}
     if row.scope == WorkflowRow.Scope.ITEM:
-        used = set(
-            OrderItem.objects.filter(order__item_workflow=row).values_list("status", flat=True).distinct()
-        )
+        used = set(OrderItem.objects.filter(order__item_workflow=row).values_list("status", flat=True).distinct())
     else:
         used = set(Order.objects.filter(workflow=row).values_list("status", flat=True).distinct())
     gone = sorted(used - kept)

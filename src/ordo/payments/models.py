@@ -38,9 +38,7 @@ class LedgerEntry(models.Model):
     #: The payer's or gateway's reference; with the channel it makes a recording idempotent.
     reference = models.CharField(max_length=100, blank=True)
     note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     recorded_at = models.DateTimeField()
 
     class Meta:

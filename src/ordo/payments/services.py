@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from ordo.errors import DomainError
+from ordo.notifications.outbox import Event
 from ordo.orders.models import Order
 from ordo.orders.services import OrderUnit, channel_check, lock_order
 from ordo.payments.errors import PaymentErrorCode
@@ -43,12 +44,21 @@ def _amount(value: Decimal) -> Decimal:
 def apply_ledger_sums(unit: OrderUnit, kind: str, amount: Decimal) -> None:
     """Add a ledger row's amount to the order's sums and derive the payment status anew."""
     order = unit.order
+    before = order.payment_status
     if kind == LedgerEntry.Kind.PAYMENT:
         order.paid += amount
     elif kind == LedgerEntry.Kind.REFUND:
         order.refunded += amount
     order.payment_status = derive(total=order.total, paid=order.paid, refunded=order.refunded)
     unit.dirty.update(("paid", "refunded", "payment_status"))
+    if order.payment_status != before:
+        unit.tell(
+            Event(
+                "payment_changed",
+                key=f"p{order.paid}:{order.refunded}",
+                facts={"payment_status": order.payment_status, "previous": before},
+            )
+        )
 
 
 def payment_record(
@@ -78,9 +88,7 @@ def payment_record(
             )
         channel = channel or order.payment_channel
         if not channel:
-            raise DomainError(
-                PaymentErrorCode.UNKNOWN_CHANNEL, "Name the payment channel: the order has none."
-            )
+            raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, "Name the payment channel: the order has none.")
         channel_check(channel)
         if reference:
             existing = LedgerEntry.objects.filter(
@@ -105,9 +113,7 @@ def payment_record(
     return Recorded(unit.order, entry, created=True)
 
 
-def payment_defer(
-    *, number: int, actor: Actor, note: str = "", visible: QuerySet[Order] | None = None
-) -> Recorded:
+def payment_defer(*, number: int, actor: Actor, note: str = "", visible: QuerySet[Order] | None = None) -> Recorded:
     """Record that the customer may pay later (the auto-parts "deferred payment agreed")."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)

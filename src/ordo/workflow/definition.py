@@ -83,6 +83,38 @@ class Timer:
     warn: tuple[str, ...] = ()
 
 
+#: Who a notification rule may address, and over which channels.
+RECIPIENTS = frozenset({"customer", "manager", "admins", "contractor", "courier"})
+CHANNELS = frozenset({"email", "sms"})
+#: What notification rules may listen to.
+NOTIFICATION_EVENTS = frozenset(
+    {
+        "order_placed",
+        "status_changed",
+        "payment_changed",
+        "item_status_changed",
+        "courier_assigned",
+        "timer_warning",
+        "archive_ready",
+    }
+)
+
+
+@dataclass(frozen=True)
+class NotificationRule:
+    """``event`` → ``recipients`` over ``channels``, after ``delay``; ``statuses`` narrows a status
+    event to changes into those statuses (of the item workflow for item events)."""
+
+    event: str
+    recipients: tuple[str, ...]
+    channels: tuple[str, ...] = ("email",)
+    statuses: tuple[str, ...] = ()
+    delay: timedelta = timedelta()
+
+    def matches(self, event: str, status: str | None = None) -> bool:
+        return self.event == event and (not self.statuses or status in self.statuses)
+
+
 @dataclass(frozen=True)
 class Workflow:
     code: str
@@ -93,6 +125,7 @@ class Workflow:
     events: tuple[EventRule, ...] = ()
     timers: tuple[Timer, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
+    notifications: tuple[NotificationRule, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.initial and self.statuses:
@@ -127,3 +160,6 @@ class Workflow:
 
     def rules_for(self, event: str) -> tuple[EventRule, ...]:
         return tuple(rule for rule in self.events if rule.event == event)
+
+    def notifications_for(self, event: str, status: str | None = None) -> tuple[NotificationRule, ...]:
+        return tuple(rule for rule in self.notifications if rule.matches(event, status))

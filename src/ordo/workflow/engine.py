@@ -77,9 +77,7 @@ def decide(
 ) -> Decision | Refusal:
     transition = workflow.transition(code)
     if transition is None:
-        return Refusal(
-            RefusalCode.UNKNOWN_TRANSITION, f"Workflow {workflow.code!r} has no transition {code!r}."
-        )
+        return Refusal(RefusalCode.UNKNOWN_TRANSITION, f"Workflow {workflow.code!r} has no transition {code!r}.")
     if expected_status is not None and snapshot.status != expected_status:
         return Refusal(
             RefusalCode.STATUS_CHANGED,

@@ -16,8 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from ordo.workflow.definition import (
+    CHANNELS,
     KNOWN_ROLES,
+    NOTIFICATION_EVENTS,
+    RECIPIENTS,
     EventRule,
+    NotificationRule,
     Ref,
     Status,
     Timer,
@@ -228,8 +232,21 @@ def workflow_from_dict(data: Mapping[str, Any]) -> tuple[Workflow, list[Problem]
                 warn=read.texts(tm, "warn", where),
             )
         )
+    rules = []
+    for n in read.tables(data, "notifications", here):
+        where = f"{here} notification on {n.get('event', '?')}"
+        rules.append(
+            NotificationRule(
+                event=read.text(n, "event", where),
+                recipients=read.texts(n, "to", where),
+                channels=read.texts(n, "channels", where) or ("email",),
+                statuses=read.texts(n, "statuses", where),
+                delay=read.duration(n, "delay", where) or timedelta(),
+            )
+        )
     workflow = Workflow(
         code=code,
+        notifications=tuple(rules),
         scope=scope,
         initial=str(data.get("initial", "")),
         statuses=statuses,
@@ -326,6 +343,21 @@ def validate(workflow: Workflow, effects: Collection[str] | None = None) -> list
             fail("'warn_before' must be longer than zero and shorter than 'after'", where)
         if timer.warn and timer.warn_before is None:
             fail("'warn' needs 'warn_before'", where)
+
+    for note in workflow.notifications:
+        where = f"{here} notification on {note.event}"
+        if note.event not in NOTIFICATION_EVENTS:
+            fail(f"unknown event {note.event!r} (known: {', '.join(sorted(NOTIFICATION_EVENTS))})", where)
+        if not note.recipients:
+            fail("it names no recipient ('to')", where)
+        for recipient in sorted(set(note.recipients) - RECIPIENTS):
+            fail(f"unknown recipient {recipient!r} (known: {', '.join(sorted(RECIPIENTS))})", where)
+        for channel in sorted(set(note.channels) - CHANNELS):
+            fail(f"unknown channel {channel!r} (known: {', '.join(sorted(CHANNELS))})", where)
+        # Rules live in the workflow whose statuses they name: item rules in the item workflow.
+        for code in note.statuses:
+            if code not in known:
+                fail(f"unknown status {code!r}", where)
 
     reachable = _reachable(workflow)
     for status in workflow.statuses:

@@ -28,16 +28,12 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.SlugField(unique=True)),
                 (
                     "scope",
-                    models.CharField(
-                        choices=[("order", "Order"), ("item", "Item")], default="order", max_length=10
-                    ),
+                    models.CharField(choices=[("order", "Order"), ("item", "Item")], default="order", max_length=10),
                 ),
                 ("preset", models.CharField(blank=True, max_length=50)),
                 ("definition", models.JSONField()),
@@ -51,9 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.BigIntegerField(unique=True)),
                 ("tracking_token", models.CharField(max_length=64, unique=True)),
@@ -146,9 +140,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("position", models.PositiveIntegerField()),
                 ("sku", models.CharField(max_length=64)),
@@ -175,9 +167,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("at", models.DateTimeField()),
                 ("from_status", models.CharField(blank=True, max_length=50)),
@@ -227,9 +217,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.SlugField(max_length=30, unique=True)),
                 ("currency", models.CharField(default="EUR", max_length=3)),
@@ -256,25 +244,19 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("key", models.CharField(max_length=255)),
                 ("request_hash", models.CharField(max_length=64)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
-                    ),
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
                 ),
                 ("order", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="orders.order")),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(fields=("user", "key"), name="idempotency_key_unique")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("user", "key"), name="idempotency_key_unique")],
             },
         ),
         migrations.AddConstraint(

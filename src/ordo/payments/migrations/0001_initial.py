@@ -19,9 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.SlugField(max_length=30, unique=True)),
                 ("labels", models.JSONField(default=dict)),
@@ -37,9 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "kind",
@@ -82,9 +78,7 @@ class Migration(migrations.Migration):
                         fields=("order", "kind", "channel", "reference"),
                         name="ledger_reference_unique",
                     ),
-                    models.CheckConstraint(
-                        condition=models.Q(("amount__gte", 0)), name="ledger_amount_not_negative"
-                    ),
+                    models.CheckConstraint(condition=models.Q(("amount__gte", 0)), name="ledger_amount_not_negative"),
                 ],
             },
         ),

@@ -1,0 +1,99 @@
+"""Writes for delivery: assigning a courier, and the courier confirming delivery from a link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from ordo.delivery.links import LinkError, LinkProblem, link_from_token
+from ordo.delivery.models import Courier, CourierLink
+from ordo.errors import DomainError
+from ordo.notifications.outbox import Event
+from ordo.orders.errors import OrderErrorCode
+from ordo.orders.models import Order
+from ordo.orders.services import OrderUnit, lock_order
+from ordo.workflow.engine import may_fire
+from ordo.workflow.snapshot import Actor
+
+
+def order_assign_courier(
+    *, number: int, courier_id: int | None, actor: Actor, visible: QuerySet[Order] | None = None
+) -> Order:
+    """Give the order to a courier (or take it back with ``None``).
+
+    The courier is sent a new signed link (older links of the order stop working); the workflow's
+    ``courier_assigned`` rules tell the courier and the customer, with the estimated delivery time.
+    """
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        assign_courier(unit, courier_id)
+        unit.flush()
+    return unit.order
+
+
+def assign_courier(unit: OrderUnit, courier_id: int | None) -> None:
+    """The assignment itself, on an order already locked in the caller's transaction."""
+    order = unit.order
+    if courier_id == order.courier_id:
+        return
+    courier = None
+    if courier_id is not None:
+        courier = Courier.objects.filter(pk=courier_id, active=True).first()
+        if courier is None:
+            raise DomainError(OrderErrorCode.INVALID_ASSIGNEE, f"Courier {courier_id} is unknown or inactive.")
+    CourierLink.objects.filter(order=order, used_at=None, revoked_at=None).update(revoked_at=unit.now)
+    order.courier = courier
+    unit.dirty.add("courier")
+    if courier is not None:
+        link = CourierLink.objects.create(
+            order=order,
+            courier=courier,
+            created_at=unit.now,
+            expires_at=unit.now + timedelta(days=settings.ORDO_COURIER_LINK_DAYS),
+        )
+        eta = unit.now + timedelta(hours=settings.ORDO_DELIVERY_ESTIMATE_HOURS)
+        unit.tell(
+            Event(
+                "courier_assigned",
+                key=f"c{link.pk}",
+                facts={"courier": courier.pk, "link": link.pk, "eta": eta.isoformat()},
+            )
+        )
+
+
+def courier_actor(courier: Courier) -> Actor:
+    return Actor(role="courier", id=None, name=f"courier: {courier.name}")
+
+
+def delivery_transition(unit: OrderUnit, actor: Actor) -> str | None:
+    """The transition a courier may fire from the order's status (``deliver`` in the shop)."""
+    for transition in unit.workflow.transitions_from(unit.order.status):
+        if may_fire(unit.workflow, transition, actor, unit.order.status):
+            return transition.code
+    return None
+
+
+def courier_confirm_delivery(*, token: str) -> Order:
+    """Fire the delivery transition as the courier the link was made for; the link is then used."""
+    with transaction.atomic(durable=True):
+        link = link_from_token(token, for_update=True)
+        actor = courier_actor(link.courier)
+        unit = OrderUnit(lock_order(link.order.number), actor=actor)
+        if unit.order.courier_id != link.courier_id:
+            raise LinkError(LinkProblem.REVOKED, link)
+        code = delivery_transition(unit, actor)
+        if code is None:
+            raise DomainError(
+                OrderErrorCode.WRONG_STATUS,
+                f"Nothing to confirm in status {unit.order.status!r}.",
+                status=unit.order.status,
+            )
+        unit.fire(code)
+        unit.settle()
+        link.used_at = unit.now
+        link.save(update_fields=["used_at"])
+        unit.flush()
+    return unit.order

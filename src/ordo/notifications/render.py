@@ -1,0 +1,218 @@
+"""Turning an outbox row into words: who it goes to, in which language, and what it says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Q
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils import formats, timezone, translation
+
+from ordo.accounts.models import Role
+from ordo.notifications.models import Channel, Message, TemplateOverride
+from ordo.notifications.phrases import STAFF, phrase, pick
+from ordo.orders.models import Order
+from ordo.orders.workflows import compiled
+
+SMS_LIMIT = 480
+
+
+@dataclass
+class Rendered:
+    addresses: list[str]
+    language: str
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def _staff_language(user: User | None) -> str:
+    profile = getattr(user, "profile", None) if user else None
+    return (profile.language if profile else "") or settings.LANGUAGE_CODE
+
+
+def _admins() -> list[User]:
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(profile__role=Role.ADMIN))
+        .exclude(email="")
+        .select_related("profile")
+    )
+
+
+def recipients(message: Message, order: Order | None) -> tuple[list[str], str]:
+    """The addresses (e-mails or phone numbers) and language of a message's recipient."""
+    sms = message.channel == Channel.SMS
+    who = message.recipient
+    if who == "admins":
+        admins = _admins()
+        return ([] if sms else [u.email for u in admins]), settings.LANGUAGE_CODE
+    if order is None:
+        return [], settings.LANGUAGE_CODE
+    if who == "customer":
+        customer = order.customer
+        address = customer.phone if sms else customer.email
+        return ([address] if address else []), customer.language or order.language
+    if who == "courier":
+        courier = order.courier
+        if courier is None:
+            return [], order.language
+        address = courier.phone if sms else courier.email
+        return ([address] if address else []), courier.language or order.language
+    user = order.manager if who == "manager" else order.contractor if who == "contractor" else None
+    if user is None or sms or not user.email:
+        return [], _staff_language(user)
+    return [user.email], _staff_language(user)
+
+
+def _when(value: str | None, language: str) -> str:
+    if not value:
+        return ""
+    moment = timezone.localtime(datetime.fromisoformat(value))
+    with translation.override(language):
+        return formats.date_format(moment, "DATETIME_FORMAT")
+
+
+def render(message: Message) -> Rendered:
+    order = (
+        Order.objects.select_related("customer", "manager__profile", "contractor__profile", "courier", "workflow")
+        .filter(pk=message.order_id)
+        .first()
+        if message.order_id
+        else None
+    )
+    addresses, language = recipients(message, order)
+    language = language.split("-")[0]
+    ctx = message.context
+    who = message.recipient
+    workflow = compiled(order.workflow) if order else None
+    item_workflow = compiled(order.item_workflow) if order and order.item_workflow is not None else None
+
+    def status_label(code: str | None, item: bool = False) -> str:
+        flow = item_workflow if item else workflow
+        found = flow.status(code) if flow and code else None
+        return found.label(language) if found else (code or "")
+
+    item = None
+    if order and ctx.get("item"):
+        item = order.items.filter(pk=ctx["item"]).first()
+    fields = {
+        "number": ctx.get("number", ""),
+        "status": status_label(ctx.get("status"), item=message.event == "item_status_changed"),
+        "previous": status_label(ctx.get("from"), item=message.event == "item_status_changed"),
+        "shop": workflow.label(language) if workflow else "Ordo",
+        "payment": phrase(language, f"payment.{ctx.get('payment_status', '')}") or ctx.get("payment_status", ""),
+        "item": item.name if item else "",
+        "target": (item.target if item else "") or ctx.get("target", ""),
+        "courier": order.courier.name if order and order.courier else "",
+        "eta": _when(ctx.get("eta"), language),
+        "comment": ctx.get("comment", ""),
+    }
+    event = message.event
+    subject = pick(language, event, "subject", who).format(**fields)
+    paragraphs = [pick(language, event, "lead", who).format(**fields)]
+    if event == "status_changed" and who not in STAFF:
+        extra = phrase(language, f"status_changed.{ctx.get('status')}")
+        if extra:
+            paragraphs.append(extra)
+    if fields["comment"]:
+        paragraphs.append(f"{phrase(language, 'label.comment')}: {fields['comment']}")
+
+    links = []
+    if order is not None:
+        if who == "customer":
+            links.append({"label": phrase(language, "label.track"), "url": tracking_url(order)})
+        elif who == "courier" and ctx.get("link"):
+            from ordo.delivery.links import courier_url
+
+            links.append({"label": phrase(language, "label.link"), "url": courier_url(int(ctx["link"]))})
+        elif who in STAFF:
+            links.append(
+                {
+                    "label": phrase(language, "label.card"),
+                    "url": f"{settings.ORDO_PUBLIC_URL}/admin/orders/order/{order.pk}/change/",
+                }
+            )
+
+    override = _override(message, language)
+    template_context = {**fields, "order": order, "links": links, "language": language}
+    if override is not None:
+        if override.subject:
+            subject = Template(override.subject).render(Context(template_context)).strip()
+        paragraphs = [p for p in Template(override.body).render(Context(template_context)).split("\n\n") if p.strip()]
+
+    if message.channel == Channel.SMS:
+        text = " ".join([fields["shop"] + ":", *paragraphs, *(link["url"] for link in links)])
+        return Rendered(addresses, language, text=text[:SMS_LIMIT])
+
+    items = list(order.items.all()) if order else []
+    courier_view = who == "courier"
+    lines = [*paragraphs, ""]
+    if order is not None:
+        lines.append(f"{phrase(language, 'label.order')}: {order.number} — {status_label(order.status)}")
+        if courier_view and order.delivery_address:
+            lines.append(f"{phrase(language, 'label.address')}: {order.delivery_address}")
+        if courier_view and order.customer.phone:
+            lines.append(f"{phrase(language, 'label.phone')}: {order.customer.phone}")
+        lines.append(f"{phrase(language, 'label.items')}:")
+        lines += [f"  - {i.name} × {i.quantity}" + (f" → {i.target}" if i.target else "") for i in items]
+        lines.append(f"{phrase(language, 'label.total')}: {order.total} {order.currency}")
+    lines += [f"{link['label']}: {link['url']}" for link in links]
+    html = render_to_string(
+        "notifications/email.html",
+        {
+            "language": language,
+            "subject": subject,
+            "shop": fields["shop"],
+            "paragraphs": paragraphs,
+            "order": order,
+            "status_label": status_label(order.status) if order else "",
+            "address": order.delivery_address if order and courier_view else "",
+            "phone": order.customer.phone if order and courier_view else "",
+            "items": items,
+            "links": links,
+            "labels": {
+                k: phrase(language, f"label.{k}") for k in ("order", "status", "items", "total", "address", "phone")
+            },
+        },
+    )
+    return Rendered(addresses, language, subject=subject, text="\n".join(lines).strip() + "\n", html=html)
+
+
+def _override(message: Message, language: str) -> TemplateOverride | None:
+    candidates = TemplateOverride.objects.filter(
+        event=message.event, channel=message.channel, language=language, recipient__in=[message.recipient, ""]
+    )
+    return sorted(candidates, key=lambda o: o.recipient == "")[0] if candidates else None
+
+
+def tracking_url(order: Order) -> str:
+    return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
+
+
+def webhook_payload(message: Message) -> dict[str, Any]:
+    """What an integrator receives: the event, its facts, and the order as it is now."""
+    order = Order.objects.filter(pk=message.order_id).first() if message.order_id else None
+    data: dict[str, Any] = dict(message.context)
+    if order is not None:
+        data["order"] = {
+            "number": order.number,
+            "status": order.status,
+            "payment_status": order.payment_status,
+            "currency": order.currency,
+            "total": str(order.total),
+            "paid": str(order.paid),
+            "external_number": order.external_number,
+        }
+    return {
+        "id": message.dedupe_key,
+        "event": message.event,
+        "created_at": message.created_at.isoformat(),
+        "data": data,
+    }

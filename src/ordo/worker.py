@@ -1,0 +1,58 @@
+"""``ordo worker``: the background loop that delivers the outbox (and, later, runs timers and jobs).
+
+Run any number of them on PostgreSQL. SIGTERM or SIGINT stops the loop after the message in hand;
+rows claimed but not yet tried are given back at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from ordo.notifications.relay import claim, deliver, release
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, *, batch: int = 50, poll: float | None = None, name: str | None = None):
+        self.batch = batch
+        self.poll = settings.ORDO_WORKER_POLL_SECONDS if poll is None else poll
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.stopping = threading.Event()
+
+    def run_once(self) -> int:
+        """Claim one batch of due messages and try each; returns how many were tried."""
+        messages = claim(worker=self.name, limit=self.batch)
+        tried = 0
+        for message in messages:
+            if self.stopping.is_set():
+                break
+            deliver(message, worker=self.name)
+            tried += 1
+        if tried < len(messages):
+            release(worker=self.name, ids=[m.pk for m in messages[tried:]])
+        return tried
+
+    def run_forever(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
+            signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
+        log.warning("worker %s started", self.name)
+        while not self.stopping.is_set():
+            close_old_connections()
+            try:
+                busy = self.run_once()
+            except Exception:
+                log.exception("worker %s: a round failed; trying again", self.name)
+                busy = 0
+            if not busy:
+                self.stopping.wait(self.poll)
+        log.warning("worker %s stopped", self.name)
