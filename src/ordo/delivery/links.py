@@ -40,13 +40,15 @@ def courier_url(link_id: int) -> str:
 def link_from_token(token: str, *, for_update: bool = False) -> CourierLink:
     """The link a token stands for, if it may still be used; ``LinkError`` says why not."""
     max_age = timedelta(days=settings.ORDO_COURIER_LINK_DAYS)
+    links = CourierLink.objects.select_related("order", "courier")
     try:
         link_id = signing.loads(token, salt=SALT, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise LinkError(LinkProblem.EXPIRED) from error
+        # Genuine but old: name the order, so the page can answer in the courier's language.
+        expired = links.filter(pk=signing.loads(token, salt=SALT)).first()
+        raise LinkError(LinkProblem.EXPIRED, expired) from error
     except signing.BadSignature as error:
         raise LinkError(LinkProblem.INVALID) from error
-    links = CourierLink.objects.select_related("order", "courier")
     if for_update:
         links = links.select_for_update(of=("self",))
     link = links.filter(pk=link_id).first() if isinstance(link_id, int) else None

@@ -15,6 +15,7 @@ from ordo.notifications.outbox import Event
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order
 from ordo.orders.services import OrderUnit, lock_order
+from ordo.workflow.definition import Workflow
 from ordo.workflow.engine import may_fire
 from ordo.workflow.snapshot import Actor
 
@@ -68,10 +69,10 @@ def courier_actor(courier: Courier) -> Actor:
     return Actor(role="courier", id=None, name=f"courier: {courier.name}")
 
 
-def delivery_transition(unit: OrderUnit, actor: Actor) -> str | None:
-    """The transition a courier may fire from the order's status (``deliver`` in the shop)."""
-    for transition in unit.workflow.transitions_from(unit.order.status):
-        if may_fire(unit.workflow, transition, actor, unit.order.status):
+def delivery_transition(workflow: Workflow, status: str, actor: Actor) -> str | None:
+    """The transition a courier may fire from ``status`` (``deliver`` in the shop)."""
+    for transition in workflow.transitions_from(status):
+        if may_fire(workflow, transition, actor, status):
             return transition.code
     return None
 
@@ -84,7 +85,7 @@ def courier_confirm_delivery(*, token: str) -> Order:
         unit = OrderUnit(lock_order(link.order.number), actor=actor)
         if unit.order.courier_id != link.courier_id:
             raise LinkError(LinkProblem.REVOKED, link)
-        code = delivery_transition(unit, actor)
+        code = delivery_transition(unit.workflow, unit.order.status, actor)
         if code is None:
             raise DomainError(
                 OrderErrorCode.WRONG_STATUS,

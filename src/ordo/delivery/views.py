@@ -10,7 +10,6 @@ from ordo.delivery.links import LinkError, LinkProblem, link_from_token
 from ordo.delivery.services import courier_actor, courier_confirm_delivery, delivery_transition
 from ordo.errors import DomainError
 from ordo.notifications.phrases import phrase
-from ordo.orders.services import OrderUnit
 from ordo.orders.workflows import compiled
 
 STATUS_FOR = {
@@ -21,7 +20,10 @@ STATUS_FOR = {
 }
 
 
-def _page(request: HttpRequest, link, *, message: str = "", status: int = 200, can_confirm: bool = False):
+def _page(
+    request: HttpRequest, link, *, message: str = "", status: int = 200, can_confirm: bool = False, details: bool = True
+):
+    """The page for a link. ``details=False`` (a refused link) shows the reason, not the address."""
     order = link.order if link else None
     language = ((link.courier.language or link.order.language) if link else "en").split("-")[0]
     labels = {k: phrase(language, f"label.{k}") for k in ("order", "status", "items", "address", "customer", "phone")}
@@ -32,8 +34,8 @@ def _page(request: HttpRequest, link, *, message: str = "", status: int = 200, c
         "delivery/courier.html",
         {
             "language": language,
-            "order": order,
-            "items": list(order.items.all()) if order else [],
+            "order": order if details else None,
+            "items": list(order.items.all()) if order and details else [],
             "status_label": found.label(language) if found else "",
             "title": phrase(language, "courier.title").format(number=order.number if order else ""),
             "button": phrase(language, "courier.button"),
@@ -51,24 +53,20 @@ def courier_page(request: HttpRequest, token: str) -> HttpResponse:
         link = link_from_token(token)
     except LinkError as error:
         language = (error.link.courier.language or error.link.order.language) if error.link else "en"
-        return _page(
-            request,
-            error.link,
-            message=phrase(language, f"courier.{error.problem}"),
-            status=STATUS_FOR[error.problem],
-        )
+        message = phrase(language, f"courier.{error.problem}")
+        return _page(request, error.link, message=message, status=STATUS_FOR[error.problem], details=False)
     language = link.courier.language or link.order.language
     if request.method == "POST":
         try:
             order = courier_confirm_delivery(token=token)
         except LinkError as error:
-            return _page(request, link, message=phrase(language, f"courier.{error.problem}"), status=410)
+            message = phrase(language, f"courier.{error.problem}")
+            return _page(request, link, message=message, status=410, details=False)
         except DomainError:
             return _page(request, link, message=_nothing(link, language), status=409)
         link.order = order
         return _page(request, link, message=phrase(language, "courier.done").format(number=order.number))
-    unit = OrderUnit(link.order, actor=courier_actor(link.courier))
-    code = delivery_transition(unit, unit.actor)
+    code = delivery_transition(compiled(link.order.workflow), link.order.status, courier_actor(link.courier))
     return _page(request, link, can_confirm=code is not None, message="" if code else _nothing(link, language))
 
 
