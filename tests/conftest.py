@@ -22,6 +22,16 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_subscription_cache():
+    """Each test starts without the webhook subscriptions an earlier test cached."""
+    from ordo.notifications.outbox import forget_subscriptions
+
+    forget_subscriptions()
+    yield
+    forget_subscriptions()
+
+
 @dataclass
 class Response:
     status: int

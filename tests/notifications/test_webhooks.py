@@ -113,3 +113,16 @@ def test_unknown_events_are_refused(load_preset, admin):
     load_preset("shop")
     response = admin.api.post("/webhooks", {"url": "http://127.0.0.1:1/x", "events": ["order_exploded"]})
     assert response.status == 422
+
+
+def test_a_subscription_deleted_elsewhere_does_not_break_transitions(subscribed, admin, manager, http_peer, drain):
+    from ordo.notifications.outbox import _active_subscriptions
+
+    number = manager.api.post("/orders", {"items": ITEM, "customer": {"name": "B"}}).body["number"]
+    assert _active_subscriptions()  # this process still lists it…
+    WebhookSubscription.objects.filter(pk=subscribed["id"]).delete()  # …when another process deletes it
+    assert manager.api.fire(number, "start").status == 200
+    drain()
+    (message,) = outbox(channel="webhook")
+    assert (message.status, message.last_error) == ("skipped", "the webhook subscription was deleted")
+    assert http_peer.requests == []

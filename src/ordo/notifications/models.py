@@ -48,7 +48,11 @@ class Message(models.Model):
     order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
     recipient = models.CharField(max_length=20)
     channel = models.CharField(max_length=10, choices=Channel.choices)
-    subscription = models.ForeignKey(WebhookSubscription, null=True, blank=True, on_delete=models.CASCADE)
+    # No database constraint: writers name subscriptions from a cache a few seconds old, and a row
+    # for a subscription deleted meanwhile must not fail the order's transaction. The relay skips it.
+    subscription = models.ForeignKey(
+        WebhookSubscription, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+    )
     context = models.JSONField(default=dict)
     #: Unique: the same event is never queued twice for the same recipient and channel. Also the
     #: e-mail Message-ID and the webhook idempotency key, so receivers can drop repeats.

@@ -56,7 +56,7 @@ def claim(*, worker: str, limit: int = 50, now: datetime | None = None) -> list[
             Message.objects.filter(id__in=ids).update(
                 status=Message.Status.SENDING, leased_until=now + lease, lease_owner=worker
             )
-    return list(Message.objects.filter(id__in=ids, lease_owner=worker).select_related("subscription").order_by("id"))
+    return list(Message.objects.filter(id__in=ids, lease_owner=worker).order_by("id"))
 
 
 def release(*, worker: str, ids: list[int]) -> None:
@@ -104,8 +104,10 @@ def _send_to_people(message: Message) -> str:
 
 
 def _send_webhook(message: Message) -> str:
-    subscription = message.subscription
-    if subscription is None or not subscription.active:
+    subscription = WebhookSubscription.objects.filter(pk=message.subscription_id).first()
+    if subscription is None:
+        return "the webhook subscription was deleted"
+    if not subscription.active:
         return "the webhook subscription is switched off"
     message.address = subscription.url
     webhook_channel.send(

@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Profile, Role
+from ordo.db import insert_rows
 from ordo.errors import DomainError
-from ordo.notifications.models import Message
 from ordo.notifications.outbox import Event, messages_for
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
@@ -238,10 +238,10 @@ class OrderUnit:
             OrderItem.objects.bulk_update(list(self.dirty_items.values()), ["status", "status_since"])
             self.dirty_items.clear()
         if self.history:
-            StatusChange.objects.bulk_create(self.history)
+            insert_rows(self.history)
             self.history.clear()
         if self.events:
-            Message.objects.bulk_create(
+            insert_rows(
                 messages_for(
                     order=self.order,
                     events=self.events,
@@ -444,7 +444,7 @@ def order_place(
                 created_by_id=None if actor.is_system else actor.id,
             )
             item_status = item_workflow.initial if item_workflow else ""
-            OrderItem.objects.bulk_create(
+            insert_rows(
                 [
                     OrderItem(
                         order=order,
@@ -461,18 +461,22 @@ def order_place(
                     for position, i in enumerate(items, start=1)
                 ]
             )
-            StatusChange.objects.create(
-                order=order,
-                at=now,
-                from_status="",
-                to_status=order.status,
-                transition="place",
-                actor_id=None if actor.is_system else actor.id,
-                actor_name=actor.name or actor.role,
-                kind=StatusChange.Kind.MANUAL,
-                status_seq=1,
+            insert_rows(
+                [
+                    StatusChange(
+                        order=order,
+                        at=now,
+                        from_status="",
+                        to_status=order.status,
+                        transition="place",
+                        actor_id=None if actor.is_system else actor.id,
+                        actor_name=actor.name or actor.role,
+                        kind=StatusChange.Kind.MANUAL,
+                        status_seq=1,
+                    )
+                ]
             )
-            Message.objects.bulk_create(
+            insert_rows(
                 messages_for(
                     order=order,
                     events=[Event("order_placed", key="placed", status=order.status)],
