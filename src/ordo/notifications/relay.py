@@ -104,7 +104,9 @@ def _send_to_people(message: Message) -> str:
 
 
 def _send_webhook(message: Message) -> str:
-    subscription = WebhookSubscription.objects.filter(pk=message.subscription_id).first()
+    subscription = (
+        WebhookSubscription.objects.filter(pk=message.subscription_id).first() if message.subscription_id else None
+    )
     if subscription is None:
         return "the webhook subscription was deleted"
     if not subscription.active:
