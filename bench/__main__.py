@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from bench import http, services
+from bench import http, notifications, services
 
 
 def main() -> int:
@@ -23,6 +23,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each HTTP run")
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 50], help="concurrent HTTP clients")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--messages", type=int, default=2000, help="e-mails for the delivery benchmark")
+    parser.add_argument("--skip-notifications", action="store_true")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="ordo-bench-")
@@ -35,6 +37,8 @@ def main() -> int:
 
     started = time.perf_counter()
     results = services.run(orders=args.orders, transitions=args.transitions)
+    if not args.skip_notifications:
+        results += notifications.run(messages=args.messages)
     if not args.skip_http:
         results += http.run(workdir=workdir, seconds=args.seconds, clients=args.clients)
     print()

@@ -108,7 +108,16 @@ def run(*, workdir: str, seconds: float, clients: list[int]) -> list[Row]:
     port = _free_port()
     workers = os.environ.get("ORDO_WEB_WORKERS", "2")
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("ordo")), "serve", "--port", str(port), "--workers", workers],
+        # The API alone: the worker's own figures come from bench/notifications.py.
+        [
+            str(Path(sys.executable).with_name("ordo")),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            workers,
+            "--no-worker",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -16,6 +16,7 @@ import uuid
 from django.conf import settings
 from django.db import close_old_connections
 
+from ordo.notifications.channels import email
 from ordo.notifications.relay import claim, deliver, release
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,15 @@ class Worker:
         """Claim one batch of due messages and try each; returns how many were tried."""
         messages = claim(worker=self.name, limit=self.batch)
         tried = 0
-        for message in messages:
-            if self.stopping.is_set():
-                break
-            deliver(message, worker=self.name)
-            tried += 1
+        mail = email.Session()
+        try:
+            for message in messages:
+                if self.stopping.is_set():
+                    break
+                deliver(message, worker=self.name, mail=mail)
+                tried += 1
+        finally:
+            mail.close()
         if tried < len(messages):
             release(worker=self.name, ids=[m.pk for m in messages[tried:]])
         return tried

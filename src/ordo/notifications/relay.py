@@ -66,14 +66,16 @@ def release(*, worker: str, ids: list[int]) -> None:
     )
 
 
-def deliver(message: Message, *, worker: str) -> str:
-    """Try a claimed message once; returns its new status."""
+def deliver(message: Message, *, worker: str, mail: email_channel.Session | None = None) -> str:
+    """Try a claimed message once; returns its new status. ``mail`` shares an SMTP connection."""
     started = time.monotonic()
     error: DeliveryError | None = None
     skipped = ""
     try:
-        send = _send_webhook if message.channel == Channel.WEBHOOK else _send_to_people
-        skipped = send(message)
+        if message.channel == Channel.WEBHOOK:
+            skipped = _send_webhook(message)
+        else:
+            skipped = _send_to_people(message, mail)
     except DeliveryError as failure:
         error = failure
     except Exception as failure:  # a bug or bad template: log it, keep the row, retry later
@@ -82,7 +84,7 @@ def deliver(message: Message, *, worker: str) -> str:
     return _finish(message, worker=worker, error=error, skipped=skipped, took=time.monotonic() - started)
 
 
-def _send_to_people(message: Message) -> str:
+def _send_to_people(message: Message, mail: email_channel.Session | None) -> str:
     rendered = render(message)
     message.address = ", ".join(rendered.addresses)
     message.language, message.subject = rendered.language, rendered.subject
@@ -90,7 +92,7 @@ def _send_to_people(message: Message) -> str:
     if not rendered.addresses:
         return f"no {'phone number' if message.channel == Channel.SMS else 'e-mail address'} for {message.recipient}"
     if message.channel == Channel.EMAIL:
-        email_channel.send(
+        (mail.send if mail else email_channel.send)(
             to=rendered.addresses,
             subject=rendered.subject,
             text=rendered.text,

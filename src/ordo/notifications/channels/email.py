@@ -1,11 +1,12 @@
 """E-mail over SMTP, configured by ``ORDO_EMAIL_URL``:
 ``smtp://[user:pass@]host:port`` (plain), ``smtp+tls://…`` (STARTTLS), ``smtps://…`` (TLS).
-Without it, e-mails are written as ``.eml`` files under ``var/mail/`` so a demo shows them."""
+Without it, e-mails are written as files under ``var/mail/`` so a demo shows them."""
 
 from __future__ import annotations
 
 import hashlib
 import smtplib
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -44,14 +45,45 @@ def message_id(dedupe_key: str) -> str:
     return f"<{hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]}@ordo>"
 
 
-def send(*, to: list[str], subject: str, text: str, html: str, dedupe_key: str) -> None:
+class Session:
+    """One SMTP connection for a batch of messages, opened on first use and reopened after an error."""
+
+    def __init__(self) -> None:
+        self._connection: BaseEmailBackend | None = None
+
+    def send(self, **message: Any) -> None:
+        if self._connection is None:
+            self._connection = connection()
+            try:
+                self._connection.open()
+            except (smtplib.SMTPException, OSError) as error:
+                self._connection = None
+                raise DeliveryError(f"mail server unreachable: {error}", permanent=False) from error
+        try:
+            send(**message, using=self._connection)
+        except DeliveryError:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self._connection = None
+
+
+def send(
+    *, to: list[str], subject: str, text: str, html: str, dedupe_key: str, using: BaseEmailBackend | None = None
+) -> None:
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         headers={"Message-ID": message_id(dedupe_key), "X-Ordo-Message": dedupe_key},
-        connection=connection(),
+        connection=using or connection(),
     )
     if html:
         email.attach_alternative(html, "text/html")
