@@ -72,10 +72,8 @@ def deliver(message: Message, *, worker: str, mail: email_channel.Session | None
     error: DeliveryError | None = None
     skipped = ""
     try:
-        if message.channel == Channel.WEBHOOK:
-            skipped = _send_webhook(message)
-        else:
-            skipped = _send_to_people(message, mail)
+        webhook = message.channel == Channel.WEBHOOK
+        skipped = _send_webhook(message) if webhook else _send_to_people(message, mail)
     except DeliveryError as failure:
         error = failure
     except Exception as failure:  # a bug or bad template: log it, keep the row, retry later

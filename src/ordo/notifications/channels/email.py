@@ -4,6 +4,7 @@ Without it, e-mails are written as files under ``var/mail/`` so a demo shows the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import smtplib
 from typing import Any
@@ -67,10 +68,8 @@ class Session:
 
     def close(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._connection.close()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._connection = None
 
 
