@@ -77,6 +77,10 @@ class Api:
     def fire(self, number: int, transition: str, **extra: Any) -> Response:
         return self.post(f"/orders/{number}/transitions", {"transition": transition, **extra})
 
+    def total(self, number: int) -> str:
+        """What the customer owes: the goods plus the channel's processing fee."""
+        return self.get(f"/orders/{number}").body["totals"]["total"]
+
     def pay(self, number: int, amount: str | Decimal, **extra: Any) -> Response:
         return self.post(f"/orders/{number}/payments", {"amount": str(amount), **extra})
 

@@ -38,7 +38,7 @@ def test_paid_order_runs_its_items_and_completes(customer, manager):
     assert [i["status"]["code"] for i in order["items"]] == ["pending", "pending"]
     assert [i["target"] for i in order["items"]] == ["https://x.test/@a", "https://x.test/@a/p/1"]
 
-    paid = manager.api.pay(number, "16.50", reference="ch_1").body["order"]
+    paid = manager.api.pay(number, manager.api.total(number), reference="ch_1").body["order"]
     assert paid["status"]["code"] == "processing"
     assert [i["status"]["code"] for i in paid["items"]] == ["processing", "processing"]
 
@@ -75,7 +75,7 @@ def test_the_same_payment_reference_is_recorded_once(customer, manager):
 
 def test_customer_cannot_move_items(customer, manager):
     number = customer.api.post("/orders", {"items": SERVICES, "payment_channel": "card"}).body["number"]
-    order = manager.api.pay(number, "16.50").body["order"]
+    order = manager.api.pay(number, manager.api.total(number)).body["order"]
     response = fire_item(customer, number, order["items"][0]["id"], "complete")
     assert response.status == 403
 

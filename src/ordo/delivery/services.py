@@ -46,6 +46,7 @@ def assign_courier(unit: OrderUnit, courier_id: int | None) -> None:
         if courier is None:
             raise DomainError(OrderErrorCode.INVALID_ASSIGNEE, f"Courier {courier_id} is unknown or inactive.")
     CourierLink.objects.filter(order=order, used_at=None, revoked_at=None).update(revoked_at=unit.now)
+    unit.note("courier_assigned", {"courier": courier.pk if courier else None, "name": courier.name if courier else ""})
     order.courier = courier
     unit.dirty.add("courier")
     if courier is not None:

@@ -191,6 +191,25 @@ class StatusChange(models.Model):
         return f"{self.from_status or '·'} → {self.to_status} ({self.transition}, {self.actor_name})"
 
 
+class Activity(models.Model):
+    """What happened to an order besides status changes: channel changes, assignments, gateway
+    events. Status changes have their own table (``StatusChange``)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="activity")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=40)
+    detail = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["order", "id"], name="activity_order")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor_name}"
+
+
 class IdempotencyKey(models.Model):
     """``Idempotency-Key`` of ``POST /orders``: a retry with the same key gets the same order."""
 

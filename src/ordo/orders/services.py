@@ -24,11 +24,22 @@ from ordo.errors import DomainError
 from ordo.notifications.outbox import Event, messages_for
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.models import Counter, IdempotencyKey, Order, OrderItem, OrderType, Source, StatusChange
+from ordo.orders.models import (
+    ZERO,
+    Activity,
+    Counter,
+    IdempotencyKey,
+    Order,
+    OrderItem,
+    OrderType,
+    Source,
+    StatusChange,
+)
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
+from ordo.payments.fees import processing_fee
 from ordo.payments.models import PaymentChannel
 from ordo.workflow.definition import Workflow
 from ordo.workflow.engine import Decision, Refusal, decide, first_for_event
@@ -75,6 +86,7 @@ class OrderUnit:
         self.dirty: set[str] = set()
         self.dirty_items: dict[int, OrderItem] = {}
         self.events: list[Event] = []
+        self.activity: list[Activity] = []
 
     @property
     def items(self) -> list[OrderItem]:
@@ -200,6 +212,38 @@ class OrderUnit:
             EFFECTS[ref.name](EffectCall(self, ref.params))
         return decision
 
+    # -- edits ------------------------------------------------------------------------------
+
+    def change_channel(self, code: str) -> None:
+        """Switch the payment channel while the order is not fully paid; an unpaid order's
+        processing fee follows the new channel (once money came in, the fee stays as charged)."""
+        order = self.order
+        if order.payment_status not in ("unpaid", "partially_paid"):
+            raise DomainError(
+                PaymentErrorCode.CHANNEL_LOCKED,
+                f"The payment channel cannot change once the order is {order.payment_status}.",
+            )
+        channel = channel_check(code)
+        self.note("payment_channel_changed", {"from": order.payment_channel, "to": code})
+        order.payment_channel = code
+        self.dirty.add("payment_channel")
+        if order.payment_status == "unpaid":
+            fees_for(order, channel)
+            self.dirty.update(("fees", "total"))
+
+    def note(self, kind: str, detail: dict) -> None:
+        """An activity row (channel changed, courier assigned…), written by ``flush()``."""
+        self.activity.append(
+            Activity(
+                order=self.order,
+                at=self.now,
+                actor_id=None if self.actor.is_system else self.actor.id,
+                actor_name=self.actor.name or self.actor.role,
+                kind=kind,
+                detail=detail,
+            )
+        )
+
     # -- writing ----------------------------------------------------------------------------
 
     def tell(self, event: Event) -> None:
@@ -240,6 +284,9 @@ class OrderUnit:
         if self.history:
             insert_rows(self.history)
             self.history.clear()
+        if self.activity:
+            insert_rows(self.activity)
+            self.activity.clear()
         if self.events:
             insert_rows(
                 messages_for(
@@ -359,12 +406,21 @@ def _validate_items(items: Sequence[ItemInput]) -> None:
         raise DomainError(OrderErrorCode.INVALID_ITEMS, "; ".join(problems), problems=problems)
 
 
-def channel_check(code: str) -> None:
+def channel_check(code: str) -> PaymentChannel:
+    """The enabled channel with this code; refuses unknown and switched-off channels."""
     channel = PaymentChannel.objects.filter(code=code).first()
     if channel is None:
         raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, f"Unknown payment channel {code!r}.")
     if not channel.enabled:
         raise DomainError(PaymentErrorCode.CHANNEL_DISABLED, f"Payment channel {code!r} is switched off.")
+    return channel
+
+
+def fees_for(order: Order, channel: PaymentChannel | None) -> None:
+    """Set the order's processing fee for ``channel`` and its total (goods − discount + fees)."""
+    goods = order.subtotal - order.discount
+    order.fees = processing_fee(goods, percent=channel.fee_percent, fixed=channel.fee_fixed) if channel else ZERO
+    order.total = goods + order.fees
 
 
 def order_place(
@@ -411,12 +467,12 @@ def order_place(
         raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {type!r}.")
     workflow_id, digest, item_workflow_id, item_digest, currency, language = found
     _validate_items(items)
-    if payment_channel:
-        channel_check(payment_channel)
+    channel = channel_check(payment_channel) if payment_channel else None
     workflow = compiled_by_digest(workflow_id, digest)
     item_workflow = compiled_by_digest(item_workflow_id, item_digest) if item_workflow_id else None
     now = timezone.now()
     subtotal = sum((i.unit_price * i.quantity for i in items), Decimal("0.00"))
+    fees = processing_fee(subtotal, percent=channel.fee_percent, fixed=channel.fee_fixed) if channel else ZERO
     try:
         with transaction.atomic(durable=True):
             number = _next_number()
@@ -433,7 +489,8 @@ def order_place(
                 language=language,
                 delivery_address=delivery_address,
                 subtotal=subtotal,
-                total=subtotal,
+                fees=fees,
+                total=subtotal + fees,
                 payment_channel=payment_channel,
                 customer=customer,
                 manager=None,
@@ -537,19 +594,13 @@ def order_update(
         order = unit.order
         fields = []
         if payment_channel is not None and payment_channel != order.payment_channel:
-            if order.payment_status not in ("unpaid", "partially_paid"):
-                raise DomainError(
-                    PaymentErrorCode.CHANNEL_LOCKED,
-                    f"The payment channel cannot change once the order is {order.payment_status}.",
-                )
-            channel_check(payment_channel)
-            order.payment_channel = payment_channel
-            fields.append("payment_channel")
+            unit.change_channel(payment_channel)
         if manager_id is not _UNSET:
             if manager_id is not None and not _is_manager(int(manager_id)):  # type: ignore[call-overload]
                 raise DomainError(
                     OrderErrorCode.INVALID_ASSIGNEE, f"User {manager_id} is not an active manager or admin."
                 )
+            unit.note("manager_assigned", {"from": order.manager_id, "to": manager_id})
             order.manager_id = manager_id  # type: ignore[assignment]
             fields.append("manager")
         if external_number is not None:

@@ -122,7 +122,15 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
             )
         for position, channel in enumerate(preset.channels):
             PaymentChannel.objects.update_or_create(
-                code=channel.code, defaults={"labels": dict(channel.labels), "position": position}
+                code=channel.code,
+                defaults={
+                    "labels": dict(channel.labels),
+                    "position": position,
+                    "gateway": channel.gateway,
+                    "fee_percent": channel.fee_percent,
+                    "fee_fixed": channel.fee_fixed,
+                    "fees_refundable": channel.fees_refundable,
+                },
             )
     return PresetLoaded(preset.code, tuple(created), tuple(updated), tuple(unchanged))
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,10 +12,22 @@ from ordo.orders.models import Order, money
 class PaymentChannel(models.Model):
     """A way to pay that this installation offers (``cash``, ``invoice``, ``card``…)."""
 
+    class Gateway(models.TextChoices):
+        MANUAL = "", "Recorded by staff"
+        STRIPE = "stripe", "Stripe (card)"
+        HMAC = "hmac", "Signed webhook gateway"
+        WALLET = "wallet", "Customer wallet"
+
     code = models.SlugField(max_length=30, unique=True)
     labels = models.JSONField(default=dict)
     enabled = models.BooleanField(default=True)
     position = models.PositiveIntegerField(default=0)
+    gateway = models.CharField(max_length=10, choices=Gateway.choices, blank=True, default="")
+    fee_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.00"))
+    fee_fixed = money(default=Decimal("0.00"))
+    fees_refundable = models.BooleanField(
+        default=True, help_text="A refund to the processor returns the processing fee too (card: yes; PayPal: no)."
+    )
 
     class Meta:
         ordering = ["position", "code"]
@@ -30,10 +44,25 @@ class LedgerEntry(models.Model):
         REFUND = "refund", "Refund"
         DEFERRAL = "deferral", "Deferred payment agreed"
 
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        PENDING = "pending", "Pending (the gateway has not confirmed yet)"
+        FAILED = "failed", "Failed"
+
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="ledger")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     amount = money()
+    #: The processing fee within ``amount``.
+    fee = money(default=Decimal("0.00"))
     currency = models.CharField(max_length=3)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CONFIRMED)
+    #: Refunds: where the money went ("wallet" or "processor"), and which items it covered.
+    destination = models.CharField(max_length=10, blank=True)
+    items = models.JSONField(default=list, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    #: Set when a gateway reported something Ordo did not expect (another amount): staff look at it.
+    flagged = models.BooleanField(default=False)
+    flag_reason = models.TextField(blank=True)
     channel = models.CharField(max_length=30, blank=True)
     #: The payer's or gateway's reference; with the channel it makes a recording idempotent.
     reference = models.CharField(max_length=100, blank=True)
@@ -51,6 +80,49 @@ class LedgerEntry(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_amount_not_negative"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency}"
+
+
+class GatewayEvent(models.Model):
+    """Every webhook a payment gateway sent, once: a repeat of the same event id changes nothing."""
+
+    gateway = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="gateway_events")
+    payload = models.JSONField()
+    outcome = models.TextField(blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="gateway_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.type} {self.event_id}"
+
+
+class WalletEntry(models.Model):
+    """A customer's wallet is the sum of these rows, per currency; there is no balance field."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", "Credit"
+        DEBIT = "debit", "Debit"
+
+    customer = models.ForeignKey("accounts.Customer", on_delete=models.PROTECT, related_name="wallet")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = money()
+    currency = models.CharField(max_length=3)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="wallet_entries")
+    note = models.CharField(max_length=300, blank=True)
+    actor_name = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["customer", "currency"], name="wallet_customer")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="wallet_amount_positive")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency}"

@@ -12,6 +12,7 @@ from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +73,21 @@ class OrderType:
     item_workflow: str | None = None
 
 
+GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
+
+
 @dataclass(frozen=True)
 class Channel:
+    """A way to pay. ``gateway``: "" (staff record payments by hand), "stripe" (card checkout and
+    signed webhooks), "hmac" (another automatic gateway with HMAC-signed webhooks), "wallet"."""
+
     code: str
     labels: Mapping[str, str] = field(default_factory=dict)
+    gateway: str = ""
+    fee_percent: Decimal = Decimal(0)
+    fee_fixed: Decimal = Decimal(0)
+    #: Does a refund to the processor return the processing fee too (card: yes; PayPal: no)?
+    fees_refundable: bool = True
 
 
 @dataclass(frozen=True)
@@ -429,10 +441,7 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             read.fail(where, f"{order_type.item_workflow!r} is not an item workflow of this preset")
         types.append(order_type)
 
-    channels = tuple(
-        Channel(read.text(c, "code", "payment channel"), read.labels(c, f"payment channel {c.get('code')}"))
-        for c in read.tables(data, "payment_channels", "preset")
-    )
+    channels = tuple(_channel(read, c) for c in read.tables(data, "payment_channels", "preset"))
     for code_, count in Counter(c.code for c in channels).items():
         if count > 1:
             read.fail("preset", f"payment channel {code_!r} is declared {count} times")
@@ -440,6 +449,33 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
     if problems:
         raise PresetError(problems)
     return Preset(code, labels, language, currency, tuple(types), channels, tuple(workflows), sources)
+
+
+def _channel(read: _Reader, data: Mapping[str, Any]) -> Channel:
+    where = f"payment channel {data.get('code', '?')}"
+    gateway = str(data.get("gateway", ""))
+    if gateway not in GATEWAYS:
+        read.fail(where, f"gateway {gateway!r} is not one of {', '.join(sorted(g or '(none)' for g in GATEWAYS))}")
+    fees = []
+    for key in ("fee_percent", "fee_fixed"):
+        try:
+            value = Decimal(str(data.get(key, "0")))
+            if not value.is_finite() or value < 0 or (key == "fee_percent" and value >= 100):
+                raise InvalidOperation
+        except InvalidOperation:
+            read.fail(where, f"{key!r} must be a number from 0" + (" to below 100" if key == "fee_percent" else ""))
+            value = Decimal(0)
+        fees.append(value)
+    if gateway == "wallet" and any(fees):
+        read.fail(where, "paying from the wallet charges no processing fee")
+    return Channel(
+        code=read.text(data, "code", "payment channel"),
+        labels=read.labels(data, where),
+        gateway=gateway,
+        fee_percent=fees[0],
+        fee_fixed=fees[1],
+        fees_refundable=bool(data.get("fees_refundable", True)),
+    )
 
 
 def load_preset_file(path: Path, effects: Collection[str] | None = None) -> Preset:
