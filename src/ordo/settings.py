@@ -155,3 +155,14 @@ ORDO_WORKER_POLL_SECONDS = float(os.environ.get("ORDO_WORKER_POLL_SECONDS", "0.2
 ORDO_WORKER_LEASE_SECONDS = int(os.environ.get("ORDO_WORKER_LEASE_SECONDS", "300"))
 ORDO_COURIER_LINK_DAYS = int(os.environ.get("ORDO_COURIER_LINK_DAYS", "7"))
 ORDO_DELIVERY_ESTIMATE_HOURS = int(os.environ.get("ORDO_DELIVERY_ESTIMATE_HOURS", "48"))
+
+# Payments (see docs/payments.md). Secrets come from the environment only.
+ORDO_PAYMENT_STRIPE_SECRET_KEY = os.environ.get("ORDO_PAYMENT_STRIPE_SECRET_KEY", "")
+ORDO_PAYMENT_STRIPE_WEBHOOK_SECRET = os.environ.get("ORDO_PAYMENT_STRIPE_WEBHOOK_SECRET", "")
+ORDO_PAYMENT_STRIPE_API_BASE = os.environ.get("ORDO_PAYMENT_STRIPE_API_BASE", "")
+#: Secrets of HMAC-signed gateways, by channel code: ORDO_PAYMENT_PAYPAL_SECRET for "paypal".
+ORDO_PAYMENT_HMAC_SECRETS = {
+    key[len("ORDO_PAYMENT_") : -len("_SECRET")].lower(): value
+    for key, value in os.environ.items()
+    if key.startswith("ORDO_PAYMENT_") and key.endswith("_SECRET") and not key.startswith("ORDO_PAYMENT_STRIPE_")
+}

@@ -22,6 +22,7 @@ def test_every_preset_loads(load_preset):
         "smm",
         "smm_item",
         "print",
+        "topup",
     }
     assert OrderType.objects.get(code="regular").workflow.code == "print"
     assert {"cash", "invoice", "card", "transfer", "paypal", "wallet"} <= set(

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from ordo.orders.effects import EFFECTS as registered_effects
 from ordo.workflow.loader import (
     PresetError,
     format_duration,
@@ -17,7 +18,7 @@ from ordo.workflow.loader import (
 from ordo.workflow.render import mermaid
 
 PRESETS = Path(__file__).resolve().parents[2] / "src" / "ordo" / "presets"
-EFFECTS = {"start_items", "set_issue_date"}
+EFFECTS = set(registered_effects)  # the real registry: it imports no Django
 
 
 @pytest.mark.parametrize("name", ["furniture", "autoparts", "shop", "smm", "print"])

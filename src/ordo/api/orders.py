@@ -20,7 +20,6 @@ from ordo.errors import DomainError
 from ordo.orders import selectors, services
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Source
-from ordo.payments.services import payment_defer, payment_record
 
 router = Router(tags=["orders"])
 STAFF = (Role.ADMIN, Role.MANAGER)
@@ -203,45 +202,3 @@ def order_history(request: HttpRequest, number: Id):
         }
         for row in selectors.history_for(order)
     ]
-
-
-@router.post(
-    "/orders/{number}/payments",
-    response={201: s.PaymentOut, 200: s.PaymentOut, **ERRORS},
-    summary="Record a payment",
-)
-def record_payment(request: HttpRequest, number: Id, payload: s.PaymentIn):
-    """Staff record money received (cash, bank invoice…) or a deferred-payment agreement. The
-    payment status follows from the ledger; a repeated ``reference`` on a channel is stored once."""
-    _require_staff(request)
-    actor = actor_for(request.user)
-    visible = selectors.orders_visible_to(request.user)
-    if payload.kind == "deferral":
-        recorded = payment_defer(number=number, actor=actor, note=payload.note, visible=visible)
-    elif payload.amount is None:
-        return Status(422, {"error": "validation_error", "detail": "amount is required for a payment"})
-    else:
-        recorded = payment_record(
-            number=number,
-            amount=payload.amount,
-            actor=actor,
-            channel=payload.channel,
-            currency=payload.currency,
-            reference=payload.reference,
-            note=payload.note,
-            visible=visible,
-        )
-    entry = recorded.entry
-    body = {
-        "entry": {
-            "id": entry.pk,
-            "kind": entry.kind,
-            "amount": entry.amount,
-            "currency": entry.currency,
-            "channel": entry.channel,
-            "reference": entry.reference,
-            "recorded_at": entry.recorded_at,
-        },
-        "order": _out(request, number),
-    }
-    return Status(201 if recorded.created else 200, body)

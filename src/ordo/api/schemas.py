@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -64,6 +64,7 @@ class TransitionIn(Strict):
 
 class PaymentIn(Strict):
     kind: Literal["payment", "deferral"] = "payment"
+    due_date: date | None = Field(None, description="Deferral: when the money is due.")
     amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
     channel: Text = Field("", max_length=30)
     currency: Text = Field("", max_length=3)
@@ -217,11 +218,67 @@ class HistoryRow(Schema):
 class LedgerOut(Schema):
     id: int
     kind: str
+    state: str
     amount: Money
+    fee: Money
     currency: str
     channel: str
+    destination: str
+    items: list[int]
     reference: str
+    note: str
+    due_date: date | None
+    flagged: bool
+    flag_reason: str
     recorded_at: datetime
+
+
+class RefundIn(Strict):
+    destination: Literal["wallet", "processor"]
+    items: list[Id] | None = Field(None, max_length=500, description="Refund these items; omit for the whole order.")
+    amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2, description="Or a plain amount.")
+    reason: Text = Field("", max_length=2_000)
+
+
+class PayIn(Strict):
+    channel: Text | None = Field(None, max_length=30)
+    amount: Decimal | None = Field(None, gt=0, max_digits=14, decimal_places=2)
+
+
+class PayOut(Schema):
+    redirect_url: str | None = None
+    session: str | None = None
+    entry: LedgerOut | None = None
+    wallet_balance: Money | None = None
+    order: OrderOut
+
+
+class WalletEntryOut(Schema):
+    id: int
+    kind: str
+    amount: Money
+    currency: str
+    order: int | None
+    note: str
+    created_at: datetime
+
+
+class WalletOut(Schema):
+    customer: int
+    balances: dict[str, Money]
+    entries: list[WalletEntryOut]
+
+
+class ActivityOut(Schema):
+    at: datetime
+    actor: str
+    kind: str
+    detail: dict
+
+
+class WebhookReceived(Schema):
+    received: bool
+    outcome: str
 
 
 class PaymentOut(Schema):

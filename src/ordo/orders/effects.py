@@ -40,6 +40,15 @@ def set_issue_date(call: EffectCall) -> None:
         call.unit.dirty.add("issued_at")
 
 
+@effect("credit_wallet")
+def credit_wallet(call: EffectCall) -> None:
+    """A paid top-up order: its goods' value (not the processing fee) goes into the customer's wallet."""
+    from ordo.payments.wallet import wallet_credit
+
+    order = call.unit.order
+    wallet_credit(call.unit, amount=order.subtotal - order.discount, note=f"top-up order {order.number}")
+
+
 @effect("start_items")
 def start_items(call: EffectCall) -> None:
     """Fire the item workflow's start transition (param ``transition``, default ``start``) on every

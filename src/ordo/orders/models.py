@@ -45,6 +45,8 @@ class OrderType(models.Model):
     currency = models.CharField(max_length=3, default="EUR")
     #: The preset's language: what customers without a language of their own are written to in.
     language = models.CharField(max_length=8, default="en")
+    #: Only customers of this kind may place orders of this type ("" = anyone): top-ups.
+    customer_kind = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
         return self.code

@@ -459,13 +459,18 @@ def order_place(
                 "item_workflow__digest",
                 "currency",
                 "language",
+                "customer_kind",
             )[:1]
         ),
         None,
     )
     if found is None:
         raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {type!r}.")
-    workflow_id, digest, item_workflow_id, item_digest, currency, language = found
+    workflow_id, digest, item_workflow_id, item_digest, currency, language, customer_kind = found
+    if customer_kind and customer.kind != customer_kind:
+        raise DomainError(
+            OrderErrorCode.INVALID_CUSTOMER, f"Orders of type {type!r} are for customers of kind {customer_kind!r}."
+        )
     _validate_items(items)
     channel = channel_check(payment_channel) if payment_channel else None
     workflow = compiled_by_digest(workflow_id, digest)

@@ -118,6 +118,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "item_workflow": rows.get(order_type.item_workflow or ""),
                     "currency": preset.currency,
                     "language": preset.language,
+                    "customer_kind": order_type.customer,
                 },
             )
         for position, channel in enumerate(preset.channels):

@@ -4,6 +4,7 @@ the same transaction, and the order's event rules settle (full payment moves pro
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -14,6 +15,7 @@ from ordo.notifications.outbox import Event
 from ordo.orders.models import Order
 from ordo.orders.services import OrderUnit, channel_check, lock_order
 from ordo.payments.errors import PaymentErrorCode
+from ordo.payments.fees import fee_share
 from ordo.payments.models import LedgerEntry
 from ordo.payments.status import derive
 from ordo.workflow.snapshot import Actor
@@ -61,6 +63,50 @@ def apply_ledger_sums(unit: OrderUnit, kind: str, amount: Decimal) -> None:
         )
 
 
+def outstanding(order: Order) -> Decimal:
+    return max(order.total - (order.paid - order.refunded), Decimal("0.00"))
+
+
+def money_in(
+    unit: OrderUnit,
+    *,
+    amount: Decimal,
+    channel: str,
+    reference: str = "",
+    note: str = "",
+    flag_reason: str = "",
+) -> tuple[LedgerEntry, bool]:
+    """Record a payment on a locked order: the ledger row, the order's sums, the payment status.
+
+    A reference already recorded on the channel returns that row and changes nothing (gateways
+    resend events). The row's ``fee`` is the share of the order's processing fee it covers.
+    Returns the row and whether it is new.
+    """
+    order = unit.order
+    if reference:
+        existing = LedgerEntry.objects.filter(
+            order=order, kind=LedgerEntry.Kind.PAYMENT, channel=channel, reference=reference
+        ).first()
+        if existing is not None:
+            return existing, False
+    entry = LedgerEntry.objects.create(
+        order=order,
+        kind=LedgerEntry.Kind.PAYMENT,
+        amount=amount,
+        fee=fee_share(order.fees, order.total, min(amount, order.total)),
+        currency=order.currency,
+        channel=channel,
+        reference=reference,
+        note=note,
+        flagged=bool(flag_reason),
+        flag_reason=flag_reason,
+        recorded_by_id=None if unit.actor.is_system else unit.actor.id,
+        recorded_at=unit.now,
+    )
+    apply_ledger_sums(unit, entry.kind, amount)
+    return entry, True
+
+
 def payment_record(
     *,
     number: int,
@@ -83,38 +129,27 @@ def payment_record(
         order = unit.order
         if currency and currency != order.currency:
             raise DomainError(
-                PaymentErrorCode.CURRENCY_MISMATCH,
-                f"Order {order.number} is in {order.currency}, not {currency}.",
+                PaymentErrorCode.CURRENCY_MISMATCH, f"Order {order.number} is in {order.currency}, not {currency}."
             )
         channel = channel or order.payment_channel
         if not channel:
             raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, "Name the payment channel: the order has none.")
         channel_check(channel)
-        if reference:
-            existing = LedgerEntry.objects.filter(
-                order=order, kind=LedgerEntry.Kind.PAYMENT, channel=channel, reference=reference
-            ).first()
-            if existing is not None:
-                return Recorded(order, existing, created=False)
-        entry = LedgerEntry.objects.create(
-            order=order,
-            kind=LedgerEntry.Kind.PAYMENT,
-            amount=amount,
-            currency=order.currency,
-            channel=channel,
-            reference=reference,
-            note=note,
-            recorded_by_id=None if actor.is_system else actor.id,
-            recorded_at=unit.now,
-        )
-        apply_ledger_sums(unit, entry.kind, amount)
+        entry, created = money_in(unit, amount=amount, channel=channel, reference=reference, note=note)
         unit.settle()
         unit.flush()
-    return Recorded(unit.order, entry, created=True)
+    return Recorded(unit.order, entry, created=created)
 
 
-def payment_defer(*, number: int, actor: Actor, note: str = "", visible: QuerySet[Order] | None = None) -> Recorded:
-    """Record that the customer may pay later (the auto-parts "deferred payment agreed")."""
+def payment_defer(
+    *,
+    number: int,
+    actor: Actor,
+    note: str = "",
+    due_date: date | None = None,
+    visible: QuerySet[Order] | None = None,
+) -> Recorded:
+    """Record that the customer may pay later, until ``due_date`` (the auto-parts "deferred payment agreed")."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
         order = unit.order
@@ -124,6 +159,7 @@ def payment_defer(*, number: int, actor: Actor, note: str = "", visible: QuerySe
             amount=Decimal("0.00"),
             currency=order.currency,
             note=note,
+            due_date=due_date,
             recorded_by_id=None if actor.is_system else actor.id,
             recorded_at=unit.now,
         )

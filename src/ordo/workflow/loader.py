@@ -71,6 +71,8 @@ class OrderType:
     code: str
     workflow: str
     item_workflow: str | None = None
+    #: "person" or "organization" when only such customers may place this type (top-ups).
+    customer: str = ""
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -434,7 +436,11 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
         if not isinstance(spec, dict):
             read.fail(where, "must be a table with 'workflow'")
             continue
-        order_type = OrderType(type_code, read.text(spec, "workflow", where), spec.get("items"))
+        order_type = OrderType(
+            type_code, read.text(spec, "workflow", where), spec.get("items"), str(spec.get("customer", ""))
+        )
+        if order_type.customer not in ("", "person", "organization"):
+            read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
         if scopes.get(order_type.workflow) != "order":
             read.fail(where, f"{order_type.workflow!r} is not an order workflow of this preset")
         if order_type.item_workflow is not None and scopes.get(order_type.item_workflow) != "item":
