@@ -158,3 +158,12 @@ def place(db):
         )
 
     return make
+
+
+@pytest.fixture
+def http_peer():
+    from tests.peers import HttpPeer
+
+    peer = HttpPeer()
+    yield peer
+    peer.close()

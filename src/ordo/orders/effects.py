@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ordo.workflow.snapshot import SYSTEM
+
 if TYPE_CHECKING:
     from ordo.orders.services import OrderUnit
 
@@ -59,4 +61,5 @@ def start_items(call: EffectCall) -> None:
     code = str(call.params.get("transition", "start"))
     for item in unit.items:
         if item.status == unit.item_workflow.initial:
-            unit.fire_item(item, code, kind="event")
+            # The system starts them, whoever's payment set the rule off.
+            unit.fire_item(item, code, actor=SYSTEM, kind="event")

@@ -30,6 +30,7 @@ from ordo.payments.wallet import wallet_credit
 from ordo.workflow.snapshot import Actor
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 WALLET, PROCESSOR = "wallet", "processor"
 
 
@@ -42,7 +43,8 @@ class Plan:
 
 
 def _sum(rows: QuerySet[LedgerEntry], field: str = "amount") -> Decimal:
-    return rows.aggregate(total=Sum(field))["total"] or ZERO
+    # SQLite sums decimals with float-like precision: back to cents.
+    return Decimal(rows.aggregate(total=Sum(field))["total"] or ZERO).quantize(CENT)
 
 
 def _source_payment(order: Order) -> LedgerEntry | None:
