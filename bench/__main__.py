@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from bench import http, notifications, services
+from bench import http, notifications, payments, services
 
 
 def main() -> int:
@@ -25,6 +25,7 @@ def main() -> int:
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--messages", type=int, default=2000, help="e-mails for the delivery benchmark")
     parser.add_argument("--skip-notifications", action="store_true")
+    parser.add_argument("--payments", type=int, default=2000, help="wallet payments through the services")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="ordo-bench-")
@@ -41,6 +42,7 @@ def main() -> int:
         results += notifications.run(messages=args.messages)
     if not args.skip_http:
         results += http.run(workdir=workdir, seconds=args.seconds, clients=args.clients)
+    results += payments.run(payments=args.payments)
     print()
     print(f"{'benchmark':<52} {'figure':>14}  {'target':>10}  ratio")
     for row in results:

@@ -62,6 +62,62 @@ class Client:
         return response.status, data, time.perf_counter() - started
 
 
+WEBHOOK_SECRET = "whsec_bench"
+
+
+def _signed_event(number: int, event_id: str) -> tuple[bytes, dict[str, str]]:
+    import stripe
+
+    obj = {
+        "id": f"cs_{event_id}",
+        "object": "checkout.session",
+        "payment_status": "paid",
+        "amount_total": 25000,
+        "currency": "pln",
+        "payment_intent": f"pi_{event_id}",
+        "metadata": {"order": str(number)},
+    }
+    payload = json.dumps(
+        {"id": event_id, "object": "event", "type": "checkout.session.completed", "data": {"object": obj}}
+    )
+    header = stripe.WebhookSignature.generate_signature_header(payload, WEBHOOK_SECRET)
+    return payload.encode(), {"Stripe-Signature": header, "Content-Type": "application/json"}
+
+
+def _webhooks(port: int, numbers: list[int], clients: int, seconds: float) -> tuple[float, list[float], int]:
+    """Signed Stripe events, each paying another order, from ``clients`` senders at once."""
+    queue = iter(numbers)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = [0]
+    stop = time.monotonic() + seconds
+
+    def work(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            with lock:
+                number = next(queue, None)
+            if number is None:
+                return
+            body, headers = _signed_event(number, f"evt_{index}_{number}")
+            started = time.perf_counter()
+            conn.request("POST", "/api/v1/payments/webhooks/stripe", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            took = time.perf_counter() - started
+            with lock:
+                latencies.append(took)
+                errors[0] += response.status != 200
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies) / (time.perf_counter() - started), sorted(latencies), errors[0]
+
+
 def _load(port: int, token: str, clients: int, seconds: float, kind: str) -> tuple[float, list[float], int]:
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors = [0] * clients
@@ -103,7 +159,15 @@ def _percentile(values: list[float], p: float) -> float:
 
 
 def run(*, workdir: str, seconds: float, clients: list[int]) -> list[Row]:
-    env = {**os.environ, "ORDO_VAR_DIR": workdir, "ORDO_LOG_LEVEL": "ERROR"}
+    from ordo.orders.models import Order
+
+    env = {
+        **os.environ,
+        "ORDO_VAR_DIR": workdir,
+        "ORDO_LOG_LEVEL": "ERROR",
+        "ORDO_PAYMENT_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+    unpaid = list(Order.objects.filter(payment_status="unpaid").values_list("number", flat=True))
     token = _ordo("token", "create", "bench-admin", env=env)
     port = _free_port()
     workers = os.environ.get("ORDO_WEB_WORKERS", "2")
@@ -138,6 +202,11 @@ def run(*, workdir: str, seconds: float, clients: list[int]) -> list[Row]:
                 )
                 rows.append(Row(f"http {what} req/s, {n} clients", rate, "/s"))
                 rows.append(Row(f"http {what} p99, {n} clients", p99, "ms", 50, lower_is_better=True))
+        rate, lat, errors = _webhooks(port, unpaid, 8, seconds)
+        p50, p99 = _percentile(lat, 0.5), _percentile(lat, 0.99)
+        print(f"http webhook        8 clients: {rate:7.0f} events/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  ", end="")
+        print(f"errors {errors}")
+        rows.append(Row("signed Stripe webhooks/s, 8 senders", rate, "/s"))
         group = subprocess.run(["pgrep", "-g", str(server.pid)], capture_output=True, text=True)
         alive = [pid for pid in group.stdout.split() if Path(f"/proc/{pid}").exists()]
         worst = max((peak_rss_mib(pid) for pid in alive), default=0.0)

@@ -22,7 +22,12 @@ THREADS = 20
 def test_concurrent_wallet_payments_never_overdraw(load_preset, customer):
     load_preset("smm")
     WalletEntry.objects.create(
-        customer=customer.customer, kind="credit", amount=Decimal("100.00"), currency="EUR", created_at=timezone.now()
+        customer=customer.customer,
+        kind="credit",
+        amount=Decimal("100.00"),
+        balance_after=Decimal("100.00"),
+        currency="EUR",
+        created_at=timezone.now(),
     )
     numbers = [
         order_place(
@@ -52,3 +57,6 @@ def test_concurrent_wallet_payments_never_overdraw(load_preset, customer):
     assert set(results) - {"paid"} == {"insufficient_funds"}
     assert wallet_balance(customer.customer.pk, "EUR") == Decimal("0.00")
     assert WalletEntry.objects.filter(kind="debit").count() == 10
+    # The running balance agrees with the sum of the ledger.
+    entries = WalletEntry.objects.order_by("id")
+    assert [e.balance_after for e in entries] == [Decimal(100 - 10 * i) for i in range(11)]

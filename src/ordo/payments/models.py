@@ -115,14 +115,20 @@ class WalletEntry(models.Model):
     amount = money()
     currency = models.CharField(max_length=3)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="wallet_entries")
+    #: The balance in this currency after this entry: written under the customer's row lock, so the
+    #: latest entry tells the balance without summing the whole history (which it always equals).
+    balance_after = money()
     note = models.CharField(max_length=300, blank=True)
     actor_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["customer", "currency"], name="wallet_customer")]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="wallet_amount_positive")]
+        indexes = [models.Index(fields=["customer", "currency", "id"], name="wallet_customer")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="wallet_amount_positive"),
+            models.CheckConstraint(condition=Q(balance_after__gte=0), name="wallet_never_negative"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency}"

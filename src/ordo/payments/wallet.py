@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
+from django.db.models import QuerySet
 
 from ordo.accounts.models import Customer
 from ordo.errors import DomainError
@@ -25,15 +25,14 @@ ZERO = Decimal("0.00")
 
 
 def wallet_balance(customer_id: int, currency: str) -> Decimal:
-    signed = Case(
-        When(kind=WalletEntry.Kind.CREDIT, then=F("amount")),
-        default=-F("amount"),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
+    """The balance after the customer's latest entry in ``currency`` (the sum of all of them)."""
+    latest = (
+        WalletEntry.objects.filter(customer_id=customer_id, currency=currency)
+        .order_by("-id")
+        .values_list("balance_after", flat=True)
+        .first()
     )
-    total = WalletEntry.objects.filter(customer_id=customer_id, currency=currency).aggregate(
-        balance=Sum(signed, default=Value(ZERO))
-    )["balance"]
-    return Decimal(total or ZERO).quantize(Decimal("0.01"))
+    return latest if latest is not None else ZERO
 
 
 def wallet_balances(customer_id: int) -> dict[str, Decimal]:
@@ -41,18 +40,39 @@ def wallet_balances(customer_id: int) -> dict[str, Decimal]:
     return {currency: wallet_balance(customer_id, currency) for currency in sorted(set(currencies))}
 
 
-def wallet_credit(unit: OrderUnit, *, amount: Decimal, note: str) -> WalletEntry:
-    """Credit the order's customer, in the order's currency, inside the caller's transaction."""
+def wallet_write(
+    unit: OrderUnit, *, kind: str, amount: Decimal, note: str, balance: Decimal | None = None
+) -> WalletEntry:
+    """The one way to write a wallet entry: under the customer's row lock (taken after the
+    order's, the same order of locks everywhere), with the balance it leaves. A debit beyond the
+    balance is refused here and by the database's check."""
+    order = unit.order
+    if balance is None:
+        Customer.objects.select_for_update().filter(pk=order.customer_id).first()
+        balance = wallet_balance(order.customer_id, order.currency)
+    after = balance + amount if kind == WalletEntry.Kind.CREDIT else balance - amount
+    if after < 0:
+        raise DomainError(
+            PaymentErrorCode.INSUFFICIENT_FUNDS,
+            f"The wallet holds {balance} {order.currency}; {amount} cannot be paid from it.",
+            balance=str(balance),
+        )
     return WalletEntry.objects.create(
-        customer_id=unit.order.customer_id,
-        kind=WalletEntry.Kind.CREDIT,
+        customer_id=order.customer_id,
+        kind=kind,
         amount=amount,
-        currency=unit.order.currency,
-        order=unit.order,
+        currency=order.currency,
+        order=order,
+        balance_after=after,
         note=note,
         actor_name=unit.actor.name or unit.actor.role,
         created_at=unit.now,
     )
+
+
+def wallet_credit(unit: OrderUnit, *, amount: Decimal, note: str) -> WalletEntry:
+    """Credit the order's customer, in the order's currency, inside the caller's transaction."""
+    return wallet_write(unit, kind=WalletEntry.Kind.CREDIT, amount=amount, note=note)
 
 
 def wallet_channel() -> PaymentChannel:
@@ -78,7 +98,6 @@ def wallet_pay(
         channel = wallet_channel()
         if order.payment_status == "unpaid" and order.payment_channel != channel.code:
             unit.change_channel(channel.code)
-        # Locked after the order, as every wallet write does: the same order of locks everywhere.
         Customer.objects.select_for_update().filter(pk=order.customer_id).first()
         balance = wallet_balance(order.customer_id, order.currency)
         due = outstanding(order)
@@ -93,15 +112,8 @@ def wallet_pay(
             )
         if wanted > due:
             raise DomainError(PaymentErrorCode.INVALID_AMOUNT, f"Only {due} {order.currency} is owed.")
-        WalletEntry.objects.create(
-            customer_id=order.customer_id,
-            kind=WalletEntry.Kind.DEBIT,
-            amount=wanted,
-            currency=order.currency,
-            order=order,
-            note=f"payment for order {order.number}",
-            actor_name=actor.name or actor.role,
-            created_at=unit.now,
+        wallet_write(
+            unit, kind=WalletEntry.Kind.DEBIT, amount=wanted, note=f"payment for order {order.number}", balance=balance
         )
         entry, _ = money_in(unit, amount=wanted, channel=channel.code, note="paid from the wallet")
         unit.settle()
