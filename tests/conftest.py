@@ -167,3 +167,33 @@ def http_peer():
     peer = HttpPeer()
     yield peer
     peer.close()
+
+
+@pytest.fixture
+def smtp(settings):
+    from tests.peers import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    settings.ORDO_EMAIL_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def drain():
+    """Run the worker in-process until nothing is due; returns how many attempts it made."""
+
+    def run(limit: int = 100) -> int:
+        from ordo.worker import Worker
+
+        worker = Worker(poll=0, name="test-worker")
+        total = 0
+        for _ in range(limit):
+            tried = worker.run_once()
+            total += tried
+            if not tried:
+                return total
+        raise AssertionError("the worker never ran dry")
+
+    return run

@@ -112,6 +112,43 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timers_run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from ordo.orders.timers import sweep
+
+    now = None
+    if args.now:
+        now = datetime.fromisoformat(args.now)
+        now = timezone.make_aware(now) if timezone.is_naive(now) else now
+    result = sweep(now=now, dry_run=args.dry_run)
+    if args.dry_run:
+        for p in result.planned:
+            blocked = f"  (stays: {', '.join(p.blocked_by)})" if p.blocked_by else ""
+            print(
+                f"{p.kind:<8} {p.number:>8}  {p.status} → {p.to} by {p.transition}, due {p.at:%Y-%m-%d %H:%M}{blocked}"
+            )
+        print(f"{len(result.planned)} order(s) would be moved or warned; nothing changed.")
+    else:
+        print(f"Moved {result.moved}, warned {result.warned}, left {result.blocked} whose guards fail.")
+    return 0
+
+
+def cmd_timers_forecast(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from ordo.orders.timers import forecast
+
+    planned = forecast(days=args.days)
+    for p in planned:
+        at = timezone.localtime(p.at)
+        print(f"{at:%Y-%m-%d %H:%M}  {p.kind:<8} {p.number:>8}  {p.status} → {p.to} ({p.transition})")
+    print(f"{len(planned)} event(s) in the next {args.days} day(s).")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ordo.demo import demo_install
 
@@ -161,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("code")
     graph.add_argument("--language", default="en")
     graph.set_defaults(func=cmd_workflow_graph)
+
+    timers = sub.add_parser("timers", help="orders that move by themselves").add_subparsers(
+        dest="action", required=True
+    )
+    run = timers.add_parser("run", help="move due orders and send due warnings now (or as of --now)")
+    run.add_argument("--now", default="", help="ISO date and time to sweep as of (backfills, tests)")
+    run.add_argument("--dry-run", action="store_true", help="list what would happen; change nothing")
+    run.set_defaults(func=cmd_timers_run)
+    ahead = timers.add_parser("forecast", help="what moves or is warned about in the next days")
+    ahead.add_argument("--days", type=int, default=7)
+    ahead.set_defaults(func=cmd_timers_forecast)
 
     user = sub.add_parser("user", help="users").add_subparsers(dest="action", required=True)
     create = user.add_parser("create", help="create a user with a role")

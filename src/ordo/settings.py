@@ -152,6 +152,7 @@ ORDO_SMS_API_KEY = os.environ.get("ORDO_SMS_API_KEY", "")  # Vonage key, or Twil
 ORDO_SMS_API_SECRET = os.environ.get("ORDO_SMS_API_SECRET", "")  # Vonage secret, or Twilio auth token
 ORDO_WEBHOOK_CACHE_SECONDS = float(os.environ.get("ORDO_WEBHOOK_CACHE_SECONDS", "5"))
 ORDO_WORKER_POLL_SECONDS = float(os.environ.get("ORDO_WORKER_POLL_SECONDS", "0.25"))
+ORDO_TIMER_SWEEP_SECONDS = float(os.environ.get("ORDO_TIMER_SWEEP_SECONDS", "60"))
 ORDO_WORKER_LEASE_SECONDS = int(os.environ.get("ORDO_WORKER_LEASE_SECONDS", "300"))
 ORDO_COURIER_LINK_DAYS = int(os.environ.get("ORDO_COURIER_LINK_DAYS", "7"))
 ORDO_DELIVERY_ESTIMATE_HOURS = int(os.environ.get("ORDO_DELIVERY_ESTIMATE_HOURS", "48"))

@@ -11,6 +11,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.db import close_old_connections
 
 from ordo.notifications.channels import email
 from ordo.notifications.relay import claim, deliver, release
+from ordo.orders.timers import sweep
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,7 @@ class Worker:
         self.poll = settings.ORDO_WORKER_POLL_SECONDS if poll is None else poll
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stopping = threading.Event()
+        self.last_sweep = float("-inf")
 
     def run_once(self) -> int:
         """Claim one batch of due messages and try each; returns how many were tried."""
@@ -46,6 +49,16 @@ class Worker:
             release(worker=self.name, ids=[m.pk for m in messages[tried:]])
         return tried
 
+    def sweep_if_due(self) -> None:
+        """Run the timer sweep every ``ORDO_TIMER_SWEEP_SECONDS`` (60)."""
+        now = time.monotonic()
+        if now - self.last_sweep < settings.ORDO_TIMER_SWEEP_SECONDS:
+            return
+        self.last_sweep = now
+        result = sweep()
+        if result.moved or result.warned:
+            log.info("timers: moved %s, warned %s", result.moved, result.warned)
+
     def run_forever(self) -> None:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
@@ -54,6 +67,7 @@ class Worker:
         while not self.stopping.is_set():
             close_old_connections()
             try:
+                self.sweep_if_due()
                 busy = self.run_once()
             except Exception:
                 log.exception("worker %s: a round failed; trying again", self.name)

@@ -9,7 +9,6 @@ import sys
 import time
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -18,6 +17,7 @@ from django.utils import timezone
 from ordo.notifications.models import Message
 from ordo.notifications.relay import MAX_ATTEMPTS
 from tests.notifications.conftest import outbox
+from tests.peers import database_url
 
 ITEM = [{"sku": "A", "name": "Thing", "quantity": 1, "unit_price": "1.00"}]
 
@@ -91,13 +91,6 @@ def test_a_customer_without_email_is_skipped_not_retried(load_preset, manager, s
 
 
 # -- real worker processes ------------------------------------------------------------------
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def start_worker(smtp_url: str, *extra: str, lease: int = 2) -> subprocess.Popen:

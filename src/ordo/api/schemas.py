@@ -291,6 +291,36 @@ class ErrorOut(Schema):
     detail: str | list
 
 
+class TimerIn(Strict):
+    status: Text = Field(min_length=1, max_length=50)
+    after: Text = Field(min_length=2, max_length=20, description="e.g. 2w, 3d, 24h")
+    fire: Text = Field(min_length=1, max_length=50)
+    warn_before: Text | None = Field(None, max_length=20)
+    warn: list[Text] = Field(default_factory=list, max_length=5)
+
+
+class TimersIn(Strict):
+    timers: list[TimerIn] = Field(max_length=100)
+    dry_run: bool = False
+
+
+class PlannedOut(Schema):
+    number: int
+    status: str
+    transition: str
+    to: str
+    at: datetime
+    kind: str
+    blocked_by: list[str]
+
+
+class TimersOut(Schema):
+    workflow: str
+    version: int
+    saved: bool
+    would_move_now: list[PlannedOut]
+
+
 class WorkflowSummary(Schema):
     code: str
     scope: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Query, Router
 
 from ordo.accounts.models import Role
 from ordo.accounts.roles import role_of
@@ -14,7 +14,8 @@ from ordo.api.types import Text
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Workflow as WorkflowRow
-from ordo.orders.workflows import compiled
+from ordo.orders.timers import forecast, planned_json
+from ordo.orders.workflows import compiled, workflow_timers_update
 from ordo.workflow.render import mermaid
 
 router = Router(tags=["workflows"])
@@ -35,6 +36,35 @@ def _summary(row: WorkflowRow, language: str) -> dict:
         "version": row.version,
         "statuses": [{"code": st.code, "label": st.label(language)} for st in workflow.statuses],
     }
+
+
+@router.put(
+    "/workflows/{code}/timers", response={200: s.TimersOut, 422: s.ErrorOut, **ERRORS}, summary="Replace the timers"
+)
+def put_timers(request: HttpRequest, code: Text, payload: s.TimersIn):
+    """Admins change the "order processing rules". The workflow is validated again; with
+    ``dry_run`` nothing is saved and the answer lists what the new rules would move now."""
+    if role_of(request.user) != Role.ADMIN:
+        raise DomainError(OrderErrorCode.FORBIDDEN, "Only admins may change timers.")
+    timers = [t.model_dump(exclude_none=True, exclude_defaults=False) for t in payload.timers]
+    for timer in timers:
+        if not timer.get("warn"):
+            timer.pop("warn", None)
+    row, preview = workflow_timers_update(code=code, timers=timers, dry_run=payload.dry_run)
+    moves = [p for p in preview.planned if p.kind == "move"]
+    return {
+        "workflow": row.code,
+        "version": row.version,
+        "saved": not payload.dry_run,
+        "would_move_now": planned_json(moves),
+    }
+
+
+@router.get("/timers/forecast", response={200: list[s.PlannedOut], **ERRORS}, summary="What moves in the next days")
+def timers_forecast(request: HttpRequest, days: int = Query(7, ge=0, le=366)):
+    """Every order that will move or be warned about in the next ``days`` days, soonest first."""
+    _staff(request)
+    return planned_json(forecast(days=days))
 
 
 @router.get("/workflows", response={200: list[s.WorkflowSummary], **ERRORS}, summary="List workflows")

@@ -23,6 +23,8 @@ class EffectCall:
 
 EffectFn = Callable[[EffectCall], None]
 EFFECTS: dict[str, EffectFn] = {}
+#: Effects the timer sweep can apply to a whole batch at once: (order ids, now) → None.
+BULK_EFFECTS: dict[str, Callable[[list[int], Any], None]] = {}
 
 
 def effect(name: str) -> Callable[[EffectFn], EffectFn]:
@@ -40,6 +42,15 @@ def set_issue_date(call: EffectCall) -> None:
     if order.issued_at is None:
         order.issued_at = call.unit.now
         call.unit.dirty.add("issued_at")
+
+
+def _set_issue_dates(order_ids: list[int], now: Any) -> None:
+    from ordo.orders.models import Order
+
+    Order.objects.filter(id__in=order_ids, issued_at__isnull=True).update(issued_at=now)
+
+
+BULK_EFFECTS["set_issue_date"] = _set_issue_dates
 
 
 @effect("credit_wallet")

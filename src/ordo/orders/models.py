@@ -212,6 +212,29 @@ class Activity(models.Model):
         return f"{self.kind} by {self.actor_name}"
 
 
+class TimerMark(models.Model):
+    """What a timer did once per status entry: warned about an order, or found it blocked by a guard."""
+
+    class Kind(models.TextChoices):
+        WARNED = "warned", "Warned"
+        BLOCKED = "blocked", "Blocked by a guard"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="timer_marks")
+    status_seq = models.PositiveIntegerField()
+    transition = models.CharField(max_length=50)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    detail = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "status_seq", "transition", "kind"], name="timer_mark_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.transition} #{self.status_seq}"
+
+
 class IdempotencyKey(models.Model):
     """``Idempotency-Key`` of ``POST /orders``: a retry with the same key gets the same order."""
 

@@ -16,7 +16,7 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderItem, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.workflow.definition import Workflow
-from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file, workflow_from_dict
+from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file, validate, workflow_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 PRESET_NAMES = tuple(sorted(p.stem for p in PRESET_DIR.glob("*.toml")))
@@ -156,3 +156,31 @@ def preset_load_named(name_or_file: str) -> PresetLoaded:
         raise DomainError(
             OrderErrorCode.PRESET_INVALID, str(error), problems=[str(p) for p in error.problems]
         ) from error
+
+
+def workflow_timers_update(
+    *, code: str, timers: list[dict[str, Any]], dry_run: bool = False
+) -> tuple[WorkflowRow, Any]:
+    """Replace a workflow's timers. The whole workflow is validated again (a bad rule is refused
+    with every problem, nothing changes); ``dry_run`` lists what the new rules would do now and
+    saves nothing. Saved rules apply at the next sweep, to orders already waiting too."""
+    from ordo.orders.effects import EFFECTS
+    from ordo.orders.timers import sweep
+
+    with transaction.atomic():
+        row = WorkflowRow.objects.select_for_update().filter(code=code).first()
+        if row is None:
+            raise DomainError(OrderErrorCode.NOT_FOUND, f"Workflow {code!r} not found.")
+        definition = {**row.definition, "timers": timers}
+        workflow, problems = workflow_from_dict(definition)
+        problems += validate(workflow, set(EFFECTS))
+        if problems:
+            raise DomainError(
+                OrderErrorCode.PRESET_INVALID, "; ".join(str(p) for p in problems), problems=[str(p) for p in problems]
+            )
+        preview = sweep(dry_run=True, workflows={row.pk: workflow})
+        if not dry_run:
+            row.definition, row.digest = definition, definition_digest(definition)
+            row.version += 1
+            row.save(update_fields=["definition", "digest", "version", "updated_at"])
+    return row, preview

@@ -357,6 +357,8 @@ def validate(workflow: Workflow, effects: Collection[str] | None = None) -> list
             fail("'warn_before' must be longer than zero and shorter than 'after'", where)
         if timer.warn and timer.warn_before is None:
             fail("'warn' needs 'warn_before'", where)
+        for recipient in sorted(set(timer.warn) - RECIPIENTS):
+            fail(f"unknown recipient {recipient!r} in 'warn'", where)
 
     for note in workflow.notifications:
         where = f"{here} notification on {note.event}"

@@ -1,0 +1,59 @@
+"""Two sweepers at once on PostgreSQL: each of 10,000 due orders moves exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from ordo.orders.models import Order, OrderType, StatusChange
+from tests.peers import database_url
+
+COUNT = 10_000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_move_each_due_order_once(load_preset, customer):
+    if connection.vendor != "postgresql":
+        pytest.skip("many sweepers share due orders on PostgreSQL (SKIP LOCKED)")
+    load_preset("print")
+    print_type = OrderType.objects.get(code="regular")
+    weeks_ago = timezone.now() - timedelta(weeks=3)
+    Order.objects.bulk_create(
+        [
+            Order(
+                number=900_000 + i,
+                tracking_token=f"bulk-{i}",
+                type="regular",
+                source="api",
+                workflow_id=print_type.workflow_id,
+                status="placed",
+                status_since=weeks_ago,
+                currency="RUB",
+                customer=customer.customer,
+                placed_at=weeks_ago,
+            )
+            for i in range(COUNT)
+        ],
+        batch_size=2000,
+    )
+    env = {**os.environ, "ORDO_DATABASE_URL": database_url(), "ORDO_LOG_LEVEL": "ERROR"}
+    sweepers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ordo.cli", "timers", "run"], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [s.communicate(timeout=600)[0] for s in sweepers]
+    assert all(s.returncode == 0 for s in sweepers), outputs
+    moved = [int(out.split("Moved ")[1].split(",")[0]) for out in outputs]
+    assert sum(moved) == COUNT
+    assert all(m > 0 for m in moved), moved  # both took a share
+    assert Order.objects.filter(status="in_print").count() == COUNT
+    assert StatusChange.objects.filter(kind="timer").count() == COUNT
+    assert StatusChange.objects.filter(kind="timer").values("order").distinct().count() == COUNT
