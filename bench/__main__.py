@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from bench import http, notifications, payments, services
+from bench import http, notifications, payments, services, timers
 
 
 def main() -> int:
@@ -26,6 +26,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=2000, help="e-mails for the delivery benchmark")
     parser.add_argument("--skip-notifications", action="store_true")
     parser.add_argument("--payments", type=int, default=2000, help="wallet payments through the services")
+    parser.add_argument("--due", type=int, default=100_000, help="due orders for the timer sweep")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="ordo-bench-")
@@ -43,6 +44,7 @@ def main() -> int:
     if not args.skip_http:
         results += http.run(workdir=workdir, seconds=args.seconds, clients=args.clients)
     results += payments.run(payments=args.payments)
+    results += timers.run(due=args.due)
     print()
     print(f"{'benchmark':<52} {'figure':>14}  {'target':>10}  ratio")
     for row in results:

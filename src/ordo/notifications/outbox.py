@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +57,63 @@ def forget_subscriptions() -> None:
     _subscriptions = (0.0, [])
 
 
+@dataclass(frozen=True)
+class Spec:
+    """One outbox row to write, before it is a model instance or a database row."""
+
+    event: str
+    recipient: str
+    channel: str
+    context: dict[str, Any]
+    dedupe_key: str
+    delay: timedelta = timedelta()
+    subscription_id: int | None = None
+
+
+Target = tuple[str, str, timedelta, int | None]
+
+
+def targets(workflow: Workflow | None, event: str, status: str | None) -> list[Target]:
+    """Who hears of one event: (recipient, channel, delay, webhook subscription or None)."""
+    found: list[Target] = []
+    seen: set[tuple[str, str]] = set()
+    with_sms = sms_enabled()
+    for rule in workflow.notifications_for(event, status) if workflow else ():
+        for recipient in rule.recipients:
+            for channel in rule.channels:
+                if (channel == Channel.SMS and not with_sms) or (recipient, channel) in seen:
+                    continue
+                seen.add((recipient, channel))
+                found.append((recipient, channel, rule.delay, None))
+    for subscription_id, wanted in _active_subscriptions():
+        if "*" in wanted or event in wanted:
+            found.append(("webhook", Channel.WEBHOOK, timedelta(), subscription_id))
+    return found
+
+
+def dedupe_key(number: int, event: str, key: str, target: Target) -> str:
+    """Unique per order, event occurrence, recipient and channel (and webhook subscription)."""
+    recipient, channel, _, subscription = target
+    if subscription is not None:
+        return f"{number}:{event}:{key}:webhook:{subscription}"
+    return f"{number}:{event}:{key}:{recipient}:{channel}"
+
+
+def specs_for(
+    *, number: int, events: Iterable[Event], workflow: Workflow, item_workflow: Workflow | None
+) -> list[Spec]:
+    """The outbox rows for ``events`` of order ``number`` under the workflows' notification rules,
+    and one per webhook subscription that wants the event."""
+    specs: list[Spec] = []
+    for event in events:
+        context = {"event": event.name, "number": number, "status": event.status, **event.facts}
+        for target in targets(item_workflow if event.item else workflow, event.name, event.status):
+            recipient, channel, delay, subscription = target
+            key = dedupe_key(number, event.name, event.key, target)
+            specs.append(Spec(event.name, recipient, channel, context, key, delay, subscription))
+    return specs
+
+
 def messages_for(
     *,
     order: Any,
@@ -65,45 +122,18 @@ def messages_for(
     item_workflow: Workflow | None,
     now: datetime,
 ) -> list[Message]:
-    """The outbox rows for ``events`` of ``order`` under the workflows' notification rules."""
-    rows: list[Message] = []
-    with_sms = sms_enabled()
-    subscriptions = _active_subscriptions()
-    for event in events:
-        rules_from = item_workflow if event.item else workflow
-        context = {"event": event.name, "number": order.number, "status": event.status, **event.facts}
-        seen: set[tuple[str, str]] = set()
-        for rule in rules_from.notifications_for(event.name, event.status) if rules_from else ():
-            for recipient in rule.recipients:
-                for channel in rule.channels:
-                    if (channel == Channel.SMS and not with_sms) or (recipient, channel) in seen:
-                        continue
-                    seen.add((recipient, channel))
-                    rows.append(
-                        Message(
-                            event=event.name,
-                            order=order,
-                            recipient=recipient,
-                            channel=channel,
-                            context=context,
-                            dedupe_key=f"{order.number}:{event.name}:{event.key}:{recipient}:{channel}",
-                            available_at=now + rule.delay,
-                            created_at=now,
-                        )
-                    )
-        for subscription_id, wanted in subscriptions:
-            if "*" in wanted or event.name in wanted:
-                rows.append(
-                    Message(
-                        event=event.name,
-                        order=order,
-                        recipient="webhook",
-                        channel=Channel.WEBHOOK,
-                        subscription_id=subscription_id,
-                        context=context,
-                        dedupe_key=f"{order.number}:{event.name}:{event.key}:webhook:{subscription_id}",
-                        available_at=now,
-                        created_at=now,
-                    )
-                )
-    return rows
+    """The outbox rows for ``events`` of ``order``, as model instances for ``insert_rows``."""
+    return [
+        Message(
+            event=spec.event,
+            order=order,
+            recipient=spec.recipient,
+            channel=spec.channel,
+            subscription_id=spec.subscription_id,
+            context=spec.context,
+            dedupe_key=spec.dedupe_key,
+            available_at=now + spec.delay,
+            created_at=now,
+        )
+        for spec in specs_for(number=order.number, events=events, workflow=workflow, item_workflow=item_workflow)
+    ]

@@ -103,7 +103,7 @@ def render(message: Message) -> Rendered:
     if order and ctx.get("item"):
         item = order.items.filter(pk=ctx["item"]).first()
     fields = {
-        "number": ctx.get("number", ""),
+        "number": order.number if order else ctx.get("number", ""),
         "status": status_label(ctx.get("status"), item=message.event == "item_status_changed"),
         "previous": status_label(ctx.get("from"), item=message.event == "item_status_changed"),
         "shop": workflow.label(language) if workflow else "Ordo",

@@ -15,44 +15,52 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from ordo.db import insert_rows
+from ordo.db import adapt, insert_many, insert_rows
 from ordo.notifications.models import Message
-from ordo.notifications.outbox import Event, messages_for
+from ordo.notifications.outbox import dedupe_key, targets
 from ordo.orders.effects import BULK_EFFECTS
 from ordo.orders.models import Order, OrderItem, StatusChange, TimerMark
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.services import OrderUnit, lock_order
-from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.workflow.definition import Timer, Transition, Workflow
 from ordo.workflow.engine import Decision, decide
 from ordo.workflow.guards import ITEM_GUARDS
-from ordo.workflow.snapshot import SYSTEM
+from ordo.workflow.snapshot import SYSTEM, ItemFacts, Snapshot
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
-FIELDS = (
-    "id",
-    "number",
-    "status",
-    "status_since",
-    "status_seq",
-    "currency",
-    "total",
-    "paid",
-    "refunded",
-    "payment_status",
-    "deferred_payment",
-    "workflow_id",
-    "item_workflow_id",
-)
+BATCH = 1000
+
+
+class Due(NamedTuple):
+    """A due order as the sweep reads it: plain values, no model instance."""
+
+    id: int
+    number: int
+    status: str
+    status_seq: int
+    # What guards and dry runs read: left out of the claim when the timer's transition has no guard.
+    status_since: datetime | None = None
+    currency: str = ""
+    total: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+    refunded: Decimal = Decimal(0)
+    payment_status: str = ""
+    deferred_payment: bool = False
+    item_workflow_id: int | None = None
+
+
+FIELDS = Due._fields
+#: Enough to move an order whose timer transition has no guard.
+MOVE_FIELDS = FIELDS[:4]
 
 
 @dataclass(frozen=True)
@@ -103,36 +111,63 @@ def _due(rule: Rule, cutoff: datetime, exclude: set[int]):
     return orders.order_by("status_since", "id")
 
 
-def _claim(queryset) -> list[Order]:
+def _claim(queryset, fields: tuple[str, ...] = FIELDS) -> list[Due]:
     if connection.features.has_select_for_update_skip_locked:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-    return list(queryset.only(*FIELDS)[:BATCH])
+    return [Due(*row) for row in queryset.values_list(*fields)[:BATCH]]
 
 
-def _items_by_order(orders: list[Order]) -> dict[int, list[OrderItem]]:
+def _since(order: Due) -> datetime:
+    """When the order entered its status; claimed whenever a dry run or a warning needs it."""
+    assert order.status_since is not None
+    return order.status_since
+
+
+def _items_by_order(orders: list[Due]) -> dict[int, list[OrderItem]]:
     grouped: dict[int, list[OrderItem]] = defaultdict(list)
-    for item in OrderItem.objects.filter(order_id__in=[o.pk for o in orders]):
+    for item in OrderItem.objects.filter(order_id__in=[o.id for o in orders]):
         grouped[item.order_id].append(item)
     return grouped
 
 
-def _decisions(rule: Rule, orders: list[Order]) -> Iterator[tuple[Order, Decision | None, list[str]]]:
+def _snapshot(order: Due, items: list[OrderItem], item_flow: Workflow | None) -> Snapshot:
+    facts = tuple(
+        ItemFacts(i.pk, i.status or None, item_flow is not None and item_flow.is_final(i.status), i.in_stock)
+        for i in items
+    )
+    return Snapshot(
+        status=order.status,
+        currency=order.currency,
+        total=order.total,
+        paid=order.paid,
+        refunded=order.refunded,
+        payment_status=order.payment_status,
+        deferred_payment=order.deferred_payment,
+        items=facts,
+    )
+
+
+def _decisions(rule: Rule, orders: list[Due]) -> Iterator[tuple[Due, bool, list[str]]]:
     transition = rule.transition
+    if not transition.guards:
+        # The system may fire every timer transition: with no guard, nothing to check per order.
+        yield from ((order, True, []) for order in orders)
+        return
     needs_items = any(g.name in ITEM_GUARDS for g in transition.guards)
     items = _items_by_order(orders) if needs_items else {}
-    item_flows = {}
+    item_flows: dict[int, Workflow] = {}
     for order in orders:
         item_flow = None
         if needs_items and order.item_workflow_id:
             if order.item_workflow_id not in item_flows:
                 item_flows[order.item_workflow_id] = compiled(WorkflowRow.objects.get(pk=order.item_workflow_id))
             item_flow = item_flows[order.item_workflow_id]
-        snapshot = order_snapshot(order, items.get(order.pk, ()), item_flow)
+        snapshot = _snapshot(order, items.get(order.id, []), item_flow)
         decision = decide(rule.workflow, snapshot, transition.code, SYSTEM)
         if isinstance(decision, Decision):
-            yield order, decision, []
+            yield order, True, []
         else:
-            yield order, None, [g.code for g in decision.failed_guards] or [decision.code.value]
+            yield order, False, [g.code for g in decision.failed_guards] or [decision.code.value]
 
 
 def _bulk_ok(rule: Rule) -> bool:
@@ -149,7 +184,7 @@ def _bulk_ok(rule: Rule) -> bool:
     )
 
 
-def _move_batch(rule: Rule, orders: list[Order], now: datetime) -> None:
+def _move_batch(rule: Rule, orders: list[Due], now: datetime) -> None:
     transition = rule.transition
     if not _bulk_ok(rule):
         for order in orders:
@@ -158,41 +193,65 @@ def _move_batch(rule: Rule, orders: list[Order], now: datetime) -> None:
             unit.settle()
             unit.flush()
         return
-    ids = [o.pk for o in orders]
+    ids = [o.id for o in orders]
     Order.objects.filter(id__in=ids).update(status=transition.target, status_since=now, status_seq=F("status_seq") + 1)
-    insert_rows(
-        [
-            StatusChange(
-                order=o,
-                at=now,
-                from_status=rule.timer.status,
-                to_status=transition.target,
-                transition=transition.code,
-                actor_name=SYSTEM.name,
-                kind=StatusChange.Kind.TIMER,
-                status_seq=o.status_seq + 1,
-            )
-            for o in orders
-        ]
+    insert_many(
+        StatusChange,
+        ["order_id", "status_seq"],
+        [(o.id, o.status_seq + 1) for o in orders],
+        constants={
+            "at": now,
+            "from_status": rule.timer.status,
+            "to_status": transition.target,
+            "transition": transition.code,
+            "actor_name": SYSTEM.name,
+            "kind": StatusChange.Kind.TIMER,
+        },
     )
     for ref in transition.effects:
         BULK_EFFECTS[ref.name](ids, now)
-    messages: list[Message] = []
-    for o in orders:
-        event = Event(
-            "status_changed",
-            key=f"s{o.status_seq + 1}",
-            status=transition.target,
-            facts={"from": rule.timer.status, "transition": transition.code, "kind": "timer"},
-        )
-        messages += messages_for(order=o, events=[event], workflow=rule.workflow, item_workflow=None, now=now)
-    insert_rows(messages)
+    # Every row of the batch tells the same event: one context for all (the number comes from the
+    # order when the message is rendered), adapted once per batch rather than once per row.
+    context = adapt(
+        Message,
+        "context",
+        {
+            "event": "status_changed",
+            "status": transition.target,
+            "from": rule.timer.status,
+            "transition": transition.code,
+            "kind": "timer",
+        },
+    )
+    rows: list[tuple[object, ...]] = []
+    for target in targets(rule.workflow, "status_changed", transition.target):
+        recipient, channel, delay, subscription = target
+        available_at = adapt(Message, "available_at", now + delay)
+        rows += [
+            (
+                "status_changed",
+                o.id,
+                recipient,
+                channel,
+                subscription,
+                context,
+                dedupe_key(o.number, "status_changed", f"s{o.status_seq + 1}", target),
+                available_at,
+            )
+            for o in orders
+        ]
+    insert_many(
+        Message,
+        ["event", "order_id", "recipient", "channel", "subscription_id", "context", "dedupe_key", "available_at"],
+        rows,
+        constants={"created_at": now},
+    )
 
 
-def _mark_blocked(rule: Rule, blocked: list[tuple[Order, list[str]]], now: datetime) -> int:
+def _mark_blocked(rule: Rule, blocked: list[tuple[Due, list[str]]], now: datetime) -> int:
     marks = [
         TimerMark(
-            order=o,
+            order_id=o.id,
             status_seq=o.status_seq,
             transition=rule.timer.transition,
             kind=TimerMark.Kind.BLOCKED,
@@ -212,25 +271,26 @@ def _moves(rule: Rule, now: datetime, result: SweepResult, dry_run: bool) -> Non
     passed_over: set[int] = set()
     while True:
         with transaction.atomic():
-            batch = _claim(_due(rule, cutoff, passed_over))
+            fields = FIELDS if rule.transition.guards or dry_run else MOVE_FIELDS
+            batch = _claim(_due(rule, cutoff, passed_over), fields)
             if not batch:
                 return
             movable, blocked = [], []
-            for order, decision, reasons in _decisions(rule, batch):
-                if decision is None:
+            for order, allowed, reasons in _decisions(rule, batch):
+                if not allowed:
                     blocked.append((order, reasons))
-                    passed_over.add(order.pk)
+                    passed_over.add(order.id)
                 else:
                     movable.append(order)
                 if dry_run:
-                    passed_over.add(order.pk)
+                    passed_over.add(order.id)
                     result.planned.append(
                         Planned(
                             order.number,
                             order.status,
                             rule.timer.transition,
                             rule.transition.target,
-                            order.status_since + rule.timer.after,
+                            _since(order) + rule.timer.after,
                             "move",
                             reasons,
                         )
@@ -266,18 +326,18 @@ def _warnings(rule: Rule, now: datetime, result: SweepResult, dry_run: bool) -> 
             batch = _claim(due.order_by("status_since", "id"))
             if not batch:
                 return
-            seen.update(o.pk for o in batch)
-            moves_at = {o.pk: o.status_since + timer.after for o in batch}
+            seen.update(o.id for o in batch)
+            moves_at = {o.id: _since(o) + timer.after for o in batch}
             if dry_run:
                 result.planned += [
-                    Planned(o.number, o.status, timer.transition, rule.transition.target, moves_at[o.pk], "warning")
+                    Planned(o.number, o.status, timer.transition, rule.transition.target, moves_at[o.id], "warning")
                     for o in batch
                 ]
                 continue
             TimerMark.objects.bulk_create(
                 [
                     TimerMark(
-                        order=o,
+                        order_id=o.id,
                         status_seq=o.status_seq,
                         transition=timer.transition,
                         kind=TimerMark.Kind.WARNED,
@@ -291,14 +351,14 @@ def _warnings(rule: Rule, now: datetime, result: SweepResult, dry_run: bool) -> 
                 [
                     Message(
                         event="timer_warning",
-                        order=o,
+                        order_id=o.id,
                         recipient=recipient,
                         channel="email",
                         context={
                             "number": o.number,
                             "status": o.status,
                             "transition": timer.transition,
-                            "eta": moves_at[o.pk].isoformat(),
+                            "eta": moves_at[o.id].isoformat(),
                         },
                         dedupe_key=f"{o.number}:timer_warning:s{o.status_seq}:{timer.transition}:{recipient}:email",
                         available_at=now,
