@@ -19,7 +19,9 @@ from django.db import close_old_connections
 
 from ordo.notifications.channels import email
 from ordo.notifications.relay import claim, deliver, release
+from ordo.orders.queue import start_waiting_items
 from ordo.orders.timers import sweep
+from ordo.payments.refunds import submit_pending_refunds
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,10 @@ class Worker:
         if result.moved or result.warned:
             log.info("timers: moved %s, warned %s", result.moved, result.warned)
 
+    def background_passes(self) -> int:
+        """Work the outbox does not cover: waiting items whose target freed up, card refunds to submit."""
+        return start_waiting_items() + submit_pending_refunds()
+
     def run_forever(self) -> None:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
@@ -68,7 +74,7 @@ class Worker:
             close_old_connections()
             try:
                 self.sweep_if_due()
-                busy = self.run_once()
+                busy = self.run_once() + self.background_passes()
             except Exception:
                 log.exception("worker %s: a round failed; trying again", self.name)
                 busy = 0

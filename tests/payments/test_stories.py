@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ordo.payments.models import LedgerEntry, WalletEntry
+from ordo.payments.refunds import submit_pending_refunds
 from tests.payments.conftest import paid_session, send_hmac
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +54,14 @@ def test_smm_cancelled_item_goes_to_the_wallet_without_fees_and_the_wallet_pays_
     assert (paid["payment_status"], paid["status"]["code"]) == ("paid", "processing")
 
     first, second, third = item_ids(paid)
-    manager.api.post(f"/orders/{number}/items/{third}/transitions", {"transition": "cancel"})
-    refund = manager.api.post(f"/orders/{number}/refunds", {"destination": "wallet", "items": [third]})
-    assert refund.status == 201, refund.body
-    assert (refund.body["entry"]["amount"], refund.body["entry"]["fee"]) == ("5.00", "0.00")
-    assert refund.body["entry"]["state"] == "confirmed"
-    assert refund.body["order"]["payment_status"] == "partially_refunded"
+    # Cancelling the item refunds it by itself: a registered customer's wallet, without fees.
+    cancelled = manager.api.post(f"/orders/{number}/items/{third}/transitions", {"transition": "cancel"}).body
+    assert cancelled["payment_status"] == "partially_refunded"
+    (refund,) = [row for row in manager.api.get(f"/orders/{number}/payments").body if row["kind"] == "refund"]
+    assert (refund["amount"], refund["fee"], refund["state"], refund["items"]) == ("5.00", "0.00", "confirmed", [third])
     assert customer.api.get("/wallet").body["balances"] == {"EUR": "5.00"}
+    again = manager.api.post(f"/orders/{number}/refunds", {"destination": "wallet", "items": [third]})
+    assert (again.status, again.body["error"]) == (409, "item_already_refunded")
 
     for item in (first, second):
         manager.api.post(f"/orders/{number}/items/{item}/transitions", {"transition": "complete"})
@@ -91,17 +93,21 @@ def test_a_guests_cancelled_item_goes_back_to_the_card_pending_until_stripe_conf
     second = item_ids(order)[1]
     manager.api.post(f"/orders/{number}/items/{second}/transitions", {"transition": "cancel"})
 
-    no_wallet = manager.api.post(f"/orders/{number}/refunds", {"destination": "wallet", "items": [second]})
-    assert (no_wallet.status, no_wallet.body["error"]) == (422, "wallet_needs_account")
-
-    refund = manager.api.post(f"/orders/{number}/refunds", {"destination": "processor", "items": [second]})
-    assert refund.status == 201, refund.body
-    entry = refund.body["entry"]
+    # A guest has no wallet: the cancelled item goes back to the card, through Stripe.
+    (pending,) = [row for row in manager.api.get(f"/orders/{number}/payments").body if row["kind"] == "refund"]
     # Card refunds return the item's share of the processing fee: 20.00 + 1.12 * 20/30.
-    assert (entry["amount"], entry["fee"], entry["state"]) == ("20.75", "0.75", "pending")
+    assert (pending["amount"], pending["fee"], pending["state"], pending["reference"]) == (
+        "20.75",
+        "0.75",
+        "pending",
+        "",
+    )
+    assert submit_pending_refunds() == 1  # the worker asks Stripe after the commit
     (asked,) = stripe_api.forms("/v1/refunds")
     assert (asked["payment_intent"], asked["amount"]) == ("pi_guest", "2075")
-    assert refund.body["order"]["payment_status"] == "paid"  # not until Stripe confirms
+    entry = manager.api.get(f"/orders/{number}/payments").body[-1]
+    assert entry["reference"].startswith("re_test_")
+    assert manager.api.get(f"/orders/{number}").body["payment_status"] == "paid"  # not until Stripe confirms
 
     confirmation = {
         "id": entry["reference"],
@@ -119,6 +125,8 @@ def test_a_guests_cancelled_item_goes_back_to_the_card_pending_until_stripe_conf
     assert LedgerEntry.objects.filter(kind="refund").count() == 1
     again = manager.api.post(f"/orders/{number}/refunds", {"destination": "processor", "items": [second]})
     assert (again.status, again.body["error"]) == (409, "item_already_refunded")
+    no_wallet = manager.api.post(f"/orders/{number}/refunds", {"destination": "wallet", "amount": "1.00"})
+    assert (no_wallet.status, no_wallet.body["error"]) == (422, "wallet_needs_account")
 
 
 def test_furniture_paid_half_in_cash_half_by_card_starts_production_only_at_100(

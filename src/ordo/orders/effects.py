@@ -62,15 +62,44 @@ def credit_wallet(call: EffectCall) -> None:
     wallet_credit(call.unit, amount=order.subtotal - order.discount, note=f"top-up order {order.number}")
 
 
+@effect("refund_item")
+def refund_item(call: EffectCall) -> None:
+    """A cancelled item is refunded by the seed's rule: to the wallet of a registered customer
+    (without fees), else to the processor. Nothing paid yet: nothing to refund."""
+    from ordo.errors import DomainError
+    from ordo.payments.errors import PaymentErrorCode
+    from ordo.payments.refunds import PROCESSOR, WALLET, refund_in
+
+    unit = call.unit
+    item_id = call.params.get("item")
+    if item_id is None:
+        return
+    destination = WALLET if unit.order.customer.user_id else PROCESSOR
+    try:
+        refund_in(unit, destination=destination, items=[int(item_id)], reason="item cancelled")
+    except DomainError as error:
+        if error.code not in (PaymentErrorCode.NOTHING_TO_REFUND, PaymentErrorCode.ITEM_ALREADY_REFUNDED):
+            raise
+
+
 @effect("start_items")
 def start_items(call: EffectCall) -> None:
     """Fire the item workflow's start transition (param ``transition``, default ``start``) on every
     item still in the item workflow's first status."""
+    from ordo.orders.queue import target_busy
+
     unit = call.unit
     if unit.item_workflow is None:
         return
     code = str(call.params.get("transition", "start"))
+    started: set[tuple[int, str]] = set()
     for item in unit.items:
-        if item.status == unit.item_workflow.initial:
-            # The system starts them, whoever's payment set the rule off.
-            unit.fire_item(item, code, actor=SYSTEM, kind="event")
+        if item.status != unit.item_workflow.initial:
+            continue
+        # An item whose target is taken by another active item waits; the worker starts it later.
+        if target_busy(item, unit.order.customer_id, unit.item_workflow, started):
+            continue
+        # The system starts them, whoever's payment set the rule off.
+        unit.fire_item(item, code, actor=SYSTEM, kind="event")
+        if item.target:
+            started.add((unit.order.customer_id, item.target))

@@ -209,7 +209,8 @@ class OrderUnit:
             )
         )
         for ref in decision.effects:
-            EFFECTS[ref.name](EffectCall(self, ref.params))
+            # Item effects learn which item moved.
+            EFFECTS[ref.name](EffectCall(self, {**ref.params, "item": item.pk}))
         return decision
 
     # -- edits ------------------------------------------------------------------------------

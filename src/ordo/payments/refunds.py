@@ -102,6 +102,43 @@ def _plan(unit: OrderUnit, *, destination: str, items: list[int] | None, amount:
     return Plan(total, total - goods, channel, payment)
 
 
+def refund_in(
+    unit: OrderUnit,
+    *,
+    destination: str,
+    items: list[int] | None = None,
+    amount: Decimal | None = None,
+    reason: str = "",
+) -> tuple[LedgerEntry, Plan]:
+    """Record a refund on a locked order inside the caller's transaction. Card refunds are left
+    ``pending`` with no reference: the gateway is asked after the commit (``submit``)."""
+    order = unit.order
+    if destination == WALLET and not order.customer.user_id:
+        raise DomainError(
+            PaymentErrorCode.WALLET_NEEDS_ACCOUNT, "Guests have no wallet: refund to the payment processor."
+        )
+    plan = _plan(unit, destination=destination, items=items, amount=amount)
+    through_gateway = destination == PROCESSOR and plan.channel.gateway == PaymentChannel.Gateway.STRIPE
+    entry = LedgerEntry.objects.create(
+        order=order,
+        kind=LedgerEntry.Kind.REFUND,
+        amount=plan.amount,
+        fee=plan.fee,
+        currency=order.currency,
+        channel="wallet" if destination == WALLET else plan.channel.code,
+        destination=destination,
+        items=sorted(set(items or [])),
+        state=LedgerEntry.State.PENDING if through_gateway else LedgerEntry.State.CONFIRMED,
+        note=reason,
+        recorded_by_id=None if unit.actor.is_system else unit.actor.id,
+        recorded_at=unit.now,
+    )
+    if not through_gateway:
+        _confirmed(unit, entry)
+    unit.note("refund_requested" if through_gateway else "refunded", {"amount": str(plan.amount), "to": destination})
+    return entry, plan
+
+
 def refund_create(
     *,
     number: int,
@@ -115,46 +152,45 @@ def refund_create(
     """Refund the whole order, chosen items, or an amount, to the wallet or the processor."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
-        order = unit.order
-        if destination == WALLET and not order.customer.user_id:
-            raise DomainError(
-                PaymentErrorCode.WALLET_NEEDS_ACCOUNT, "Guests have no wallet: refund to the payment processor."
-            )
-        plan = _plan(unit, destination=destination, items=items, amount=amount)
-        through_gateway = destination == PROCESSOR and plan.channel.gateway == PaymentChannel.Gateway.STRIPE
-        entry = LedgerEntry.objects.create(
-            order=order,
-            kind=LedgerEntry.Kind.REFUND,
-            amount=plan.amount,
-            fee=plan.fee,
-            currency=order.currency,
-            channel="wallet" if destination == WALLET else plan.channel.code,
-            destination=destination,
-            items=sorted(set(items or [])),
-            state=LedgerEntry.State.PENDING if through_gateway else LedgerEntry.State.CONFIRMED,
-            note=reason,
-            recorded_by_id=None if actor.is_system else actor.id,
-            recorded_at=unit.now,
-        )
-        if not through_gateway:
-            _confirmed(unit, entry)
-        unit.note(
-            "refund_requested" if through_gateway else "refunded", {"amount": str(plan.amount), "to": destination}
-        )
+        entry, _ = refund_in(unit, destination=destination, items=items, amount=amount, reason=reason)
         unit.flush()
-    if through_gateway:
+    if entry.state == LedgerEntry.State.PENDING:
         # Outside the order's transaction: the gateway's answer must not hold the row lock.
-        assert plan.payment is not None
-        try:
-            refund_id, _status = stripe_gateway.refund(
-                payment_intent=plan.payment.reference, amount=plan.amount, order_number=number, ledger_id=entry.pk
-            )
-        except DomainError:
-            LedgerEntry.objects.filter(pk=entry.pk).update(state=LedgerEntry.State.FAILED)
-            raise
-        LedgerEntry.objects.filter(pk=entry.pk).update(reference=refund_id)
-        entry.reference = refund_id
+        submit(entry)
     return Recorded(unit.order, entry, created=True)
+
+
+def submit(entry: LedgerEntry) -> None:
+    """Ask the card gateway for a pending refund. Its idempotency key is the ledger row, so asking
+    twice (the API and the worker) makes one refund."""
+    payment = _source_payment(entry.order)
+    if payment is None:
+        return
+    try:
+        refund_id, _status = stripe_gateway.refund(
+            payment_intent=payment.reference, amount=entry.amount, order_number=entry.order.number, ledger_id=entry.pk
+        )
+    except DomainError:
+        LedgerEntry.objects.filter(pk=entry.pk, state=LedgerEntry.State.PENDING).update(state=LedgerEntry.State.FAILED)
+        raise
+    LedgerEntry.objects.filter(pk=entry.pk).update(reference=refund_id)
+    entry.reference = refund_id
+
+
+def submit_pending_refunds(limit: int = 50) -> int:
+    """The worker's pass: card refunds recorded inside a transaction (a cancelled item's) and not
+    yet sent to the gateway."""
+    pending = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.REFUND, state=LedgerEntry.State.PENDING, reference=""
+    ).select_related("order")[:limit]
+    sent = 0
+    for entry in pending:
+        try:
+            submit(entry)
+            sent += 1
+        except DomainError:
+            continue
+    return sent
 
 
 def _confirmed(unit: OrderUnit, entry: LedgerEntry) -> None:
