@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -301,3 +301,21 @@ def test_the_worker_sweeps_on_its_own(load_preset, customer, settings):
     Order.objects.filter(status="reserve").update(status_since=timezone.now() - timedelta(days=4))
     worker.sweep_if_due()  # swept a moment ago: waits for its interval
     assert Order.objects.filter(status="reserve").count() == 1
+
+
+def test_print_orders_show_an_expected_issue_date_until_issued(load_preset, customer, manager):
+    load_preset("print")
+    order = customer.api.post("/orders", {"items": ITEM}).body
+    placed = Order.objects.get(number=order["number"]).placed_at
+    expected = datetime.fromisoformat(order["expected_issue_at"])
+    assert abs(expected - (placed + 3 * WEEK)) < timedelta(milliseconds=1)  # the API writes milliseconds
+    listed = manager.api.get("/orders").body["items"][0]
+    assert listed["expected_issue_at"] == order["expected_issue_at"]
+    by_hand = manager.api.patch(f"/orders/{order['number']}", {"issued_at": "2030-01-15T10:00:00Z"}).body
+    assert (by_hand["issued_at"], by_hand["expected_issue_at"]) == ("2030-01-15T10:00:00Z", None)
+    assert customer.api.patch(f"/orders/{order['number']}", {"issued_at": "2030-01-15T10:00:00Z"}).status == 403
+
+
+def test_other_presets_have_no_expected_issue_date(load_preset, customer):
+    load_preset("shop")
+    assert customer.api.post("/orders", {"items": ITEM}).body["expected_issue_at"] is None

@@ -14,7 +14,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_find_or_create
 from ordo.api import schemas as s
-from ordo.api.present import order_json
+from ordo.api.present import execution_times, order_json
 from ordo.api.types import Id, Moment, Text
 from ordo.errors import DomainError
 from ordo.orders import selectors, services
@@ -119,8 +119,8 @@ def list_orders(request: HttpRequest, query: Query[ListQuery]):
         )
     except ValueError as error:
         return Status(400, {"error": "invalid_cursor", "detail": str(error)})
-    actor, language = actor_for(request.user), _language(request)
-    return {"items": [order_json(o, actor, language) for o in page], "next_cursor": next_cursor}
+    actor, language, durations = actor_for(request.user), _language(request), execution_times()
+    return {"items": [order_json(o, actor, language, durations) for o in page], "next_cursor": next_cursor}
 
 
 @router.get("/orders/{number}", response={200: s.OrderOut, **ERRORS}, summary="Fetch an order")

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 
-from ordo.orders.models import Order
+from ordo.orders.models import Order, OrderType
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.workflow.engine import available
@@ -22,7 +22,16 @@ def tracking_url(order: Order) -> str:
     return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
 
 
-def order_json(order: Order, actor: Actor, language: str) -> dict[str, Any]:
+def execution_times() -> dict[str, Any]:
+    return dict(OrderType.objects.exclude(execution_time=None).values_list("code", "execution_time"))
+
+
+def order_json(order: Order, actor: Actor, language: str, durations: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``durations`` (execution time per order type) may be read once for a whole list."""
+    durations = execution_times() if durations is None else durations
+    expected = None
+    if order.issued_at is None and order.type in durations:
+        expected = order.placed_at + durations[order.type]
     workflow = compiled(order.workflow)
     item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
     items = list(order.items.all())
@@ -89,6 +98,7 @@ def order_json(order: Order, actor: Actor, language: str) -> dict[str, Any]:
         "placed_at": order.placed_at,
         "status_since": order.status_since,
         "issued_at": order.issued_at,
+        "expected_issue_at": expected,
         "tracking_url": tracking_url(order),
         "available_transitions": [
             {

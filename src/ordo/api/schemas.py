@@ -9,7 +9,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from ordo.api.types import Id, Text
+from ordo.api.types import Id, Moment, Text
 
 Money = Decimal
 
@@ -54,6 +54,7 @@ class OrderPatch(Strict):
     external_number: Text | None = Field(None, max_length=64)
     notes: Text | None = Field(None, max_length=10_000)
     delivery_address: Text | None = Field(None, max_length=1_000)
+    issued_at: Moment | None = Field(None, description="Set the issue date by hand.")
 
 
 class TransitionIn(Strict):
@@ -195,6 +196,9 @@ class OrderOut(Schema):
     placed_at: datetime
     status_since: datetime
     issued_at: datetime | None
+    expected_issue_at: datetime | None = Field(
+        None, description="Placed date + the type's execution time, until issued."
+    )
     tracking_url: str
     available_transitions: list[TransitionOption]
 

@@ -47,6 +47,8 @@ class OrderType(models.Model):
     language = models.CharField(max_length=8, default="en")
     #: Only customers of this kind may place orders of this type ("" = anyone): top-ups.
     customer_kind = models.CharField(max_length=20, blank=True)
+    #: Placed date + this = the expected issue date shown until the order is issued.
+    execution_time = models.DurationField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.code

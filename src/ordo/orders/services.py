@@ -588,6 +588,7 @@ def order_update(
     notes: str | None = None,
     delivery_address: str | None = None,
     courier_id: int | object | None = _UNSET,
+    issued_at: datetime | None = None,
 ) -> Order:
     """Edit an order's channel, manager, courier, delivery address, external number or notes,
     all in one transaction.
@@ -618,6 +619,11 @@ def order_update(
         if delivery_address is not None:
             order.delivery_address = delivery_address
             fields.append("delivery_address")
+        if issued_at is not None:
+            before = order.issued_at.isoformat() if order.issued_at else None
+            unit.note("issue_date_set", {"from": before, "to": issued_at.isoformat()})
+            order.issued_at = issued_at
+            fields.append("issued_at")
         unit.dirty.update(fields)
         if courier_id is not _UNSET:
             # Late import: delivery builds on this module.

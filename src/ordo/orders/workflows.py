@@ -119,6 +119,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "currency": preset.currency,
                     "language": preset.language,
                     "customer_kind": order_type.customer,
+                    "execution_time": order_type.execution_time,
                 },
             )
         for position, channel in enumerate(preset.channels):

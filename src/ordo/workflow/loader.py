@@ -73,6 +73,8 @@ class OrderType:
     item_workflow: str | None = None
     #: "person" or "organization" when only such customers may place this type (top-ups).
     customer: str = ""
+    #: How long orders of this type usually take: placed date + this is the expected issue date.
+    execution_time: timedelta | None = None
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -439,7 +441,11 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             read.fail(where, "must be a table with 'workflow'")
             continue
         order_type = OrderType(
-            type_code, read.text(spec, "workflow", where), spec.get("items"), str(spec.get("customer", ""))
+            type_code,
+            read.text(spec, "workflow", where),
+            spec.get("items"),
+            str(spec.get("customer", "")),
+            read.duration(spec, "execution_time", where),
         )
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
