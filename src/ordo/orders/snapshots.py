@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import Protocol
 
-from ordo.orders.models import Order, OrderItem
+from ordo.orders.models import OrderItem
 from ordo.workflow.definition import Workflow
 from ordo.workflow.snapshot import ItemFacts, Snapshot
 
 
+class OrderFacts(Protocol):
+    """What a snapshot reads of an order: an ``Order`` row, or the sweep's plain tuple."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def currency(self) -> str: ...
+
+    @property
+    def total(self) -> Decimal: ...
+
+    @property
+    def paid(self) -> Decimal: ...
+
+    @property
+    def refunded(self) -> Decimal: ...
+
+    @property
+    def payment_status(self) -> str: ...
+
+    @property
+    def deferred_payment(self) -> bool: ...
+
+
 def order_snapshot(
-    order: Order,
+    order: OrderFacts,
     items: Iterable[OrderItem] = (),
     item_workflow: Workflow | None = None,
     status: str | None = None,

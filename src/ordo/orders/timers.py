@@ -29,11 +29,12 @@ from ordo.orders.effects import BULK_EFFECTS
 from ordo.orders.models import Order, OrderItem, StatusChange, TimerMark
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.services import OrderUnit, lock_order
+from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.workflow.definition import Timer, Transition, Workflow
 from ordo.workflow.engine import Decision, decide
 from ordo.workflow.guards import ITEM_GUARDS
-from ordo.workflow.snapshot import SYSTEM, ItemFacts, Snapshot
+from ordo.workflow.snapshot import SYSTEM
 
 log = logging.getLogger(__name__)
 
@@ -130,23 +131,6 @@ def _items_by_order(orders: list[Due]) -> dict[int, list[OrderItem]]:
     return grouped
 
 
-def _snapshot(order: Due, items: list[OrderItem], item_flow: Workflow | None) -> Snapshot:
-    facts = tuple(
-        ItemFacts(i.pk, i.status or None, item_flow is not None and item_flow.is_final(i.status), i.in_stock)
-        for i in items
-    )
-    return Snapshot(
-        status=order.status,
-        currency=order.currency,
-        total=order.total,
-        paid=order.paid,
-        refunded=order.refunded,
-        payment_status=order.payment_status,
-        deferred_payment=order.deferred_payment,
-        items=facts,
-    )
-
-
 def _decisions(rule: Rule, orders: list[Due]) -> Iterator[tuple[Due, bool, list[str]]]:
     transition = rule.transition
     if not transition.guards:
@@ -162,7 +146,7 @@ def _decisions(rule: Rule, orders: list[Due]) -> Iterator[tuple[Due, bool, list[
             if order.item_workflow_id not in item_flows:
                 item_flows[order.item_workflow_id] = compiled(WorkflowRow.objects.get(pk=order.item_workflow_id))
             item_flow = item_flows[order.item_workflow_id]
-        snapshot = _snapshot(order, items.get(order.id, []), item_flow)
+        snapshot = order_snapshot(order, items.get(order.id, []), item_flow)
         decision = decide(rule.workflow, snapshot, transition.code, SYSTEM)
         if isinstance(decision, Decision):
             yield order, True, []
