@@ -60,6 +60,7 @@ def insert_many(
     """
     if not rows:
         return
+    quote = connection.ops.quote_name
     constants = constants or {}
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
     position = {name: i for i, name in enumerate(columns)}
@@ -77,4 +78,12 @@ def insert_many(
     )
     params: list[Any] = [[row[i] if i is not None else constant for i, constant in plan] for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql" and len(rows) > 50:
+            # COPY streams the rows in one command: for big batches (the sweep) many times faster
+            # than one INSERT per row, even pipelined.
+            columns = ", ".join(quote(f.column or f.name) for f in fields)
+            with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            cursor.executemany(sql, params)

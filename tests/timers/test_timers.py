@@ -226,7 +226,7 @@ def test_a_crash_mid_sweep_moves_nothing_twice(load_preset, customer, manager, m
     load_preset("print")
     numbers = [customer.api.post("/orders", {"items": ITEM}).body["number"] for _ in range(5)]
     Order.objects.filter(number__in=numbers).update(status="placed", status_since=timezone.now() - 3 * WEEK)
-    monkeypatch.setattr(timers_module, "BATCH", 2)
+    monkeypatch.setattr(timers_module, "batch_size", lambda: 2)
     real = timers_module._move_batch
     calls = {"n": 0}
 

@@ -38,7 +38,14 @@ from ordo.workflow.snapshot import SYSTEM
 
 log = logging.getLogger(__name__)
 
-BATCH = 1000
+#: Orders per claimed batch. PostgreSQL gains from fewer round trips and locks only the rows;
+#: SQLite holds its single write lock for the batch, so smaller batches keep web writes flowing.
+BATCHES = {"sqlite": 1000}
+BATCH = 5000
+
+
+def batch_size() -> int:
+    return BATCHES.get(connection.vendor, BATCH)
 
 
 class Due(NamedTuple):
@@ -115,7 +122,7 @@ def _due(rule: Rule, cutoff: datetime, exclude: set[int]):
 def _claim(queryset, fields: tuple[str, ...] = FIELDS) -> list[Due]:
     if connection.features.has_select_for_update_skip_locked:
         queryset = queryset.select_for_update(skip_locked=True, of=("self",))
-    return [Due(*row) for row in queryset.values_list(*fields)[:BATCH]]
+    return [Due(*row) for row in queryset.values_list(*fields)[: batch_size()]]
 
 
 def _since(order: Due) -> datetime:
