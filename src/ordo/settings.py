@@ -140,6 +140,8 @@ LOGGING = {
 
 # Ordo's own settings.
 ORDO_PUBLIC_URL = os.environ.get("ORDO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+#: "all": managers see every order; "own": only the orders they manage.
+ORDO_MANAGER_SCOPE = os.environ.get("ORDO_MANAGER_SCOPE", "all")
 ORDO_ORDER_NUMBER_START = int(os.environ.get("ORDO_ORDER_NUMBER_START", "50001"))
 
 # Notifications (see docs/notifications.md).

@@ -21,6 +21,8 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=20, choices=Role.choices)
     language = models.CharField(max_length=8, blank=True)
+    #: Status codes this employee may move orders into; empty: all their role permits.
+    allowed_statuses = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

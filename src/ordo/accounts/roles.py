@@ -26,4 +26,6 @@ def actor_for(user: AnyUser) -> Actor:
     role = role_of(user)
     if role is None:
         raise PermissionError("the user has no role")
-    return Actor(role=str(role), id=user.pk, name=user.get_username())
+    profile = getattr(user, "profile", None)
+    allowed = frozenset(profile.allowed_statuses) if profile is not None and profile.allowed_statuses else None
+    return Actor(role=str(role), id=user.pk, name=user.get_username(), allowed_statuses=allowed)

@@ -31,8 +31,8 @@ def _require(request: HttpRequest, *roles: str) -> None:
 @router.get("/orders/{number}/notifications", response={200: list[s.MessageOut], **ERRORS}, summary="Delivery log")
 def order_notifications(request: HttpRequest, number: Id):
     """Every message about the order with each delivery attempt and its error (staff only)."""
-    _require(request, Role.ADMIN, Role.MANAGER)
     order = selectors.order_get(request.user, number)
+    _require(request, Role.ADMIN, Role.MANAGER)
     return list(order.messages.prefetch_related("attempt_log").order_by("id"))
 
 

@@ -50,9 +50,11 @@ def ledger(request: HttpRequest, number: Id):
 def record_payment(request: HttpRequest, number: Id, payload: s.PaymentIn):
     """Staff record money received (cash, bank invoice…) or a deferred-payment agreement with its
     due date. The payment status follows from the ledger; a repeated ``reference`` is stored once."""
+    visible = selectors.orders_visible_to(request.user)
+    if not visible.filter(number=number).exists():
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
     _require_staff(request)
     actor = actor_for(request.user)
-    visible = selectors.orders_visible_to(request.user)
     if payload.kind == "deferral":
         recorded = payment_defer(
             number=number, actor=actor, note=payload.note, due_date=payload.due_date, visible=visible
@@ -112,6 +114,7 @@ def refund(request: HttpRequest, number: Id, payload: s.RefundIn):
     """The whole order, chosen ``items`` or an ``amount``, to the customer's ``wallet`` (without
     processing fees) or the ``processor`` (card: fees included; PayPal: without). Card refunds go
     through the gateway and stay ``pending`` until it confirms."""
+    selectors.order_get(request.user, number)  # outside the caller's view: 404 before 403
     _require_staff(request)
     recorded = refund_create(
         number=number,

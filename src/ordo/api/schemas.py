@@ -50,6 +50,7 @@ class OrderIn(Strict):
 class OrderPatch(Strict):
     payment_channel: Text | None = Field(None, max_length=30)
     manager: Id | None = None
+    contractor: Id | None = None
     courier: Id | None = None
     external_number: Text | None = Field(None, max_length=64)
     notes: Text | None = Field(None, max_length=10_000)

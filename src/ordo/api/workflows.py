@@ -7,10 +7,10 @@ from typing import Literal
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from ordo.accounts.models import Role
+from ordo.accounts.models import Profile, Role
 from ordo.accounts.roles import role_of
 from ordo.api import schemas as s
-from ordo.api.types import Text
+from ordo.api.types import Id, Text
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Workflow as WorkflowRow
@@ -80,13 +80,23 @@ def list_workflows(request: HttpRequest):
     summary="Fetch a workflow",
     openapi_extra={"responses": {200: {"content": {"text/vnd.mermaid": {"schema": {"type": "string"}}}}}},
 )
-def get_workflow(request: HttpRequest, code: Text, format: Literal["json", "mermaid"] = "json"):
-    """``?format=mermaid`` answers with a Mermaid ``stateDiagram-v2`` (``text/vnd.mermaid``)."""
+def get_workflow(
+    request: HttpRequest, code: Text, format: Literal["json", "mermaid"] = "json", employee: Id | None = None
+):
+    """``?format=mermaid`` answers with a Mermaid ``stateDiagram-v2`` (``text/vnd.mermaid``);
+    ``&employee=ID`` cuts it to the statuses that employee may move orders into."""
     _staff(request)
     row = WorkflowRow.objects.filter(code=code).first()
     if row is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Workflow {code!r} not found.")
     language = getattr(request, "LANGUAGE_CODE", "en")
     if format == "mermaid":
-        return HttpResponse(mermaid(compiled(row), language), content_type="text/vnd.mermaid; charset=utf-8")
+        only = None
+        if employee is not None:
+            profile = Profile.objects.filter(user_id=employee).first()
+            if profile is None:
+                raise DomainError(OrderErrorCode.NOT_FOUND, f"Employee {employee} not found.")
+            only = frozenset(profile.allowed_statuses) or None
+        drawn = mermaid(compiled(row), language, only)
+        return HttpResponse(drawn, content_type="text/vnd.mermaid; charset=utf-8")
     return {**_summary(row, language), "definition": row.definition}

@@ -7,6 +7,7 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
@@ -18,12 +19,20 @@ from ordo.orders.models import Order, StatusChange
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
-    """The orders this user may see: admins and managers all, customers their own, others none."""
+    """The one visibility rule: admins see every order; managers every order, or only those they
+    manage when ``ORDO_MANAGER_SCOPE=own``; contractors the orders assigned to them; customers their
+    own; everyone else (couriers use their signed link) none."""
     role = role_of(user)
     orders = Order.objects.all()
-    if role in (Role.ADMIN, Role.MANAGER):
+    if role == Role.ADMIN:
         return orders
-    if role == Role.CUSTOMER and isinstance(user, User):
+    if not isinstance(user, User):
+        return orders.none()
+    if role == Role.MANAGER:
+        return orders if settings.ORDO_MANAGER_SCOPE == "all" else orders.filter(manager=user)
+    if role == Role.CONTRACTOR:
+        return orders.filter(contractor=user)
+    if role == Role.CUSTOMER:
         return orders.filter(customer__user=user)
     return orders.none()
 

@@ -588,6 +588,7 @@ def order_update(
     notes: str | None = None,
     delivery_address: str | None = None,
     courier_id: int | object | None = _UNSET,
+    contractor_id: int | object | None = _UNSET,
     issued_at: datetime | None = None,
 ) -> Order:
     """Edit an order's channel, manager, courier, delivery address, external number or notes,
@@ -619,6 +620,12 @@ def order_update(
         if delivery_address is not None:
             order.delivery_address = delivery_address
             fields.append("delivery_address")
+        if contractor_id is not _UNSET and contractor_id != order.contractor_id:
+            if contractor_id is not None and not _has_role(int(contractor_id), Role.CONTRACTOR):  # type: ignore[call-overload]
+                raise DomainError(OrderErrorCode.INVALID_ASSIGNEE, f"User {contractor_id} is not an active contractor.")
+            unit.note("contractor_assigned", {"from": order.contractor_id, "to": contractor_id})
+            order.contractor_id = contractor_id  # type: ignore[assignment]
+            fields.append("contractor")
         if issued_at is not None:
             before = order.issued_at.isoformat() if order.issued_at else None
             unit.note("issue_date_set", {"from": before, "to": issued_at.isoformat()})
@@ -632,6 +639,10 @@ def order_update(
             assign_courier(unit, courier_id)  # type: ignore[arg-type]
         unit.flush()
     return order
+
+
+def _has_role(user_id: int, role: str) -> bool:
+    return Profile.objects.filter(user_id=user_id, user__is_active=True, role=role).exists()
 
 
 def _is_manager(user_id: int) -> bool:

@@ -56,6 +56,8 @@ class Option:
 def may_fire(workflow: Workflow, transition: Transition, actor: Actor, source: str) -> bool:
     if actor.is_system and workflow.fired_by_system(transition.code):
         return True
+    if actor.allowed_statuses is not None and transition.target not in actor.allowed_statuses:
+        return False
     return actor.role in transition.roles_for(source)
 
 

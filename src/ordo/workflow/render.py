@@ -10,14 +10,17 @@ def _quote(text: str) -> str:
     return text.replace('"', "'").replace("\n", " ")
 
 
-def mermaid(workflow: Workflow, language: str = "en") -> str:
-    """A ``stateDiagram-v2`` of the workflow; timers are drawn as dashed notes on their edge label."""
+def mermaid(workflow: Workflow, language: str = "en", only_into: frozenset[str] | None = None) -> str:
+    """A ``stateDiagram-v2`` of the workflow, with timers on their edge labels. ``only_into`` cuts
+    it to the transitions into those statuses (one employee's allowed set)."""
     timer_by_transition = {(t.status, t.transition): t for t in workflow.timers}
     lines = ["stateDiagram-v2"]
     for status in workflow.statuses:
         lines.append(f'    state "{_quote(status.label(language))}" as {status.code}')
     lines.append(f"    [*] --> {workflow.initial}")
     for transition in workflow.transitions:
+        if only_into is not None and transition.target not in only_into:
+            continue
         for source in transition.sources:
             label = transition.label(language)
             timer = timer_by_transition.get((source, transition.code))

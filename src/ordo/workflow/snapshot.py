@@ -39,6 +39,8 @@ class Actor:
     role: str
     id: int | None = None
     name: str = ""
+    #: The statuses this employee may move orders into; None = all their role permits.
+    allowed_statuses: frozenset[str] | None = None
 
     @property
     def is_system(self) -> bool:
