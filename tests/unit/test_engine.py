@@ -138,3 +138,19 @@ def test_smm_completes_only_when_every_item_is_final():
     decision = first_for_event(smm, done, "items.all_final", SYSTEM)
     assert decision is not None
     assert decision.target == "completed"
+
+
+def test_an_employee_cannot_move_orders_outside_their_allowed_statuses():
+    limited = Actor(role="manager", id=9, allowed_statuses=frozenset({"reviewed"}))
+    furniture = workflow("furniture")
+    assert isinstance(decide(furniture, snap("under_review"), "approve", limited), Decision)
+    refusal = decide(furniture, snap("under_review"), "return", limited, comment="why")
+    assert isinstance(refusal, Refusal)
+    assert refusal.code is RefusalCode.FORBIDDEN
+    assert [o.transition.code for o in available(furniture, snap("under_review"), limited)] == ["approve"]
+
+
+def test_the_system_is_not_limited_by_allowed_statuses():
+    system = Actor(role="system", allowed_statuses=frozenset())
+    paid = snap("awaiting_payment", total=Decimal("1"), paid=Decimal("1"))
+    assert first_for_event(workflow("furniture"), paid, "payment.paid", system) is not None
