@@ -98,7 +98,7 @@ def test_print_order_walks_from_placed_to_issued_by_itself_with_warnings_once(lo
         assert status(number) == expected
     order = Order.objects.get(number=number)
     assert order.issued_at == now
-    warnings = Message.objects.filter(order=order, event="timer_warning")
+    warnings = Message.objects.filter(order=order, event="timer_warning").order_by("id")
     assert [(m.recipient, m.context["transition"]) for m in warnings] == [("admins", "arrive"), ("admins", "hand_over")]
 
 
