@@ -42,12 +42,6 @@ def _out(request: HttpRequest, number: int) -> dict:
     return order_json(order, actor_for(request.user), _language(request))
 
 
-def _visible_or_404(request: HttpRequest, number: int) -> None:
-    """Visibility before permissions: outside the caller's view an order is "not found"."""
-    if not selectors.orders_visible_to(request.user).filter(number=number).exists():
-        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-
-
 def _require_staff(request: HttpRequest) -> None:
     if role_of(request.user) not in STAFF:
         raise DomainError(OrderErrorCode.FORBIDDEN, "Only staff may do this.")
@@ -140,7 +134,7 @@ def patch_order(request: HttpRequest, number: Id, payload: s.OrderPatch):
     customer only the channel, and only while the order is not fully paid. Assigning a courier
     e-mails them (and texts them when SMS is on) a signed link to confirm delivery."""
     changes = payload.model_dump(exclude_unset=True)
-    _visible_or_404(request, number)
+    selectors.order_ensure_visible(request.user, number)
     if set(changes) - {"payment_channel"}:
         _require_staff(request)
     for field in ("manager", "contractor", "courier"):

@@ -50,10 +50,9 @@ def ledger(request: HttpRequest, number: Id):
 def record_payment(request: HttpRequest, number: Id, payload: s.PaymentIn):
     """Staff record money received (cash, bank invoice…) or a deferred-payment agreement with its
     due date. The payment status follows from the ledger; a repeated ``reference`` is stored once."""
-    visible = selectors.orders_visible_to(request.user)
-    if not visible.filter(number=number).exists():
-        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+    selectors.order_ensure_visible(request.user, number)
     _require_staff(request)
+    visible = selectors.orders_visible_to(request.user)
     actor = actor_for(request.user)
     if payload.kind == "deferral":
         recorded = payment_defer(
@@ -103,9 +102,7 @@ def pay(request: HttpRequest, number: Id, payload: s.PayIn):
     due = outstanding(order)
     if due <= 0:
         raise DomainError(PaymentErrorCode.ALREADY_PAID, f"Order {number} is paid already.")
-    from ordo.api.present import tracking_url
-
-    session, url = stripe_gateway.checkout(order, due, return_url=tracking_url(order))
+    session, url = stripe_gateway.checkout(order, due, return_url=selectors.tracking_url(order))
     return {"redirect_url": url, "session": session, "order": _order(request, number)}
 
 
@@ -114,7 +111,7 @@ def refund(request: HttpRequest, number: Id, payload: s.RefundIn):
     """The whole order, chosen ``items`` or an ``amount``, to the customer's ``wallet`` (without
     processing fees) or the ``processor`` (card: fees included; PayPal: without). Card refunds go
     through the gateway and stay ``pending`` until it confirms."""
-    selectors.order_get(request.user, number)  # outside the caller's view: 404 before 403
+    selectors.order_ensure_visible(request.user, number)
     _require_staff(request)
     recorded = refund_create(
         number=number,

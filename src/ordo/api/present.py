@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 
 from ordo.orders.models import Order, OrderType
+from ordo.orders.selectors import tracking_url
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.workflow.engine import available
@@ -16,10 +16,6 @@ from ordo.workflow.snapshot import Actor
 
 def _user(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "username": user.get_username()}
-
-
-def tracking_url(order: Order) -> str:
-    return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
 
 
 def execution_times() -> dict[str, Any]:

@@ -17,6 +17,7 @@ from ordo.accounts.models import Role
 from ordo.notifications.models import Channel, Message, TemplateOverride
 from ordo.notifications.phrases import STAFF, phrase, pick
 from ordo.orders.models import Order
+from ordo.orders.selectors import tracking_url
 from ordo.orders.workflows import compiled
 
 SMS_LIMIT = 480
@@ -190,10 +191,6 @@ def _override(message: Message, language: str) -> TemplateOverride | None:
         event=message.event, channel=message.channel, language=language, recipient__in=[message.recipient, ""]
     )
     return sorted(candidates, key=lambda o: o.recipient == "")[0] if candidates else None
-
-
-def tracking_url(order: Order) -> str:
-    return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
 
 
 def webhook_payload(message: Message) -> dict[str, Any]:

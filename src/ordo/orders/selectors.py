@@ -37,6 +37,17 @@ def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
     return orders.none()
 
 
+def order_ensure_visible(user: AnyUser, number: int) -> None:
+    """Visibility before permissions: an order outside the caller's view is "not found"."""
+    if not orders_visible_to(user).filter(number=number).exists():
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+
+
+def tracking_url(order: Order) -> str:
+    """The public tracking link of an order (its token is random and unguessable)."""
+    return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
+
+
 def order_get(user: AnyUser, number: int) -> Order:
     """One visible order with what its card shows; an invisible order is "not found", not "forbidden"."""
     order = (
