@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "ordo.accounts",
     "ordo.orders",
     "ordo.payments",
@@ -63,7 +64,21 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling for staff and customers alike (django-axes): after ORDO_LOGIN_FAILURE_LIMIT
+# failed logins for one username from one address, logins stop for ORDO_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ORDO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("ORDO_LOGIN_COOLOFF_MINUTES", "15")) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "ordo.urls"
 WSGI_APPLICATION = "ordo.wsgi.application"
@@ -142,6 +157,10 @@ LOGGING = {
 ORDO_PUBLIC_URL = os.environ.get("ORDO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 #: "all": managers see every order; "own": only the orders they manage.
 ORDO_MANAGER_SCOPE = os.environ.get("ORDO_MANAGER_SCOPE", "all")
+#: New orders get the manager who registered the customer.
+ORDO_MANAGER_AUTO_ASSIGN = _flag("ORDO_MANAGER_AUTO_ASSIGN", default=True)
+#: New orders whose items fit exactly one contractor get that contractor.
+ORDO_CONTRACTOR_AUTO_ASSIGN = _flag("ORDO_CONTRACTOR_AUTO_ASSIGN", default=True)
 ORDO_ORDER_NUMBER_START = int(os.environ.get("ORDO_ORDER_NUMBER_START", "50001"))
 
 # Notifications (see docs/notifications.md).

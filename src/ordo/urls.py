@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from ordo.accounts.partners import partner_link
 from ordo.api.app import api
 from ordo.delivery.views import courier_page
 
@@ -9,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("courier/<str:token>", courier_page, name="courier"),
+    path("p/<slug:code>", partner_link, name="partner-link"),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]

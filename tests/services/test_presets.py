@@ -22,6 +22,7 @@ def test_every_preset_loads(load_preset):
         "smm",
         "smm_item",
         "print",
+        "print_digital",
         "topup",
     }
     assert OrderType.objects.get(code="regular").workflow.code == "print"

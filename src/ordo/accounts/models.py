@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     CONTRACTOR = "contractor", "Contractor"
     COURIER = "courier", "Courier"
     CUSTOMER = "customer", "Customer"
+    PARTNER = "partner", "Partner"
 
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.CONTRACTOR})
@@ -23,9 +24,18 @@ class Profile(models.Model):
     language = models.CharField(max_length=8, blank=True)
     #: Status codes this employee may move orders into; empty: all their role permits.
     allowed_statuses = models.JSONField(default=list, blank=True)
+    #: A contractor's products: the SKUs and item categories they take (both empty: any product).
+    skus = models.JSONField(default=list, blank=True)
+    categories = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
+
+    def takes(self, sku: str, category: str) -> bool:
+        """Does this contractor take an item with this SKU and category?"""
+        if not self.skus and not self.categories:
+            return True
+        return sku in self.skus or (bool(category) and category in self.categories)
 
 
 class Customer(models.Model):
@@ -43,14 +53,51 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="customer"
     )
     language = models.CharField(max_length=8, blank=True)
+    #: An organization's details for its documents.
+    tax_id = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    #: The organizations this person may order for (the auto-parts "counterparties"); their
+    #: orders are visible to the person too.
+    organizations = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="members", limit_choices_to={"kind": "organization"}
+    )
+    #: The employee who registered the customer: their orders' manager when auto-assignment is on.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="registered_customers"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
 
 
+class Partner(models.Model):
+    """An affiliate: orders placed with their code (or through their link) record them."""
+
+    code = models.SlugField(max_length=50, unique=True, help_text="Lower-case letters, digits, '-' and '_'.")
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    #: The partner's own login, if they have one: they see the orders they brought.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="partner"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class ApiToken(models.Model):
-    """An API key. Only its SHA-256 is stored; the key itself is shown once, when it is made."""
+    """An API key. Only its SHA-256 is stored; the key itself is shown once, when it is made.
+
+    ``source`` is what orders placed with the key count as: ``api`` (an integration) or ``app``
+    (the mobile app). A revoked key stays listed, and stops working at once.
+    """
+
+    class Source(models.TextChoices):
+        API = "api", "API"
+        APP = "app", "App"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
@@ -58,6 +105,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"

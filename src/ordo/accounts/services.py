@@ -9,7 +9,9 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from ordo.accounts.models import ApiToken, Customer, Profile, Role
+from ordo.accounts.errors import AccountErrorCode
+from ordo.accounts.models import ApiToken, Customer, Partner, Profile, Role
+from ordo.errors import DomainError
 
 TOKEN_PREFIX = "ordo_"
 
@@ -45,11 +47,25 @@ def user_create(
     return user, password
 
 
-def token_create(*, user: User, name: str = "") -> str:
+def token_create(*, user: User, name: str = "", source: str = ApiToken.Source.API) -> str:
     """Make an API token for the user; returns the key, which is not stored and cannot be shown again."""
+    return token_issue(user=user, name=name, source=source)[1]
+
+
+def token_issue(*, user: User, name: str = "", source: str = ApiToken.Source.API) -> tuple[ApiToken, str]:
+    """Make an API token; returns the row and the key (shown once: only its hash is kept)."""
+    if source not in ApiToken.Source.values:
+        raise AccountError(f"unknown token source {source!r}; one of {', '.join(ApiToken.Source.values)}")
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, prefix=key[:12], key_hash=token_hash(key))
-    return key
+    token = ApiToken.objects.create(user=user, name=name, prefix=key[:12], key_hash=token_hash(key), source=source)
+    return token, key
+
+
+def token_revoke(token: ApiToken) -> None:
+    """Stop a token at once; it stays listed with the time it was revoked."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
 
 
 def token_hash(key: str) -> str:
@@ -58,11 +74,17 @@ def token_hash(key: str) -> str:
 
 def token_user(key: str) -> User | None:
     """The active user an API key belongs to, or None."""
+    token = token_find(key)
+    return None if token is None else token.user
+
+
+def token_find(key: str) -> ApiToken | None:
+    """The live token with this key (not revoked, its user active), with its user; None otherwise."""
     if not key.startswith(TOKEN_PREFIX):
         return None
     token = (
         ApiToken.objects.select_related("user", "user__profile")
-        .filter(key_hash=token_hash(key), user__is_active=True)
+        .filter(key_hash=token_hash(key), user__is_active=True, revoked_at=None)
         .first()
     )
     if token is None:
@@ -71,14 +93,68 @@ def token_user(key: str) -> User | None:
     # Touch at most once a minute: a write per request would serialize every API call on SQLite.
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
-def customer_find_or_create(*, email: str, name: str, phone: str = "", kind: str = "person") -> Customer:
-    """The customer with this e-mail (case-insensitive), or a new one; used when staff enter an order."""
+def customer_find_or_create(
+    *, email: str, name: str, phone: str = "", kind: str = "person", registered_by: User | None = None
+) -> Customer:
+    """The customer with this e-mail (case-insensitive), or a new one registered by ``registered_by``
+    (the employee entering the order); used when staff enter an order."""
     if kind not in Customer.Kind.values:
         raise AccountError(f"unknown customer kind {kind!r}")
     existing = Customer.objects.filter(email__iexact=email).order_by("id").first() if email else None
     if existing is not None:
         return existing
-    return Customer.objects.create(email=email, name=name, phone=phone, kind=kind)
+    return Customer.objects.create(email=email, name=name, phone=phone, kind=kind, registered_by=registered_by)
+
+
+def customer_create(
+    *,
+    name: str,
+    kind: str = Customer.Kind.PERSON,
+    email: str = "",
+    phone: str = "",
+    tax_id: str = "",
+    address: str = "",
+    language: str = "",
+    registered_by: User | None = None,
+) -> Customer:
+    """Register a customer (a person or an organization) on behalf of ``registered_by``, who then
+    manages their orders when manager auto-assignment is on. E-mails are unique among customers."""
+    if email and Customer.objects.filter(email__iexact=email).exists():
+        raise DomainError(AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already.")
+    return Customer.objects.create(
+        name=name,
+        kind=kind,
+        email=email,
+        phone=phone,
+        tax_id=tax_id,
+        address=address,
+        language=language,
+        registered_by=registered_by,
+    )
+
+
+def member_add(*, organization: Customer, person: Customer) -> None:
+    """Let ``person`` order for ``organization`` (and see its orders)."""
+    if organization.kind != Customer.Kind.ORGANIZATION or person.kind != Customer.Kind.PERSON:
+        raise DomainError(AccountErrorCode.INVALID_MEMBER, "People become members of organizations, not otherwise.")
+    person.organizations.add(organization)
+
+
+def member_remove(*, organization: Customer, person: Customer) -> None:
+    person.organizations.remove(organization)
+
+
+def partner_create(*, code: str, name: str, email: str = "", user: User | None = None) -> Partner:
+    """A partner with a unique code (lower-case); with ``user``, that login becomes the partner's."""
+    code = code.strip().lower()
+    if Partner.objects.filter(code=code).exists():
+        raise DomainError(AccountErrorCode.PARTNER_EXISTS, f"The partner code {code!r} is taken.")
+    with transaction.atomic():
+        if user is not None:
+            profile = Profile.objects.filter(user=user).first()
+            if profile is None or profile.role != Role.PARTNER:
+                raise DomainError(AccountErrorCode.INVALID_PARTNER, f"User {user.pk} does not have the partner role.")
+        return Partner.objects.create(code=code, name=name, email=email, user=user)

@@ -7,17 +7,29 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from ordo.accounts.models import ApiToken, Role
 from ordo.accounts.roles import role_of
-from ordo.accounts.services import token_user
+from ordo.accounts.services import token_find
+from ordo.orders.models import Source
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token)
-        if user is None or role_of(user) is None:
+        found = token_find(token)
+        if found is None or role_of(found.user) is None:
             return None
-        request.user = user
-        return user
+        request.user = found.user
+        request.ordo_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+def source_of(request: HttpRequest) -> str:
+    """The channel a request came through, which orders placed by it record: a key's source
+    (``api``, or ``app`` for the mobile app), or a browser session: staff ``panel``, customers ``site``."""
+    token: ApiToken | None = getattr(request, "ordo_token", None)
+    if token is not None:
+        return Source.APP if token.source == ApiToken.Source.APP else Source.API
+    return Source.SITE if role_of(request.user) == Role.CUSTOMER else Source.PANEL
 
 
 class RoleSession(SessionAuth):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from ordo.accounts.errors import AccountErrorCode as A
 from ordo.orders.errors import OrderErrorCode as O
 from ordo.payments.errors import PaymentErrorCode as P
 
@@ -23,6 +24,16 @@ STATUS_OF: dict[str, int] = {
     O.INVALID_CUSTOMER: 422,
     O.INVALID_ASSIGNEE: 422,
     O.PRESET_INVALID: 422,
+    O.CONTRACTOR_UNFIT: 422,
+    O.NO_DELIVERY: 422,
+    O.UNKNOWN_PARTNER: 422,
+    O.INVALID_LINK: 422,
+    O.ALREADY_LINKED: 409,
+    O.UNKNOWN_LINK: 404,
+    O.SPLIT_REFUSED: 409,
+    O.INVALID_DISCOUNT: 422,
+    O.UNKNOWN_DISCOUNT: 404,
+    O.PRICES_LOCKED: 409,
     P.UNKNOWN_CHANNEL: 422,
     P.CHANNEL_DISABLED: 422,
     P.CHANNEL_LOCKED: 409,
@@ -39,6 +50,13 @@ STATUS_OF: dict[str, int] = {
     P.ALREADY_PAID: 409,
     P.BAD_SIGNATURE: 400,
     P.UNKNOWN_GATEWAY: 404,
+    A.UNKNOWN_CUSTOMER: 404,
+    A.CUSTOMER_EXISTS: 409,
+    A.INVALID_MEMBER: 422,
+    A.PARTNER_EXISTS: 409,
+    A.INVALID_PARTNER: 422,
+    A.UNKNOWN_TOKEN: 404,
+    A.INVALID_TIERS: 422,
 }
 
 #: Codes for errors raised by the framework rather than by Ordo's services.

@@ -10,16 +10,18 @@ from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import Header, Query, Router, Schema, Status
 
-from ordo.accounts.models import Customer, Role
+from ordo.accounts.models import Customer, Partner, Role
+from ordo.accounts.partners import PARTNER_SESSION_KEY
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_find_or_create
 from ordo.api import schemas as s
+from ordo.api.auth import source_of
 from ordo.api.present import execution_times, order_json
 from ordo.api.types import Id, Moment, Text
 from ordo.errors import DomainError
-from ordo.orders import selectors, services
+from ordo.orders import discounts, links, selectors, services
+from ordo.orders.assignment import contractor_candidates
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.models import Source
 
 router = Router(tags=["orders"])
 STAFF = (Role.ADMIN, Role.MANAGER)
@@ -54,8 +56,17 @@ def _customer_for(request: HttpRequest, payload: s.OrderIn) -> Customer:
         customer = Customer.objects.filter(user=request.user).first()
         if customer is None:
             raise DomainError(OrderErrorCode.INVALID_CUSTOMER, "This account has no customer record.")
-        return customer
+        if payload.organization is None:
+            return customer
+        organization = customer.organizations.filter(pk=payload.organization).first()
+        if organization is None:
+            raise DomainError(
+                OrderErrorCode.INVALID_CUSTOMER, f"Customer {payload.organization} is not one of your organizations."
+            )
+        return organization
     _require_staff(request)
+    if payload.organization is not None:
+        raise DomainError(OrderErrorCode.INVALID_CUSTOMER, "Staff name the organization as the customer.")
     if payload.customer is None:
         raise DomainError(OrderErrorCode.INVALID_CUSTOMER, "Name the customer: an id or {email, name, phone, kind}.")
     if isinstance(payload.customer, int):
@@ -64,7 +75,8 @@ def _customer_for(request: HttpRequest, payload: s.OrderIn) -> Customer:
             raise DomainError(OrderErrorCode.INVALID_CUSTOMER, f"Customer {payload.customer} not found.")
         return found
     c = payload.customer
-    return customer_find_or_create(email=c.email, name=c.name, phone=c.phone, kind=c.kind)
+    registered_by = request.user if isinstance(request.user, User) else None
+    return customer_find_or_create(email=c.email, name=c.name, phone=c.phone, kind=c.kind, registered_by=registered_by)
 
 
 @router.post("/orders", response={201: s.OrderOut, **ERRORS}, summary="Place an order")
@@ -73,8 +85,11 @@ def place_order(
     payload: s.OrderIn,
     idempotency_key: Text = Header("", alias="Idempotency-Key", max_length=255),
 ):
-    """Staff enter orders for any customer (phone, chat, e-mail); a customer orders for themselves.
-    With an ``Idempotency-Key`` header, a retry returns the order the first request made."""
+    """Staff enter orders for any customer (phone, chat, e-mail); a customer orders for themselves
+    or for one of their organizations. The source is the channel the request came through (an API
+    key: ``api`` or ``app``; a browser: ``site`` or, for staff, ``panel``), and the partner is the
+    one whose code the order names or whose link the browser came by. With an ``Idempotency-Key``
+    header, a retry returns the order the first request made."""
     actor = actor_for(request.user)
     customer = _customer_for(request, payload)
     body = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
@@ -83,16 +98,25 @@ def place_order(
         customer=customer,
         items=[services.ItemInput(**item.model_dump()) for item in payload.items],
         type=payload.type,
-        source=Source.API,
+        source=source_of(request),
         payment_channel=payload.payment_channel,
         notes=payload.notes,
         external_number=payload.external_number,
-        partner_code=payload.partner_code,
+        partner_code=payload.partner_code or _partner_from_link(request),
         delivery_address=payload.delivery_address,
         idempotency_key=idempotency_key,
         request_hash=hashlib.sha256(body.encode()).hexdigest() if idempotency_key else "",
     )
     return Status(201, _out(request, order.number))
+
+
+def _partner_from_link(request: HttpRequest) -> str:
+    """The partner code a browser picked up from a partner link, if it still names an active partner."""
+    session = getattr(request, "session", None)
+    if session is None or getattr(request, "ordo_token", None) is not None:
+        return ""
+    code = session.get(PARTNER_SESSION_KEY, "")
+    return code if code and Partner.objects.filter(code=code, active=True).exists() else ""
 
 
 class ListQuery(Schema):
@@ -203,3 +227,95 @@ def order_history(request: HttpRequest, number: Id):
         }
         for row in selectors.history_for(order)
     ]
+
+
+@router.get(
+    "/orders/{number}/contractor-candidates",
+    response={200: list[s.CandidateOut], **ERRORS},
+    summary="Contractors who take every item",
+)
+def order_contractor_candidates(request: HttpRequest, number: Id):
+    """The active contractors whose products cover every item of the order, to choose from when
+    auto-assignment found none or several."""
+    order = selectors.order_get(request.user, number)
+    _require_staff(request)
+    return [
+        {
+            "id": c.user_id,
+            "username": c.username,
+            "name": c.name,
+            "skus": list(c.skus),
+            "categories": list(c.categories),
+            "assigned": c.user_id == order.contractor_id,
+        }
+        for c in contractor_candidates(order.items.all())
+    ]
+
+
+@router.post("/orders/{number}/links", response={201: s.LinkCreated, **ERRORS}, summary="Link or derive an order")
+def create_link(request: HttpRequest, number: Id, payload: s.LinkIn):
+    """``duplicate``: a new order with the same items (or the chosen ``items``), linked.
+    ``split``: the chosen ``items`` move to a new linked order in the same status; goods, discounts,
+    fees and paid money are shared out so the two add up to the one. ``subcontract``: a work order
+    for a ``contractor`` with copies of the items (or the chosen ones). ``manual``: link to another
+    ``order`` with a ``reason`` (e.g. ship together). Staff only."""
+    selectors.order_ensure_visible(request.user, number)
+    _require_staff(request)
+    visible = selectors.orders_visible_to(request.user)
+    link = links.order_link_create(
+        number=number,
+        kind=payload.kind,
+        actor=actor_for(request.user),
+        source=source_of(request),
+        items=payload.items,
+        other=payload.order,
+        reason=payload.reason,
+        contractor_id=payload.contractor,
+        visible=visible,
+    )
+    order = _out(request, number)
+    made = next(item for item in order["links"] if item["id"] == link.pk)
+    return Status(201, {"link": made, "order": order})
+
+
+@router.delete("/orders/{number}/links/{link_id}", response={200: s.OrderOut, **ERRORS}, summary="Remove a manual link")
+def delete_link(request: HttpRequest, number: Id, link_id: Id):
+    selectors.order_ensure_visible(request.user, number)
+    _require_staff(request)
+    links.order_link_remove(
+        number=number, link_id=link_id, actor=actor_for(request.user), visible=selectors.orders_visible_to(request.user)
+    )
+    return _out(request, number)
+
+
+@router.post("/orders/{number}/discounts", response={201: s.OrderOut, **ERRORS}, summary="Apply a discount")
+def add_discount(request: HttpRequest, number: Id, payload: s.DiscountIn):
+    """A named discount: an ``amount`` or a ``percent`` of the goods, with a reason. Prices change
+    only while the order is not fully paid and not closed (else 409 ``prices_locked``)."""
+    selectors.order_ensure_visible(request.user, number)
+    _require_staff(request)
+    discounts.discount_add(
+        number=number,
+        actor=actor_for(request.user),
+        name=payload.name,
+        kind=payload.kind,
+        value=payload.value,
+        reason=payload.reason,
+        visible=selectors.orders_visible_to(request.user),
+    )
+    return Status(201, _out(request, number))
+
+
+@router.delete(
+    "/orders/{number}/discounts/{discount_id}", response={200: s.OrderOut, **ERRORS}, summary="Remove a discount"
+)
+def remove_discount(request: HttpRequest, number: Id, discount_id: Id):
+    selectors.order_ensure_visible(request.user, number)
+    _require_staff(request)
+    discounts.discount_remove(
+        number=number,
+        discount_id=discount_id,
+        actor=actor_for(request.user),
+        visible=selectors.orders_visible_to(request.user),
+    )
+    return _out(request, number)

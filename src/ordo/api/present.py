@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from ordo.orders.models import Order, OrderType
 from ordo.orders.selectors import tracking_url
@@ -16,6 +17,25 @@ from ordo.workflow.snapshot import Actor
 
 def _user(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "username": user.get_username()}
+
+
+def links_json(order: Order) -> list[dict[str, Any]]:
+    """The order's links from both sides, oldest first: ``made`` the other order from this one,
+    or ``made_from`` it (manual links read ``linked`` both ways)."""
+    rows = [(link, link.target.number, "made") for link in order.links_out.all()]
+    rows += [(link, link.source.number, "made_from") for link in order.links_in.all()]
+    return [
+        {
+            "id": link.pk,
+            "kind": link.kind,
+            "order": number,
+            "direction": "linked" if link.kind == "manual" else direction,
+            "reason": link.reason,
+            "at": link.at,
+            "actor": link.actor_name,
+        }
+        for link, number, direction in sorted(rows, key=lambda row: row[0].pk)
+    ]
 
 
 def execution_times() -> dict[str, Any]:
@@ -75,7 +95,9 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
             "active": order.courier.active,
         },
         "delivery_address": order.delivery_address,
-        "partner": order.partner_code or None,
+        "partner": None
+        if order.partner is None
+        else {"id": order.partner.pk, "code": order.partner.code, "name": order.partner.name},
         "external_number": order.external_number,
         "notes": order.notes,
         "items": [
@@ -88,10 +110,26 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
                 "status": item_status(item.status),
                 "target": item.target,
                 "in_stock": item.in_stock,
+                "category": item.category,
             }
             for item in items
         ],
-        "placed_at": order.placed_at,
+        "discounts": [
+            {
+                "id": d.pk,
+                "name": d.name,
+                "kind": d.kind,
+                "value": d.value,
+                "amount": d.amount,
+                "reason": d.reason,
+                "automatic": d.automatic,
+            }
+            for d in order.discounts.all()
+        ],
+        "links": links_json(order),
+        # Shown in the site's time zone (ORDO_TIME_ZONE); the same instant as UTC.
+        "placed_at": timezone.localtime(order.placed_at),
+        "placed_date": timezone.localdate(order.placed_at),
         "status_since": order.status_since,
         "issued_at": order.issued_at,
         "expected_issue_at": expected,

@@ -25,6 +25,7 @@ class ItemIn(Strict):
     unit_price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
     target: Text = Field("", max_length=500)
     in_stock: bool = Field(True, description="Until stock tracking lands: is the material for this item in stock?")
+    category: Text = Field("", max_length=64, description="The product's category: which contractors take it.")
 
 
 class CustomerIn(Strict):
@@ -43,8 +44,11 @@ class OrderIn(Strict):
     payment_channel: Text = Field("", max_length=30)
     notes: Text = Field("", max_length=10_000)
     external_number: Text = Field("", max_length=64)
-    partner_code: Text = Field("", max_length=50)
+    partner_code: Text = Field("", max_length=50, description="The partner who brought the order.")
     delivery_address: Text = Field("", max_length=1_000)
+    organization: Id | None = Field(
+        None, description="Customers only: order for one of the organizations they belong to (a counterparty)."
+    )
 
 
 class OrderPatch(Strict):
@@ -173,6 +177,59 @@ class ItemOut(Schema):
     status: CodeLabel | None
     target: str
     in_stock: bool
+    category: str
+
+
+class PartnerRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DiscountOut(Schema):
+    id: int
+    name: str
+    kind: str
+    value: Decimal
+    amount: Money
+    reason: str
+    automatic: bool = Field(description="Set by the customer's discount tier.")
+
+
+class LinkOut(Schema):
+    id: int
+    kind: str = Field(description="duplicate, split, subcontract or manual")
+    order: int = Field(description="The other order's number.")
+    direction: Literal["made", "made_from", "linked"]
+    reason: str
+    at: datetime
+    actor: str
+
+
+class LinkIn(Strict):
+    kind: Literal["duplicate", "split", "subcontract", "manual"]
+    items: list[Id] | None = Field(
+        None, max_length=500, description="split: the items to move; duplicate, subcontract: the items to copy (all)."
+    )
+    order: Id | None = Field(None, description="manual: the order to link to.")
+    contractor: Id | None = Field(None, description="subcontract: the contractor.")
+    reason: Text = Field("", max_length=1_000)
+
+
+class DiscountIn(Strict):
+    name: Text = Field(min_length=1, max_length=100)
+    kind: Literal["amount", "percent"]
+    value: Decimal = Field(gt=0, max_digits=14, decimal_places=2)
+    reason: Text = Field("", max_length=1_000)
+
+
+class CandidateOut(Schema):
+    id: int
+    username: str
+    name: str
+    skus: list[str]
+    categories: list[str]
+    assigned: bool
 
 
 class OrderOut(Schema):
@@ -190,11 +247,14 @@ class OrderOut(Schema):
     contractor: UserRef | None
     courier: CourierOut | None
     delivery_address: str
-    partner: str | None
-    external_number: str
+    partner: PartnerRef | None
+    external_number: str = Field(description="The additional number (an ERP's); the order number by default.")
     notes: str
     items: list[ItemOut]
-    placed_at: datetime
+    discounts: list[DiscountOut]
+    links: list[LinkOut]
+    placed_at: datetime = Field(description="In the site's time zone.")
+    placed_date: date = Field(description="The placed date in the site's time zone.")
     status_since: datetime
     issued_at: datetime | None
     expected_issue_at: datetime | None = Field(
@@ -202,6 +262,11 @@ class OrderOut(Schema):
     )
     tracking_url: str
     available_transitions: list[TransitionOption]
+
+
+class LinkCreated(Schema):
+    link: LinkOut
+    order: OrderOut = Field(description="The order the link was made on, as it is now.")
 
 
 class OrderPage(Schema):
@@ -336,3 +401,102 @@ class WorkflowSummary(Schema):
 
 class WorkflowOut(WorkflowSummary):
     definition: dict
+
+
+class CustomerCreate(Strict):
+    kind: Literal["person", "organization"] = "person"
+    name: Text = Field(min_length=1, max_length=200)
+    email: Text = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: Text = Field("", max_length=40)
+    tax_id: Text = Field("", max_length=40)
+    address: Text = Field("", max_length=1_000)
+    language: Literal["", "en", "ru", "pl", "fi"] = ""
+
+
+class CustomerRef(Schema):
+    id: int
+    kind: str
+    name: str
+
+
+class TierRef(Schema):
+    name: str
+    percent: Decimal
+    threshold: Money
+
+
+class Standing(Schema):
+    currency: str
+    paid: Money = Field(description="The customer's paid orders in this currency, less refunds.")
+    tier: TierRef | None
+    next_tier: TierRef | None
+
+
+class CustomerDetail(Schema):
+    id: int
+    kind: str
+    name: str
+    email: str
+    phone: str
+    tax_id: str
+    address: str
+    language: str
+    registered_by: UserRef | None
+    organizations: list[CustomerRef]
+    members: list[CustomerRef]
+    standing: list[Standing]
+
+
+class MemberIn(Strict):
+    person: Id
+
+
+class PartnerIn(Strict):
+    code: Text = Field(min_length=2, max_length=50, pattern=r"^[A-Za-z0-9_-]+$")
+    name: Text = Field(min_length=1, max_length=200)
+    email: Text = Field("", max_length=254, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    user: Id | None = Field(None, description="The partner's own login (a user with the partner role).")
+
+
+class PartnerOut(Schema):
+    id: int
+    code: str
+    name: str
+    email: str
+    active: bool
+    link: str
+
+
+class TokenIn(Strict):
+    name: Text = Field("", max_length=100)
+    source: Literal["api", "app"] = Field("api", description="What orders placed with the key count as.")
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    source: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    key: str | None = Field(None, description="Only when the token is made; it cannot be shown again.")
+
+
+class TierIn(Strict):
+    name: Text = Field(min_length=1, max_length=100)
+    currency: Text = Field(pattern=r"^[A-Z]{3}$")
+    threshold: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+    percent: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2)
+
+
+class TiersIn(Strict):
+    tiers: list[TierIn] = Field(max_length=100)
+
+
+class TierOut(Schema):
+    id: int
+    name: str
+    currency: str
+    threshold: Money
+    percent: Decimal

@@ -14,7 +14,7 @@ from ordo.errors import DomainError
 from ordo.notifications.outbox import Event
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order
-from ordo.orders.services import OrderUnit, lock_order
+from ordo.orders.services import OrderUnit, delivery_check, lock_order
 from ordo.workflow.definition import Workflow
 from ordo.workflow.engine import may_fire
 from ordo.workflow.snapshot import Actor
@@ -42,6 +42,7 @@ def assign_courier(unit: OrderUnit, courier_id: int | None) -> None:
         return
     courier = None
     if courier_id is not None:
+        delivery_check(order)
         courier = Courier.objects.filter(pk=courier_id, active=True).first()
         if courier is None:
             raise DomainError(OrderErrorCode.INVALID_ASSIGNEE, f"Courier {courier_id} is unknown or inactive.")

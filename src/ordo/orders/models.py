@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from ordo.accounts.models import Customer
+from ordo.accounts.models import Customer, Partner
 
 ZERO = Decimal("0.00")
 
@@ -49,6 +49,8 @@ class OrderType(models.Model):
     customer_kind = models.CharField(max_length=20, blank=True)
     #: Placed date + this = the expected issue date shown until the order is issued.
     execution_time = models.DurationField(null=True, blank=True)
+    #: False for digital orders: nothing is delivered, so no courier can be assigned.
+    delivery = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.code
@@ -115,7 +117,7 @@ class Order(models.Model):
     )
     delivery_address = models.TextField(blank=True)
     language = models.CharField(max_length=8, default="en")
-    partner_code = models.CharField(max_length=50, blank=True)
+    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     external_number = models.CharField(max_length=64, blank=True, db_index=True)
     placed_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
@@ -135,6 +137,7 @@ class Order(models.Model):
             models.Index(fields=["payment_status", "id"], name="order_payment_status"),
             models.Index(fields=["customer", "id"], name="order_customer"),
             models.Index(fields=["manager", "id"], name="order_manager"),
+            models.Index(fields=["contractor", "id"], name="order_contractor"),
             models.Index(fields=["placed_at"], name="order_placed_at"),
         ]
 
@@ -150,6 +153,8 @@ class OrderItem(models.Model):
     quantity = models.PositiveIntegerField()
     unit_price = money()
     target = models.CharField(max_length=500, blank=True)
+    #: The product's category: which contractors may take the item.
+    category = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=50, blank=True)
     status_since = models.DateTimeField(null=True, blank=True)
     # Until stock lands, a simple flag: is the material for this item in stock?
@@ -251,3 +256,81 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OrderLink(models.Model):
+    """Two orders that belong together: ``target`` was made from ``source`` (duplicate, split,
+    subcontract) or linked to it by hand with a reason. Shown on both orders."""
+
+    class Kind(models.TextChoices):
+        DUPLICATE = "duplicate", "Duplicate"
+        SPLIT = "split", "Split"
+        SUBCONTRACT = "subcontract", "Subcontract"
+        MANUAL = "manual", "Linked by hand"
+
+    source = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="order_link_once"),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="order_link_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id} ({self.kind})"
+
+
+class OrderDiscount(models.Model):
+    """A named discount on an order: a fixed ``amount`` or a ``percent`` of the goods. ``amount``
+    is what it takes off the order; the order's ``discount`` is the sum of its rows."""
+
+    class Kind(models.TextChoices):
+        AMOUNT = "amount", "Amount"
+        PERCENT = "percent", "Percent"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="discounts")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = money()
+    reason = models.TextField(blank=True)
+    #: Set by the customer's discount tier (``tier``, while that tier exists) rather than by staff.
+    automatic = models.BooleanField(default=False)
+    tier = models.ForeignKey("DiscountTier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    actor_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount}"
+
+
+class DiscountTier(models.Model):
+    """A customer whose paid orders add up to ``threshold`` (in ``currency``) gets ``percent`` off
+    each new order (the auto-parts discount tiers); the highest tier reached applies."""
+
+    name = models.CharField(max_length=100)
+    currency = models.CharField(max_length=3)
+    threshold = money()
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["currency", "threshold"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "threshold"], name="discount_tier_threshold_unique"),
+            models.CheckConstraint(
+                condition=models.Q(percent__gt=0, percent__lte=100, threshold__gte=0), name="discount_tier_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.percent}% from {self.threshold} {self.currency}"

@@ -13,15 +13,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from ordo.accounts.models import Customer, Profile, Role
+from ordo.accounts.models import Customer, Partner
 from ordo.db import insert_rows
 from ordo.errors import DomainError
 from ordo.notifications.outbox import Event, messages_for
+from ordo.orders.assignment import auto_contractor, auto_manager, contractor_check, may_manage
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import (
@@ -30,12 +30,14 @@ from ordo.orders.models import (
     Counter,
     IdempotencyKey,
     Order,
+    OrderDiscount,
     OrderItem,
     OrderType,
     Source,
     StatusChange,
 )
 from ordo.orders.models import Workflow as WorkflowRow
+from ordo.orders.pricing import percent_of, tier_reached
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
@@ -61,6 +63,7 @@ class ItemInput:
     unit_price: Decimal
     target: str = ""
     in_stock: bool = True
+    category: str = ""
 
 
 class OrderUnit:
@@ -424,6 +427,50 @@ def fees_for(order: Order, channel: PaymentChannel | None) -> None:
     order.total = goods + order.fees
 
 
+@dataclass(frozen=True)
+class TypeSpec:
+    """What an order type decides for a new order: its workflows, currency, language and rules."""
+
+    code: str
+    workflow_id: int
+    digest: str
+    item_workflow_id: int | None
+    item_digest: str | None
+    currency: str
+    language: str
+    customer_kind: str
+    delivery: bool
+
+
+def order_type_spec(code: str) -> TypeSpec:
+    # A slice, not first(): code is unique, and first()'s ORDER BY costs a third of this query.
+    found = next(
+        iter(
+            OrderType.objects.filter(code=code).values_list(
+                "workflow_id",
+                "workflow__digest",
+                "item_workflow_id",
+                "item_workflow__digest",
+                "currency",
+                "language",
+                "customer_kind",
+                "delivery",
+            )[:1]
+        ),
+        None,
+    )
+    if found is None:
+        raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {code!r}.")
+    return TypeSpec(code, *found)
+
+
+def partner_for_code(code: str) -> Partner:
+    partner = Partner.objects.filter(code=code.strip().lower(), active=True).first()
+    if partner is None:
+        raise DomainError(OrderErrorCode.UNKNOWN_PARTNER, f"No active partner has the code {code!r}.")
+    return partner
+
+
 def order_place(
     *,
     actor: Actor,
@@ -441,8 +488,10 @@ def order_place(
 ) -> Order:
     """Place an order in the first status of its type's workflow, with a history row.
 
-    With ``idempotency_key`` a retry by the same user returns the order the first call made; the
-    same key with a different request is refused.
+    The order records the partner whose code came with it; it gets the customer's discount tier,
+    the manager who registered the customer and the one contractor who fits (each when its
+    setting is on). With ``idempotency_key`` a retry by the same user returns the order the first
+    call made; the same key with a different request is refused.
     """
     if idempotency_key and actor.id is None:
         raise ValueError("an Idempotency-Key belongs to a user; the system has none")
@@ -450,103 +499,30 @@ def order_place(
         replay = _idempotent_replay(actor, idempotency_key, request_hash)
         if replay is not None:
             return replay
-    # A slice, not first(): code is unique, and first()'s ORDER BY costs a third of this query.
-    found = next(
-        iter(
-            OrderType.objects.filter(code=type).values_list(
-                "workflow_id",
-                "workflow__digest",
-                "item_workflow_id",
-                "item_workflow__digest",
-                "currency",
-                "language",
-                "customer_kind",
-            )[:1]
-        ),
-        None,
-    )
-    if found is None:
-        raise DomainError(OrderErrorCode.UNKNOWN_TYPE, f"Unknown order type {type!r}.")
-    workflow_id, digest, item_workflow_id, item_digest, currency, language, customer_kind = found
-    if customer_kind and customer.kind != customer_kind:
+    spec = order_type_spec(type)
+    if spec.customer_kind and customer.kind != spec.customer_kind:
         raise DomainError(
-            OrderErrorCode.INVALID_CUSTOMER, f"Orders of type {type!r} are for customers of kind {customer_kind!r}."
+            OrderErrorCode.INVALID_CUSTOMER,
+            f"Orders of type {type!r} are for customers of kind {spec.customer_kind!r}.",
         )
+    if delivery_address and not spec.delivery:
+        raise DomainError(OrderErrorCode.NO_DELIVERY, f"Orders of type {type!r} are not delivered.")
     _validate_items(items)
     channel = channel_check(payment_channel) if payment_channel else None
-    workflow = compiled_by_digest(workflow_id, digest)
-    item_workflow = compiled_by_digest(item_workflow_id, item_digest) if item_workflow_id else None
-    now = timezone.now()
-    subtotal = sum((i.unit_price * i.quantity for i in items), Decimal("0.00"))
-    fees = processing_fee(subtotal, percent=channel.fee_percent, fixed=channel.fee_fixed) if channel else ZERO
+    partner = partner_for_code(partner_code) if partner_code else None
     try:
         with transaction.atomic(durable=True):
-            number = _next_number()
-            order = Order.objects.create(
-                number=number,
-                tracking_token=secrets.token_urlsafe(24),
-                type=type,
-                source=source,
-                workflow_id=workflow_id,
-                item_workflow_id=item_workflow_id,
-                status=workflow.initial,
-                status_since=now,
-                currency=currency,
-                language=language,
-                delivery_address=delivery_address,
-                subtotal=subtotal,
-                fees=fees,
-                total=subtotal + fees,
-                payment_channel=payment_channel,
+            order = order_create(
+                actor=actor,
+                spec=spec,
                 customer=customer,
-                manager=None,
-                partner_code=partner_code,
-                external_number=external_number or str(number),
-                placed_at=now,
+                items=items,
+                source=source,
+                channel=channel,
                 notes=notes,
-                created_by_id=None if actor.is_system else actor.id,
-            )
-            item_status = item_workflow.initial if item_workflow else ""
-            insert_rows(
-                [
-                    OrderItem(
-                        order=order,
-                        position=position,
-                        sku=i.sku,
-                        name=i.name,
-                        quantity=i.quantity,
-                        unit_price=i.unit_price,
-                        target=i.target,
-                        in_stock=i.in_stock,
-                        status=item_status,
-                        status_since=now if item_status else None,
-                    )
-                    for position, i in enumerate(items, start=1)
-                ]
-            )
-            insert_rows(
-                [
-                    StatusChange(
-                        order=order,
-                        at=now,
-                        from_status="",
-                        to_status=order.status,
-                        transition="place",
-                        actor_id=None if actor.is_system else actor.id,
-                        actor_name=actor.name or actor.role,
-                        kind=StatusChange.Kind.MANUAL,
-                        status_seq=1,
-                    )
-                ]
-            )
-            insert_rows(
-                messages_for(
-                    order=order,
-                    events=[Event("order_placed", key="placed", status=order.status)],
-                    workflow=workflow,
-                    item_workflow=item_workflow,
-                    now=now,
-                )
+                external_number=external_number,
+                partner=partner,
+                delivery_address=delivery_address,
             )
             if idempotency_key:
                 IdempotencyKey.objects.create(
@@ -558,6 +534,143 @@ def order_place(
         if replay is None:
             raise
         return replay
+    return order
+
+
+def order_create(
+    *,
+    actor: Actor,
+    spec: TypeSpec,
+    customer: Customer,
+    items: Sequence[ItemInput],
+    source: str,
+    channel: PaymentChannel | None = None,
+    notes: str = "",
+    external_number: str = "",
+    partner: Partner | None = None,
+    delivery_address: str = "",
+    contractor_id: int | None = None,
+    manager_id: int | None = None,
+    discounts: bool = True,
+    assign: bool = True,
+    tell: bool = True,
+    made_by: str = "place",
+    comment: str = "",
+) -> Order:
+    """Write a new order, its items, history, activity and outbox rows, inside the caller's
+    transaction. Placing, duplicating and subcontracting all make orders through here.
+
+    ``discounts``: apply the customer's discount tier; ``assign``: assign a manager and a
+    contractor by the settings; ``tell``: write the "order placed" notifications. ``made_by`` names
+    the history row's transition (``place``, ``duplicate``, ``split``, ``subcontract``).
+    """
+    workflow = compiled_by_digest(spec.workflow_id, spec.digest)
+    item_workflow = compiled_by_digest(spec.item_workflow_id, spec.item_digest or "") if spec.item_workflow_id else None
+    now = timezone.now()
+    who = {"actor_id": None if actor.is_system else actor.id, "actor_name": actor.name or actor.role}
+    subtotal = sum((i.unit_price * i.quantity for i in items), Decimal("0.00"))
+    tier = tier_reached(customer.pk, spec.currency) if discounts else None
+    discount = percent_of(subtotal, tier.percent) if tier is not None else ZERO
+    fees = ZERO
+    if channel is not None:
+        fees = processing_fee(subtotal - discount, percent=channel.fee_percent, fixed=channel.fee_fixed)
+    assigned: list[tuple[str, int]] = []
+    if assign and manager_id is None and (manager_id := auto_manager(customer)) is not None:
+        assigned.append(("manager_assigned", manager_id))
+    if assign and contractor_id is None and (contractor_id := auto_contractor(items)) is not None:
+        assigned.append(("contractor_assigned", contractor_id))
+    number = _next_number()
+    order = Order.objects.create(
+        number=number,
+        tracking_token=secrets.token_urlsafe(24),
+        type=spec.code,
+        source=source,
+        workflow_id=spec.workflow_id,
+        item_workflow_id=spec.item_workflow_id,
+        status=workflow.initial,
+        status_since=now,
+        currency=spec.currency,
+        language=spec.language,
+        delivery_address=delivery_address,
+        subtotal=subtotal,
+        discount=discount,
+        fees=fees,
+        total=subtotal - discount + fees,
+        payment_channel=channel.code if channel else "",
+        customer=customer,
+        manager_id=manager_id,
+        contractor_id=contractor_id,
+        partner=partner,
+        external_number=external_number or str(number),
+        placed_at=now,
+        notes=notes,
+        created_by_id=None if actor.is_system else actor.id,
+    )
+    item_status = item_workflow.initial if item_workflow else ""
+    insert_rows(
+        [
+            OrderItem(
+                order=order,
+                position=position,
+                sku=i.sku,
+                name=i.name,
+                quantity=i.quantity,
+                unit_price=i.unit_price,
+                target=i.target,
+                category=i.category,
+                in_stock=i.in_stock,
+                status=item_status,
+                status_since=now if item_status else None,
+            )
+            for position, i in enumerate(items, start=1)
+        ]
+    )
+    insert_rows(
+        [
+            StatusChange(
+                order=order,
+                at=now,
+                from_status="",
+                to_status=order.status,
+                transition=made_by,
+                kind=StatusChange.Kind.MANUAL,
+                comment=comment,
+                status_seq=1,
+                **who,
+            )
+        ]
+    )
+    if tier is not None:
+        OrderDiscount.objects.create(
+            order=order,
+            name=tier.name,
+            kind=OrderDiscount.Kind.PERCENT,
+            value=tier.percent,
+            amount=discount,
+            reason="discount tier",
+            automatic=True,
+            tier=tier,
+            at=now,
+            actor_name="system",
+        )
+    if assigned:
+        # Automatic assignments are the system's doing, whoever placed the order.
+        insert_rows(
+            [
+                Activity(order=order, at=now, actor_name="system", kind=kind, detail={"from": None, "to": user_id})
+                for kind, user_id in assigned
+            ]
+        )
+    if tell:
+        insert_rows(
+            messages_for(
+                order=order,
+                events=[Event("order_placed", key="placed", status=order.status)],
+                workflow=workflow,
+                item_workflow=item_workflow,
+                now=now,
+            )
+        )
     return order
 
 
@@ -603,8 +716,8 @@ def order_update(
         fields = []
         if payment_channel is not None and payment_channel != order.payment_channel:
             unit.change_channel(payment_channel)
-        if manager_id is not _UNSET:
-            if manager_id is not None and not _is_manager(int(manager_id)):  # type: ignore[call-overload]
+        if manager_id is not _UNSET and manager_id != order.manager_id:
+            if manager_id is not None and not may_manage(int(manager_id)):  # type: ignore[call-overload]
                 raise DomainError(
                     OrderErrorCode.INVALID_ASSIGNEE, f"User {manager_id} is not an active manager or admin."
                 )
@@ -612,17 +725,20 @@ def order_update(
             order.manager_id = manager_id  # type: ignore[assignment]
             fields.append("manager")
         if external_number is not None:
-            order.external_number = external_number
+            # Blank brings back the default: the order's own number.
+            order.external_number = external_number.strip() or str(order.number)
             fields.append("external_number")
         if notes is not None:
             order.notes = notes
             fields.append("notes")
         if delivery_address is not None:
+            if delivery_address:
+                delivery_check(order)
             order.delivery_address = delivery_address
             fields.append("delivery_address")
         if contractor_id is not _UNSET and contractor_id != order.contractor_id:
-            if contractor_id is not None and not _has_role(int(contractor_id), Role.CONTRACTOR):  # type: ignore[call-overload]
-                raise DomainError(OrderErrorCode.INVALID_ASSIGNEE, f"User {contractor_id} is not an active contractor.")
+            if contractor_id is not None:
+                contractor_check(int(contractor_id), unit.items)  # type: ignore[call-overload]
             unit.note("contractor_assigned", {"from": order.contractor_id, "to": contractor_id})
             order.contractor_id = contractor_id  # type: ignore[assignment]
             fields.append("contractor")
@@ -641,13 +757,8 @@ def order_update(
     return order
 
 
-def _has_role(user_id: int, role: str) -> bool:
-    return Profile.objects.filter(user_id=user_id, user__is_active=True, role=role).exists()
-
-
-def _is_manager(user_id: int) -> bool:
-    users = User.objects.filter(pk=user_id, is_active=True)
-    return (
-        users.filter(is_superuser=True).exists()
-        or Profile.objects.filter(user__in=users, role__in=[Role.ADMIN, Role.MANAGER]).exists()
-    )
+def delivery_check(order: Order) -> None:
+    """Refuse delivery details (an address, a courier) on an order whose type is not delivered."""
+    if not OrderType.objects.filter(code=order.type, delivery=False).exists():
+        return
+    raise DomainError(OrderErrorCode.NO_DELIVERY, f"Order {order.number} is {order.type}: nothing is delivered.")

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.models import Order, OrderItem, OrderType
+from ordo.orders.models import DiscountTier, Order, OrderItem, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.workflow.definition import Workflow
 from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file, validate, workflow_from_dict
@@ -120,6 +120,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "language": preset.language,
                     "customer_kind": order_type.customer,
                     "execution_time": order_type.execution_time,
+                    "delivery": order_type.delivery,
                 },
             )
         for position, channel in enumerate(preset.channels):
@@ -133,6 +134,12 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "fee_fixed": channel.fee_fixed,
                     "fees_refundable": channel.fees_refundable,
                 },
+            )
+        # Tiers are a starting point: once a currency has tiers, they are the admins' to edit.
+        if preset.tiers and not DiscountTier.objects.filter(currency=preset.currency).exists():
+            DiscountTier.objects.bulk_create(
+                DiscountTier(name=t.name, currency=preset.currency, threshold=t.threshold, percent=t.percent)
+                for t in preset.tiers
             )
     return PresetLoaded(preset.code, tuple(created), tuple(updated), tuple(unchanged))
 

@@ -43,6 +43,9 @@ class LedgerEntry(models.Model):
         PAYMENT = "payment", "Payment"
         REFUND = "refund", "Refund"
         DEFERRAL = "deferral", "Deferred payment agreed"
+        #: Paid money moved with the items of a split order: out of the old order, into the new one.
+        MOVED_OUT = "moved_out", "Moved to a split order"
+        MOVED_IN = "moved_in", "Moved from a split order"
 
     class State(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed"

@@ -46,18 +46,27 @@ def _amount(value: Decimal) -> Decimal:
 def apply_ledger_sums(unit: OrderUnit, kind: str, amount: Decimal) -> None:
     """Add a ledger row's amount to the order's sums and derive the payment status anew."""
     order = unit.order
-    before = order.payment_status
-    if kind == LedgerEntry.Kind.PAYMENT:
+    if kind in (LedgerEntry.Kind.PAYMENT, LedgerEntry.Kind.MOVED_IN):
         order.paid += amount
+    elif kind == LedgerEntry.Kind.MOVED_OUT:
+        order.paid -= amount
     elif kind == LedgerEntry.Kind.REFUND:
         order.refunded += amount
+    unit.dirty.update(("paid", "refunded"))
+    payment_status_refresh(unit, key=f"p{order.paid}:{order.refunded}")
+
+
+def payment_status_refresh(unit: OrderUnit, *, key: str) -> None:
+    """Derive the payment status from the order's sums; a change is told (``key`` dedupes it)."""
+    order = unit.order
+    before = order.payment_status
     order.payment_status = derive(total=order.total, paid=order.paid, refunded=order.refunded)
-    unit.dirty.update(("paid", "refunded", "payment_status"))
+    unit.dirty.add("payment_status")
     if order.payment_status != before:
         unit.tell(
             Event(
                 "payment_changed",
-                key=f"p{order.paid}:{order.refunded}",
+                key=key,
                 facts={"payment_status": order.payment_status, "previous": before},
             )
         )

@@ -75,6 +75,8 @@ class OrderType:
     customer: str = ""
     #: How long orders of this type usually take: placed date + this is the expected issue date.
     execution_time: timedelta | None = None
+    #: False for digital orders: no delivery address, no courier.
+    delivery: bool = True
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -95,6 +97,15 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class DiscountTier:
+    """Customers whose paid orders add up to ``threshold`` get ``percent`` off new orders."""
+
+    name: str
+    threshold: Decimal
+    percent: Decimal
+
+
+@dataclass(frozen=True)
 class Preset:
     code: str
     labels: Mapping[str, str]
@@ -105,6 +116,8 @@ class Preset:
     workflows: tuple[Workflow, ...]
     #: Each workflow's definition as plain data, as it is stored in the database.
     sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: The starting discount tiers, in the preset's currency; admins edit them afterwards.
+    tiers: tuple[DiscountTier, ...] = ()
 
 
 def parse_duration(text: str) -> timedelta:
@@ -446,6 +459,7 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             spec.get("items"),
             str(spec.get("customer", "")),
             read.duration(spec, "execution_time", where),
+            bool(spec.get("delivery", True)),
         )
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
@@ -460,9 +474,27 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
         if count > 1:
             read.fail("preset", f"payment channel {code_!r} is declared {count} times")
 
+    tiers = tuple(_tier(read, t) for t in read.tables(data, "discount_tiers", "preset"))
+    for threshold, count in Counter(t.threshold for t in tiers).items():
+        if count > 1:
+            read.fail("preset", f"two discount tiers start at {threshold}")
+
     if problems:
         raise PresetError(problems)
-    return Preset(code, labels, language, currency, tuple(types), channels, tuple(workflows), sources)
+    return Preset(code, labels, language, currency, tuple(types), channels, tuple(workflows), sources, tiers)
+
+
+def _tier(read: _Reader, data: Mapping[str, Any]) -> DiscountTier:
+    where = f"discount tier {data.get('name', '?')}"
+    name = read.text(data, "name", where)
+    try:
+        threshold, percent = Decimal(str(data.get("threshold"))), Decimal(str(data.get("percent")))
+    except ArithmeticError:
+        read.fail(where, "threshold and percent are numbers")
+        return DiscountTier(name, Decimal(0), Decimal(0))
+    if threshold < 0 or not 0 < percent <= 100:
+        read.fail(where, "threshold is at least 0 and percent between 0 (excluded) and 100")
+    return DiscountTier(name, threshold, percent)
 
 
 def _channel(read: _Reader, data: Mapping[str, Any]) -> Channel:

@@ -1,0 +1,101 @@
+"""Who works an order: contractors limited to some products, managers who registered the customer.
+
+A contractor's profile lists the SKUs and categories they take (both empty: any product). An order
+fits a contractor when every item does. With ``ORDO_CONTRACTOR_AUTO_ASSIGN`` a new order that fits
+exactly one active contractor gets them; otherwise staff pick from the candidates. With
+``ORDO_MANAGER_AUTO_ASSIGN`` a new order gets the employee who registered its customer as manager.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import Q
+
+from ordo.accounts.models import Customer, Profile, Role
+from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
+
+
+class Line(Protocol):
+    """What assignment looks at in an item: an order's item or one being placed."""
+
+    @property
+    def sku(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    username: str
+    name: str
+    skus: tuple[str, ...]
+    categories: tuple[str, ...]
+
+
+def _contractors() -> Iterable[Profile]:
+    return (
+        Profile.objects.filter(role=Role.CONTRACTOR, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def fits(profile: Profile, items: Iterable[Line]) -> bool:
+    return all(profile.takes(item.sku, item.category) for item in items)
+
+
+def contractor_candidates(items: Iterable[Line]) -> list[Candidate]:
+    """The active contractors who take every item, by username."""
+    lines = list(items)
+    return [
+        Candidate(p.user_id, p.user.get_username(), p.user.get_full_name(), tuple(p.skus), tuple(p.categories))
+        for p in _contractors()
+        if fits(p, lines)
+    ]
+
+
+def contractor_check(user_id: int, items: Iterable[Line]) -> None:
+    """Refuse a contractor who is not one, or who does not take every item of the order."""
+    profile = Profile.objects.filter(user_id=user_id, user__is_active=True, role=Role.CONTRACTOR).first()
+    if profile is None:
+        raise DomainError(OrderErrorCode.INVALID_ASSIGNEE, f"User {user_id} is not an active contractor.")
+    unfit = sorted({item.sku for item in items if not profile.takes(item.sku, item.category)})
+    if unfit:
+        raise DomainError(
+            OrderErrorCode.CONTRACTOR_UNFIT,
+            f"Contractor {profile.user.get_username()} does not take {', '.join(unfit)}.",
+            skus=unfit,
+        )
+
+
+def auto_contractor(items: Iterable[Line]) -> int | None:
+    """The one contractor who fits, when auto-assignment is on; None for zero or several."""
+    if not settings.ORDO_CONTRACTOR_AUTO_ASSIGN:
+        return None
+    lines = list(items)
+    found = [p.user_id for p in _contractors() if fits(p, lines)]
+    return found[0] if len(found) == 1 else None
+
+
+def auto_manager(customer: Customer) -> int | None:
+    """The employee who registered the customer, when auto-assignment is on and they may manage."""
+    if not settings.ORDO_MANAGER_AUTO_ASSIGN or customer.registered_by_id is None:
+        return None
+    return customer.registered_by_id if may_manage(customer.registered_by_id) else None
+
+
+def may_manage(user_id: int) -> bool:
+    """Active admins (or superusers) and managers may manage orders."""
+    return (
+        User.objects.filter(pk=user_id, is_active=True)
+        .filter(Q(is_superuser=True) | Q(profile__role__in=[Role.ADMIN, Role.MANAGER]))
+        .exists()
+    )
