@@ -11,7 +11,10 @@ from tests.conftest import ITEMS, Api
 
 pytestmark = pytest.mark.django_db
 
-READS = ["", "/history", "/payments", "/activity"]
+READS = ["", "/history", "/payments", "/activity", "/notifications", "/contractor-candidates"]
+#: What a role that sees an order may read of it: staff everything, others the order's own pages.
+STAFF_READS = {"/notifications", "/contractor-candidates"}
+STAFF = ("admin", "manager", "other_manager")
 
 
 @pytest.fixture
@@ -25,10 +28,23 @@ def world(load_preset, make_person):
         "other_contractor": make_person("cleo", "contractor"),
         "customer": make_person("cid", "customer"),
         "other_customer": make_person("cora", "customer"),
+        "member": make_person("mel", "customer"),
+        "partner": make_person("pia", "partner"),
+        "other_partner": make_person("pol", "partner"),
     }
     admin = people["admin"].api
-    mine = admin.post("/orders", {"items": ITEMS, "customer": people["customer"].customer.pk}).body["number"]
-    theirs = admin.post("/orders", {"items": ITEMS, "customer": people["other_customer"].customer.pk}).body["number"]
+    # "mine" is for an organization that the customer and a colleague ("member") order for.
+    firm = admin.post("/customers", {"kind": "organization", "name": "Print Co"}).body["id"]
+    for who in ("customer", "member"):
+        admin.post(f"/customers/{firm}/members", {"person": people[who].customer.pk})
+    admin.post("/partners", {"code": "p1", "name": "P1", "user": people["partner"].user.pk})
+    admin.post("/partners", {"code": "p2", "name": "P2", "user": people["other_partner"].user.pk})
+    mine = people["customer"].api.post("/orders", {"items": ITEMS, "organization": firm, "partner_code": "p1"})
+    assert mine.status == 201, mine.body
+    mine = mine.body["number"]
+    theirs = admin.post(
+        "/orders", {"items": ITEMS, "customer": people["other_customer"].customer.pk, "partner_code": "p2"}
+    ).body["number"]
     response = admin.patch(
         f"/orders/{mine}", {"manager": people["manager"].user.pk, "contractor": people["contractor"].user.pk}
     )
@@ -46,14 +62,25 @@ def sees(role: str, order: str, scope: str) -> bool:
         return True
     if role in ("manager", "other_manager"):
         return scope == "all" or (role == "manager") == (order == "mine")
-    if role in ("contractor", "customer"):
+    if role in ("contractor", "customer", "member", "partner"):
         return order == "mine"
-    if role in ("other_contractor", "other_customer"):
+    if role in ("other_contractor", "other_customer", "other_partner"):
         return order == "theirs"
     return False
 
 
-ROLES = ["admin", "manager", "other_manager", "contractor", "other_contractor", "customer", "other_customer"]
+ROLES = [
+    "admin",
+    "manager",
+    "other_manager",
+    "contractor",
+    "other_contractor",
+    "customer",
+    "other_customer",
+    "member",
+    "partner",
+    "other_partner",
+]
 
 
 @pytest.mark.parametrize("scope", ["all", "own"])
@@ -63,7 +90,9 @@ def test_reading_an_order(world, settings, scope, role, which, path):
     people, mine, theirs = world
     number = mine if which == "mine" else theirs
     response = people[role].api.get(f"/orders/{number}{path}")
-    expected = 200 if sees(role, which, scope) else 404
+    expected = 404
+    if sees(role, which, scope):
+        expected = 403 if path in STAFF_READS and role not in STAFF else 200
     assert response.status == expected, (role, which, path, response.body)
 
 
@@ -91,21 +120,22 @@ def test_acting_on_an_order(world, settings, role, which):
     fired = api.fire(number, "accept")
     paid = api.pay(number, "1.00", channel="invoice")
     edited = api.patch(f"/orders/{number}", {"notes": "x"})
-    notes = api.get(f"/orders/{number}/notifications")
+    linked = api.post(f"/orders/{number}/links", {"kind": "duplicate"})
+    discounted = api.post(f"/orders/{number}/discounts", {"name": "x", "kind": "amount", "value": "0.50"})
+    codes = [r.status for r in (fired, paid, edited, linked, discounted)]
     if not visible:
-        assert (fired.status, paid.status, edited.status, notes.status) == (404, 404, 404, 404)
+        assert codes == [404] * 5
         return
-    staff = role in ("admin", "manager", "other_manager")
-    assert fired.status == (200 if staff else 403), fired.body
-    assert paid.status == (201 if staff else 403)
-    assert edited.status == (200 if staff else 403)
-    assert notes.status == (200 if staff else 403)
+    staff = role in STAFF
+    assert codes == ([200, 201, 200, 201, 201] if staff else [403] * 5), (codes, fired.body)
 
 
 def test_no_credentials_is_401_everywhere(world):
     _, mine, _ = world
-    for path in ["/orders", f"/orders/{mine}", f"/orders/{mine}/history"]:
+    for path in ["/orders", f"/orders/{mine}", f"/orders/{mine}/history", "/customers/me", "/tokens"]:
         assert Api(None).get(path).status == 401
+    for path in [f"/orders/{mine}/links", f"/orders/{mine}/discounts", "/customers", "/tokens"]:
+        assert Api(None).post(path, {}).status == 401
 
 
 def test_a_contractor_works_their_own_order(world):
