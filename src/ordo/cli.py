@@ -108,7 +108,21 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     if user is None:
         print(f"No active user {args.name!r}.", file=sys.stderr)
         return 1
-    print(token_create(user=user, name=args.label))
+    print(token_create(user=user, name=args.label, source=args.source))
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from ordo.accounts.models import ApiToken
+    from ordo.accounts.services import token_revoke
+
+    tokens = list(ApiToken.objects.filter(prefix=args.prefix, revoked_at=None))
+    if len(tokens) != 1:
+        found = "no live token" if not tokens else f"{len(tokens)} live tokens"
+        print(f"{found} with the prefix {args.prefix!r}.", file=sys.stderr)
+        return 1
+    token_revoke(tokens[0])
+    print(f"Revoked {tokens[0]}.")
     return 0
 
 
@@ -223,7 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     make = token.add_parser("create", help="print a new API token for a user")
     make.add_argument("name", metavar="USER")
     make.add_argument("--label", default="")
+    make.add_argument("--source", choices=["api", "app"], default="api", help="what orders placed with it count as")
     make.set_defaults(func=cmd_token_create)
+    revoke = token.add_parser("revoke", help="stop a token at once (its first 12 characters, as listed)")
+    revoke.add_argument("prefix")
+    revoke.set_defaults(func=cmd_token_revoke)
     return parser
 
 

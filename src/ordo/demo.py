@@ -10,13 +10,19 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import User
 
+from ordo.accounts.models import Partner
 from ordo.accounts.roles import actor_for
 from ordo.accounts.services import token_create, user_create
 from ordo.orders.models import Order
 from ordo.orders.services import ItemInput, order_place
 from ordo.orders.workflows import preset_load_named
 
-DEMO_USERS = (("admin", "demo-admin"), ("manager", "demo-manager"), ("customer", "demo-customer"))
+DEMO_USERS = (
+    ("admin", "demo-admin"),
+    ("manager", "demo-manager"),
+    ("contractor", "demo-contractor"),
+    ("customer", "demo-customer"),
+)
 
 DEMO_ITEMS: dict[str, list[list[tuple[str, str, int, str, str]]]] = {
     "furniture": [
@@ -78,12 +84,18 @@ def demo_install(*, preset: str) -> list[dict[str, str]]:
 
 
 def _demo_orders(preset: str) -> None:
-    customer_user = User.objects.get(username="demo-customer")
-    actor = actor_for(User.objects.get(username="demo-manager"))
-    for lines in DEMO_ITEMS.get(preset, []):
+    """A few orders entered by the demo manager, who registered the demo customer (so manages
+    their orders); the first came through the demo partner's link."""
+    manager = User.objects.get(username="demo-manager")
+    customer = User.objects.get(username="demo-customer").customer
+    customer.registered_by = manager
+    customer.save(update_fields=["registered_by"])
+    Partner.objects.get_or_create(code="demo-partner", defaults={"name": "Demo partner"})
+    for index, lines in enumerate(DEMO_ITEMS.get(preset, [])):
         order_place(
-            actor=actor,
-            customer=customer_user.customer,
+            actor=actor_for(manager),
+            customer=customer,
             items=[ItemInput(sku, name, qty, Decimal(price), target) for sku, name, qty, price, target in lines],
             source="panel",
+            partner_code="demo-partner" if index == 0 else "",
         )

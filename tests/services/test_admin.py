@@ -60,3 +60,33 @@ def test_a_sound_edit_bumps_version_and_digest(browser):
 )
 def test_admin_pages_open(browser, page):
     assert browser.get(page).status_code == 200
+
+
+def test_every_admin_list_and_an_order_page_render(browser, admin, customer):
+    from django.contrib import admin as django_admin
+
+    from tests.conftest import ITEMS
+
+    number = customer.api.post("/orders", {"items": ITEMS}).body["number"]
+    admin.api.post(f"/orders/{number}/discounts", {"name": "Promo", "kind": "amount", "value": "1.00"})
+    admin.api.post(f"/orders/{number}/links", {"kind": "duplicate"})
+    for model in django_admin.site._registry:
+        meta = model._meta
+        response = browser.get(f"/admin/{meta.app_label}/{meta.model_name}/")
+        assert response.status_code == 200, meta.label
+    from ordo.orders.models import Order
+
+    page = browser.get(f"/admin/orders/order/{Order.objects.get(number=number).pk}/change/")
+    assert page.status_code == 200
+    assert "Promo" in page.content.decode()
+
+
+def test_admins_revoke_tokens_from_the_admin(browser, customer):
+    from ordo.accounts.models import ApiToken
+
+    token = ApiToken.objects.get(user=customer.user)
+    response = browser.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert customer.api.get("/orders").status == 401

@@ -49,7 +49,23 @@ def test_demo_prints_credentials_and_places_orders(capsys, settings, tmp_path):
     assert "demo-customer" in out
     assert "password:" in out
     assert Order.objects.filter(workflow__code="smm").exists()
+    first = Order.objects.order_by("id").first()
+    assert (first.manager.username, first.partner.code, first.source) == ("demo-manager", "demo-partner", "panel")
+    assert "demo-contractor" in out
     assert (tmp_path / "demo-credentials.json").stat().st_mode & 0o077 == 0
     first_password = out.split("demo-admin")[1].split("password: ")[1].split()[0]
     assert main(["demo", "--preset", "smm"]) == 0
     assert first_password in capsys.readouterr().out
+
+
+def test_token_revoke(capsys):
+    from ordo.accounts.services import token_find
+
+    assert main(["user", "create", "rita", "--role", "manager"]) == 0
+    capsys.readouterr()
+    assert main(["token", "create", "rita", "--source", "app"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert token_find(key).source == "app"
+    assert main(["token", "revoke", key[:12]]) == 0
+    assert token_find(key) is None
+    assert main(["token", "revoke", key[:12]]) == 1

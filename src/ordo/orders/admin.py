@@ -2,7 +2,16 @@ from django import forms
 from django.contrib import admin
 
 from ordo.orders.effects import EFFECTS
-from ordo.orders.models import Order, OrderItem, OrderType, StatusChange, Workflow
+from ordo.orders.models import (
+    DiscountTier,
+    Order,
+    OrderDiscount,
+    OrderItem,
+    OrderLink,
+    OrderType,
+    StatusChange,
+    Workflow,
+)
 from ordo.orders.workflows import _statuses_in_use, definition_digest
 from ordo.workflow.loader import validate, workflow_from_dict
 
@@ -44,7 +53,7 @@ class WorkflowAdmin(admin.ModelAdmin):
 
 @admin.register(OrderType)
 class OrderTypeAdmin(admin.ModelAdmin):
-    list_display = ("code", "workflow", "item_workflow", "currency")
+    list_display = ("code", "workflow", "item_workflow", "currency", "delivery")
 
 
 class OrderItemInline(admin.TabularInline):
@@ -107,3 +116,39 @@ class OrderAdmin(admin.ModelAdmin):
         "placed_at",
     )
     inlines = [OrderItemInline, StatusChangeInline]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Discounts and links change through the API and the desk, which recompute totals and log
+    who did it; the admin shows them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderDiscountInline(ReadOnlyInline):
+    model = OrderDiscount
+    fields = ("name", "kind", "value", "amount", "reason", "automatic", "actor_name", "at")
+
+
+class OrderLinkInline(ReadOnlyInline):
+    model = OrderLink
+    fk_name = "source"
+    fields = ("target", "kind", "reason", "actor_name", "at")
+
+
+OrderAdmin.inlines = [*OrderAdmin.inlines, OrderDiscountInline, OrderLinkInline]
+
+
+@admin.register(DiscountTier)
+class DiscountTierAdmin(admin.ModelAdmin):
+    """Customers whose paid orders reach a threshold get its percent off new orders."""
+
+    list_display = ("name", "currency", "threshold", "percent")
+    list_filter = ("currency",)
