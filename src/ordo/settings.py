@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ordo.payments",
     "ordo.notifications",
     "ordo.delivery",
+    "ordo.jobs",
+    "ordo.catalog",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""``ordo worker``: the background loop that delivers the outbox (and, later, runs timers and jobs).
+"""``ordo worker``: the background loop that runs jobs, delivers the outbox and moves due orders.
 
 Run any number of them on PostgreSQL. SIGTERM or SIGINT stops the loop after the message in hand;
 rows claimed but not yet tried are given back at once.
@@ -17,6 +17,7 @@ import uuid
 from django.conf import settings
 from django.db import close_old_connections
 
+from ordo.jobs.runner import run_due
 from ordo.notifications.channels import email
 from ordo.notifications.relay import claim, deliver, release
 from ordo.orders.queue import start_waiting_items
@@ -35,7 +36,9 @@ class Worker:
         self.last_sweep = float("-inf")
 
     def run_once(self) -> int:
-        """Claim one batch of due messages and try each; returns how many were tried."""
+        """Run due jobs, then claim one batch of due messages and try each (jobs write messages,
+        such as the stock check's "please confirm"); returns how many jobs and messages were tried."""
+        ran = run_due(worker=self.name) if not self.stopping.is_set() else 0
         messages = claim(worker=self.name, limit=self.batch)
         tried = 0
         mail = email.Session()
@@ -49,7 +52,7 @@ class Worker:
             mail.close()
         if tried < len(messages):
             release(worker=self.name, ids=[m.pk for m in messages[tried:]])
-        return tried
+        return ran + tried
 
     def sweep_if_due(self) -> None:
         """Run the timer sweep every ``ORDO_TIMER_SWEEP_SECONDS`` (60)."""

@@ -50,17 +50,19 @@ def test_autoparts_texts_every_change_through_vonage(autoparts_customer, smtp, v
     customer = autoparts_customer
     number = customer.api.post("/orders", ORDER).body["number"]
     customer.api.fire(number, "reserve")
-    customer.api.fire(number, "confirm")
+    drain()  # the stock check runs and asks the customer to confirm
+    assert customer.api.fire(number, "confirm").status == 200
     drain()
     forms = vonage.forms()
-    assert [r["path"] for r in vonage.requests] == ["/sms/json", "/sms/json"]
+    assert [r["path"] for r in vonage.requests] == ["/sms/json"] * 3
     assert forms[0]["api_key"] == "key123"
     assert forms[0]["api_secret"] == "secret456"
     assert forms[0]["to"] == "7900123-45-67"
     assert f"{number}" in forms[0]["text"]
     assert "Резерв" in forms[0]["text"]
-    assert "В работе" in forms[1]["text"]
-    assert len(smtp.inbox.to("cora-customer@example.org")) == 2  # e-mail goes as well
+    assert "Подтвердите заказ" in forms[1]["text"]
+    assert "В работе" in forms[2]["text"]
+    assert len(smtp.inbox.to("cora-customer@example.org")) == 3  # e-mail goes as well
 
 
 def test_twilio_gets_basic_auth_and_form_fields(autoparts_customer, smtp, twilio, drain):
@@ -68,7 +70,8 @@ def test_twilio_gets_basic_auth_and_form_fields(autoparts_customer, smtp, twilio
     number = customer.api.post("/orders", ORDER).body["number"]
     customer.api.fire(number, "reserve")
     drain()
-    (request,) = twilio.requests
+    request = twilio.requests[0]  # then the stock check's "please confirm"
+    assert len(twilio.requests) == 2
     assert request["path"] == "/2010-04-01/Accounts/AC123/Messages.json"
     assert request["headers"]["Authorization"] == "Basic " + base64.b64encode(b"AC123:token789").decode()
     form = twilio.forms()[0]
@@ -83,7 +86,7 @@ def test_vonage_throttling_is_retried_and_bad_number_is_not(autoparts_customer, 
     vonage.reply = lambda path, body: (200, {"messages": [{"status": "1", "error-text": "Throttled"}]})
     customer.api.fire(number, "reserve")
     drain()
-    (throttled,) = outbox(channel="sms")
+    (throttled,) = outbox(channel="sms", event="status_changed")
     assert (throttled.status, throttled.attempts) == ("pending", 1)
     assert "Throttled" in throttled.last_error
 
@@ -100,7 +103,7 @@ def test_twilio_4xx_is_permanent_5xx_is_retried(autoparts_customer, smtp, twilio
     twilio.reply = lambda path, body: (503, {"message": "busy"})
     customer.api.fire(number, "reserve")
     drain()
-    (message,) = outbox(channel="sms")
+    (message,) = outbox(channel="sms", event="status_changed")
     assert message.status == "pending"
     twilio.reply = lambda path, body: (400, {"code": 21211, "message": "Invalid 'To' Phone Number"})
     Message.objects.filter(pk=message.pk).update(available_at=message.created_at)
@@ -116,4 +119,5 @@ def test_sms_is_off_without_a_provider(load_preset, customer, smtp, drain):
     customer.api.fire(number, "reserve")
     drain()
     assert outbox(channel="sms") == []
-    assert len(smtp.inbox.to("cora-customer@example.org")) == 1
+    # the status e-mail and the stock check's "please confirm"
+    assert len(smtp.inbox.to("cora-customer@example.org")) == 2

@@ -2,6 +2,8 @@
 
 import pytest
 
+from ordo.jobs.runner import run_due
+
 pytestmark = pytest.mark.django_db
 
 PARTS = [
@@ -18,6 +20,7 @@ def autoparts(load_preset):
 def place_and_confirm(customer):
     number = customer.api.post("/orders", {"items": PARTS, "payment_channel": "invoice"}).body["number"]
     assert customer.api.fire(number, "reserve").body["status"]["code"] == "reserve"
+    run_due(worker="test")  # the background stock check
     assert customer.api.fire(number, "confirm").body["status"]["code"] == "in_work"
     return number
 

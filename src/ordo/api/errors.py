@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ordo.accounts.errors import AccountErrorCode as A
+from ordo.catalog.errors import CatalogErrorCode as C
 from ordo.orders.errors import OrderErrorCode as O
 from ordo.payments.errors import PaymentErrorCode as P
 
@@ -51,6 +52,11 @@ STATUS_OF: dict[str, int] = {
     P.BAD_SIGNATURE: 400,
     P.UNKNOWN_GATEWAY: 404,
     A.UNKNOWN_CUSTOMER: 404,
+    C.UNKNOWN_PRODUCT: 422,
+    C.PRODUCT_EXISTS: 409,
+    C.INVALID_STOCK: 422,
+    C.INVALID_IMPORT: 422,
+    C.ITEMS_LOCKED: 409,
     A.CUSTOMER_EXISTS: 409,
     A.INVALID_MEMBER: 422,
     A.PARTNER_EXISTS: 409,

@@ -18,6 +18,7 @@ from ordo.api import schemas as s
 from ordo.api.auth import source_of
 from ordo.api.present import execution_times, order_json
 from ordo.api.types import Id, Moment, Text
+from ordo.catalog.services import catalog_priced
 from ordo.errors import DomainError
 from ordo.orders import discounts, links, selectors, services
 from ordo.orders.assignment import contractor_candidates
@@ -93,10 +94,13 @@ def place_order(
     actor = actor_for(request.user)
     customer = _customer_for(request, payload)
     body = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
+    items = [services.ItemInput(**item.model_dump()) for item in payload.items]
+    if role_of(request.user) == Role.CUSTOMER:
+        items = catalog_priced(items)
     order = services.order_place(
         actor=actor,
         customer=customer,
-        items=[services.ItemInput(**item.model_dump()) for item in payload.items],
+        items=items,
         type=payload.type,
         source=source_of(request),
         payment_channel=payload.payment_channel,

@@ -111,6 +111,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
                 "target": item.target,
                 "in_stock": item.in_stock,
                 "category": item.category,
+                "reserved": item.reserved,
             }
             for item in items
         ],
@@ -132,6 +133,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
         "placed_date": timezone.localdate(order.placed_at),
         "status_since": order.status_since,
         "issued_at": order.issued_at,
+        "stock_checked_at": order.stock_checked_at,
         "expected_issue_at": expected,
         "tracking_url": tracking_url(order),
         "available_transitions": [

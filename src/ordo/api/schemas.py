@@ -178,6 +178,7 @@ class ItemOut(Schema):
     target: str
     in_stock: bool
     category: str
+    reserved: int = Field(description="Units the stock check holds for this item (auto-parts).")
 
 
 class PartnerRef(Schema):
@@ -257,6 +258,7 @@ class OrderOut(Schema):
     placed_date: date = Field(description="The placed date in the site's time zone.")
     status_since: datetime
     issued_at: datetime | None
+    stock_checked_at: datetime | None = Field(description="When the stock check of the reservation finished.")
     expected_issue_at: datetime | None = Field(
         None, description="Placed date + the type's execution time, until issued."
     )
@@ -500,3 +502,58 @@ class TierOut(Schema):
     currency: str
     threshold: Money
     percent: Decimal
+
+
+class ProductIn(Strict):
+    sku: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=300)
+    price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
+    category: Text = Field("", max_length=64)
+    active: bool = True
+
+
+class ProductPatch(Strict):
+    name: Text | None = Field(None, min_length=1, max_length=300)
+    price: Decimal | None = Field(None, ge=0, max_digits=11, decimal_places=2)
+    category: Text | None = Field(None, max_length=64)
+    active: bool | None = None
+
+
+class ProductOut(Schema):
+    sku: str
+    name: str
+    category: str
+    price: Money
+    active: bool
+    available: int = Field(description="Units free to reserve, over every location.")
+
+
+class StockOut(Schema):
+    location: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockSet(Strict):
+    location: Text = Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
+    on_hand: int = Field(ge=0, le=1_000_000)
+
+
+class StockReceipt(Strict):
+    location: Text = Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
+    quantity: int = Field(ge=1, le=1_000_000)
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+
+
+class LineIn(Strict):
+    sku: Text = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=1_000_000)
+
+
+class ItemsIn(Strict):
+    items: list[LineIn] = Field(min_length=1, max_length=500)

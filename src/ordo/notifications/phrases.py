@@ -8,6 +8,10 @@ from __future__ import annotations
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "stock_checked.subject": "Order {number}: please confirm",
+        "stock_checked.lead": "We have checked the stock for your order {number}. Please confirm the order within 3 days; the reservation lapses after that.",
+        "stock_checked.all": "Everything is in stock and reserved for you.",
+        "stock_checked.short": "Not everything is in stock (reserved of ordered):",
         "courier.title": "Delivery of order {number}",
         "courier.button": "Mark as delivered",
         "courier.done": "Thank you: order {number} is marked as delivered.",
@@ -55,6 +59,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "refunded",
     },
     "ru": {
+        "stock_checked.subject": "Заказ {number}: подтвердите, пожалуйста",
+        "stock_checked.lead": "Мы проверили наличие по вашему заказу {number}. Подтвердите заказ в течение 3 дней, иначе резерв будет снят.",
+        "stock_checked.all": "Всё есть в наличии и зарезервировано для вас.",
+        "stock_checked.short": "Есть не всё (зарезервировано из заказанного):",
         "courier.title": "Доставка заказа {number}",
         "courier.button": "Доставлено",
         "courier.done": "Спасибо: заказ {number} отмечен как доставленный.",
@@ -102,6 +110,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "возвращён",
     },
     "pl": {
+        "stock_checked.subject": "Zamówienie {number}: prosimy o potwierdzenie",
+        "stock_checked.lead": "Sprawdziliśmy dostępność towarów z zamówienia {number}. Prosimy potwierdzić zamówienie w ciągu 3 dni; potem rezerwacja wygasa.",
+        "stock_checked.all": "Wszystko jest dostępne i zarezerwowane dla Ciebie.",
+        "stock_checked.short": "Nie wszystko jest dostępne (zarezerwowano z zamówionych):",
         "courier.title": "Dostawa zamówienia {number}",
         "courier.button": "Oznacz jako dostarczone",
         "courier.done": "Dziękujemy: zamówienie {number} oznaczono jako dostarczone.",
@@ -149,6 +161,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "zwrócone",
     },
     "fi": {
+        "stock_checked.subject": "Tilaus {number}: vahvistathan",
+        "stock_checked.lead": "Tarkistimme tilauksesi {number} saatavuuden. Vahvista tilaus 3 päivän kuluessa; sen jälkeen varaus raukeaa.",
+        "stock_checked.all": "Kaikki on varastossa ja varattu sinulle.",
+        "stock_checked.short": "Kaikkea ei ole varastossa (varattu / tilattu):",
         "courier.title": "Tilauksen {number} toimitus",
         "courier.button": "Merkitse toimitetuksi",
         "courier.done": "Kiitos: tilaus {number} on merkitty toimitetuksi.",

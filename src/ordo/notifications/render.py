@@ -122,6 +122,10 @@ def render(message: Message) -> Rendered:
         extra = phrase(language, f"status_changed.{ctx.get('status')}")
         if extra:
             paragraphs.append(extra)
+    if event == "stock_checked":
+        short = ctx.get("short", [])
+        paragraphs.append(phrase(language, "stock_checked.short" if short else "stock_checked.all"))
+        paragraphs += [f"{line['name']} ({line['sku']}): {line['reserved']} / {line['quantity']}" for line in short]
     if fields["comment"]:
         paragraphs.append(f"{phrase(language, 'label.comment')}: {fields['comment']}")
 

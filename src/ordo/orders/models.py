@@ -121,6 +121,8 @@ class Order(models.Model):
     external_number = models.CharField(max_length=64, blank=True, db_index=True)
     placed_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
+    #: When the background stock check finished for the current reservation (None: not yet).
+    stock_checked_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -159,6 +161,8 @@ class OrderItem(models.Model):
     status_since = models.DateTimeField(null=True, blank=True)
     # Until stock lands, a simple flag: is the material for this item in stock?
     in_stock = models.BooleanField(default=True)
+    #: How many of ``quantity`` the stock check holds for this item (auto-parts reservations).
+    reserved = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]

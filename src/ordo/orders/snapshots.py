@@ -61,4 +61,6 @@ def order_snapshot(
         payment_status=order.payment_status,
         deferred_payment=order.deferred_payment,
         items=facts,
+        # The timer sweep's plain rows do not carry it; no timer waits for a stock check.
+        stock_checked=getattr(order, "stock_checked_at", None) is not None,
     )

@@ -31,6 +31,8 @@ class Status:
     code: str
     labels: Mapping[str, str] = field(default_factory=dict)
     final: bool = False
+    #: Customers (and staff) may still change the items of an order in this status.
+    editable: bool = False
 
     def label(self, language: str = "en") -> str:
         return label_for(self.labels, language, self.code)
@@ -96,6 +98,7 @@ NOTIFICATION_EVENTS = frozenset(
         "courier_assigned",
         "timer_warning",
         "archive_ready",
+        "stock_checked",
     }
 )
 

@@ -90,6 +90,13 @@ def all_items_final(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResul
     return GuardResult(False, "all_items_final", f"{len(open_items)} item(s) are not finished yet.")
 
 
+@guard("stock_checked")
+def stock_checked(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
+    if snapshot.stock_checked:
+        return GuardResult(True, "stock_checked")
+    return GuardResult(False, "stock_checked", "The stock check has not finished yet; please wait a few minutes.")
+
+
 @guard("materials_in_stock", needs_items=True)
 def materials_in_stock(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     short = [item for item in snapshot.items if not item.in_stock]

@@ -223,6 +223,7 @@ def workflow_from_dict(data: Mapping[str, Any]) -> tuple[Workflow, list[Problem]
             code=read.text(s, "code", f"{here} status"),
             labels=read.labels(s, f"{here} status {s.get('code', '?')}"),
             final=bool(s.get("final", False)),
+            editable=bool(s.get("editable", False)),
         )
         for s in read.tables(data, "statuses", here)
     )

@@ -26,6 +26,8 @@ class Snapshot:
     payment_status: str = "unpaid"
     deferred_payment: bool = False
     items: tuple[ItemFacts, ...] = ()
+    #: The background stock check of the current reservation has finished.
+    stock_checked: bool = False
 
     @property
     def net_paid(self) -> Decimal:

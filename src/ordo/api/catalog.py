@@ -1,0 +1,154 @@
+"""``/products``: the catalog, stock per location, CSV imports; and editing an open order's items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, Sum
+from django.http import HttpRequest
+from ninja import Field as NinjaField
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from ordo.accounts.models import Role
+from ordo.accounts.roles import actor_for, role_of
+from ordo.api import schemas as s
+from ordo.api.orders import _out
+from ordo.api.types import Id, Text
+from ordo.catalog import services
+from ordo.catalog.errors import CatalogErrorCode
+from ordo.catalog.models import Product, Stock
+from ordo.errors import DomainError
+from ordo.orders import selectors
+from ordo.orders.errors import OrderErrorCode
+
+router = Router(tags=["catalog"])
+ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
+STAFF = (Role.ADMIN, Role.MANAGER)
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _staff(request: HttpRequest) -> None:
+    if role_of(request.user) not in STAFF:
+        raise DomainError(OrderErrorCode.FORBIDDEN, "Only staff manage the catalog.")
+
+
+def _product(sku: str, *, staff: bool) -> Product:
+    found = Product.objects.filter(sku=sku).first()
+    if found is None or (not found.active and not staff):
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Product {sku} not found.")
+    return found
+
+
+def _json(product: Product, available: int | None = None) -> dict[str, Any]:
+    if available is None:
+        available = Stock.objects.filter(product=product).aggregate(n=Sum(F("on_hand") - F("reserved")))["n"] or 0
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "category": product.category,
+        "price": product.price,
+        "active": product.active,
+        "available": available,
+    }
+
+
+class ProductQuery(Schema):
+    q: Text | None = NinjaField(None, max_length=200)
+    category: Text | None = NinjaField(None, max_length=64)
+    limit: int = NinjaField(100, ge=1, le=500)
+
+
+@router.get("/products", response={200: list[s.ProductOut], **ERRORS}, summary="The catalog")
+def list_products(request: HttpRequest, query: Query[ProductQuery]):
+    """Active products (staff see inactive ones too), with the units free to reserve."""
+    products = Product.objects.order_by("sku").annotate(free=Sum(F("stock__on_hand") - F("stock__reserved")))
+    if role_of(request.user) not in STAFF:
+        products = products.filter(active=True)
+    if query.q:
+        products = products.filter(Q(sku__iexact=query.q.strip()) | Q(name__icontains=query.q.strip()))
+    if query.category:
+        products = products.filter(category=query.category)
+    return [_json(p, p.free or 0) for p in products[: query.limit]]
+
+
+@router.post("/products", response={201: s.ProductOut, **ERRORS}, summary="Add a product")
+def create_product(request: HttpRequest, payload: s.ProductIn):
+    _staff(request)
+    return Status(201, _json(services.product_create(**payload.model_dump())))
+
+
+@router.get("/products/{sku}", response={200: s.ProductOut, **ERRORS}, summary="A product")
+def get_product(request: HttpRequest, sku: Text):
+    return _json(_product(sku, staff=role_of(request.user) in STAFF))
+
+
+@router.patch("/products/{sku}", response={200: s.ProductOut, **ERRORS}, summary="Edit a product")
+def patch_product(request: HttpRequest, sku: Text, payload: s.ProductPatch):
+    _staff(request)
+    product = _product(sku, staff=True)
+    changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    for field, value in changes.items():
+        setattr(product, field, value)
+    product.save(update_fields=list(changes) or None)
+    return _json(product)
+
+
+def _stock(product: Product) -> list[dict[str, Any]]:
+    rows = Stock.objects.filter(product=product).select_related("location").order_by("location__code")
+    return [
+        {"location": r.location.code, "on_hand": r.on_hand, "reserved": r.reserved, "available": r.available}
+        for r in rows
+    ]
+
+
+@router.get("/products/{sku}/stock", response={200: list[s.StockOut], **ERRORS}, summary="Stock per location")
+def product_stock(request: HttpRequest, sku: Text):
+    _staff(request)
+    return _stock(_product(sku, staff=True))
+
+
+@router.put("/products/{sku}/stock", response={200: list[s.StockOut], **ERRORS}, summary="Set a stock count")
+def set_stock(request: HttpRequest, sku: Text, payload: s.StockSet):
+    """A stocktake: the count at one location. It cannot go below what is held for orders."""
+    _staff(request)
+    services.stock_set(sku=_product(sku, staff=True).sku, location=payload.location, on_hand=payload.on_hand)
+    return _stock(_product(sku, staff=True))
+
+
+@router.post("/products/{sku}/stock/receipts", response={200: list[s.StockOut], **ERRORS}, summary="Record an arrival")
+def receive_stock(request: HttpRequest, sku: Text, payload: s.StockReceipt):
+    _staff(request)
+    services.stock_receive(sku=_product(sku, staff=True).sku, location=payload.location, quantity=payload.quantity)
+    return _stock(_product(sku, staff=True))
+
+
+@router.post("/catalog/import", response={200: s.ImportOut, **ERRORS}, summary="Import products from CSV")
+def import_products(request: HttpRequest, file: File[UploadedFile]):
+    """A UTF-8 CSV with a header: ``sku,name,price`` and any of ``category,active,location,on_hand``.
+    All rows or none; every bad row is named by its line."""
+    _staff(request)
+    if file.size is None or file.size > MAX_IMPORT_BYTES:
+        raise DomainError(CatalogErrorCode.INVALID_IMPORT, f"The file is larger than {MAX_IMPORT_BYTES} bytes.")
+    try:
+        text = file.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DomainError(CatalogErrorCode.INVALID_IMPORT, "The file is not UTF-8 text.") from error
+    result = services.catalog_import(text)
+    return {"created": result.created, "updated": result.updated}
+
+
+@router.put("/orders/{number}/items", response={200: s.OrderOut, **ERRORS}, summary="Edit an open order's items")
+def edit_items(request: HttpRequest, number: Id, payload: s.ItemsIn):
+    """While the order's status allows edits (auto-parts ``new``) and nothing is paid: the whole
+    list of SKUs and quantities; names and prices come from the catalog."""
+    selectors.order_ensure_visible(request.user, number)
+    if role_of(request.user) not in (*STAFF, Role.CUSTOMER):
+        raise DomainError(OrderErrorCode.FORBIDDEN, "Only the customer and staff edit an order's items.")
+    services.order_items_edit(
+        number=number,
+        lines=[services.LineEdit(line.sku, line.quantity) for line in payload.items],
+        actor=actor_for(request.user),
+        visible=selectors.orders_visible_to(request.user),
+    )
+    return _out(request, number)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class CatalogErrorCode(StrEnum):
+    UNKNOWN_PRODUCT = "unknown_product"
+    PRODUCT_EXISTS = "product_exists"
+    INVALID_STOCK = "invalid_stock"
+    INVALID_IMPORT = "invalid_import"
+    ITEMS_LOCKED = "items_locked"
