@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import connection, models
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Q
 
 
 def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field]]:
@@ -87,3 +90,26 @@ def insert_many(
                     copy.write_row(values)
         else:
             cursor.executemany(sql, params)
+
+
+def lease_claim(
+    model: type[models.Model], *, waiting: str, leased: str, worker: str, limit: int, now: datetime
+) -> list[int]:
+    """Claim up to ``limit`` due rows of a queue table (outbox messages, jobs) for ``worker``.
+
+    Due: ``waiting`` rows whose ``available_at`` has come, and ``leased`` rows whose lease ran out
+    (their worker died). Claimed rows are leased for ``ORDO_WORKER_LEASE_SECONDS``. On PostgreSQL,
+    SKIP LOCKED lets many workers claim side by side; SQLite has one writer at a time anyway.
+    """
+    lease = timedelta(seconds=settings.ORDO_WORKER_LEASE_SECONDS)
+    manager = model._default_manager
+    with transaction.atomic():
+        due = manager.filter(
+            Q(status=waiting, available_at__lte=now) | Q(status=leased, leased_until__lt=now)
+        ).order_by("available_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        if ids:
+            manager.filter(id__in=ids).update(status=leased, leased_until=now + lease, lease_owner=worker)
+    return ids

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from ordo.db import lease_claim
 from ordo.jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -42,19 +40,14 @@ def job_enqueue(
 
 
 def claim(*, worker: str, limit: int = 20, now: datetime | None = None) -> list[Job]:
-    now = now or timezone.now()
-    lease = timedelta(seconds=settings.ORDO_WORKER_LEASE_SECONDS)
-    with transaction.atomic():
-        due = Job.objects.filter(
-            Q(status=Job.Status.PENDING, available_at__lte=now) | Q(status=Job.Status.RUNNING, leased_until__lt=now)
-        ).order_by("available_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:limit])
-        if ids:
-            Job.objects.filter(id__in=ids).update(
-                status=Job.Status.RUNNING, leased_until=now + lease, lease_owner=worker
-            )
+    ids = lease_claim(
+        Job,
+        waiting=Job.Status.PENDING,
+        leased=Job.Status.RUNNING,
+        worker=worker,
+        limit=limit,
+        now=now or timezone.now(),
+    )
     return list(Job.objects.filter(id__in=ids, lease_owner=worker).order_by("id"))
 
 

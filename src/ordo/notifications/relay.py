@@ -13,11 +13,11 @@ import random
 import time
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
+from ordo.db import lease_claim
 from ordo.notifications.channels import DeliveryError
 from ordo.notifications.channels import email as email_channel
 from ordo.notifications.channels import sms as sms_channel
@@ -42,20 +42,14 @@ def backoff(channel: str, attempts: int) -> timedelta:
 
 
 def claim(*, worker: str, limit: int = 50, now: datetime | None = None) -> list[Message]:
-    now = now or timezone.now()
-    lease = timedelta(seconds=settings.ORDO_WORKER_LEASE_SECONDS)
-    with transaction.atomic():
-        due = Message.objects.filter(
-            Q(status=Message.Status.PENDING, available_at__lte=now)
-            | Q(status=Message.Status.SENDING, leased_until__lt=now)
-        ).order_by("available_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:limit])
-        if ids:
-            Message.objects.filter(id__in=ids).update(
-                status=Message.Status.SENDING, leased_until=now + lease, lease_owner=worker
-            )
+    ids = lease_claim(
+        Message,
+        waiting=Message.Status.PENDING,
+        leased=Message.Status.SENDING,
+        worker=worker,
+        limit=limit,
+        now=now or timezone.now(),
+    )
     return list(Message.objects.filter(id__in=ids, lease_owner=worker).order_by("id"))
 
 
