@@ -189,6 +189,8 @@ def _split(unit: OrderUnit, ids: Sequence[int] | None, reason: str, source: str)
         tell=False,
         made_by="split",
         comment=f"split from {order.number}",
+        status=order.status,
+        status_since=order.status_since,
     )
     OrderItem.objects.filter(pk__in=[item.pk for item in moved]).update(order=new)
 
@@ -223,7 +225,6 @@ def _split(unit: OrderUnit, ids: Sequence[int] | None, reason: str, source: str)
     order.discount -= new.discount
     order.fees -= new.fees
     order.total = order.subtotal - order.discount + order.fees
-    new.status, new.status_since = order.status, order.status_since
     new.payment_channel, new.deferred_payment = order.payment_channel, order.deferred_payment
     new.language = order.language
     new.save(
@@ -232,14 +233,11 @@ def _split(unit: OrderUnit, ids: Sequence[int] | None, reason: str, source: str)
             "discount",
             "fees",
             "total",
-            "status",
-            "status_since",
             "payment_channel",
             "deferred_payment",
             "language",
         ]
     )
-    new.history.update(to_status=order.status)
     unit.dirty.update(("subtotal", "discount", "fees", "total"))
     unit._items = None
 

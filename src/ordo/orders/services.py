@@ -556,6 +556,8 @@ def order_create(
     tell: bool = True,
     made_by: str = "place",
     comment: str = "",
+    status: str | None = None,
+    status_since: datetime | None = None,
 ) -> Order:
     """Write a new order, its items, history, activity and outbox rows, inside the caller's
     transaction. Placing, duplicating and subcontracting all make orders through here.
@@ -563,6 +565,8 @@ def order_create(
     ``discounts``: apply the customer's discount tier; ``assign``: assign a manager and a
     contractor by the settings; ``tell``: write the "order placed" notifications. ``made_by`` names
     the history row's transition (``place``, ``duplicate``, ``split``, ``subcontract``).
+    ``status``/``status_since``: where the order starts, when not the workflow's first status now
+    (a split order stays where its original was).
     """
     workflow = compiled_by_digest(spec.workflow_id, spec.digest)
     item_workflow = compiled_by_digest(spec.item_workflow_id, spec.item_digest or "") if spec.item_workflow_id else None
@@ -587,8 +591,8 @@ def order_create(
         source=source,
         workflow_id=spec.workflow_id,
         item_workflow_id=spec.item_workflow_id,
-        status=workflow.initial,
-        status_since=now,
+        status=status or workflow.initial,
+        status_since=status_since or now,
         currency=spec.currency,
         language=spec.language,
         delivery_address=delivery_address,
