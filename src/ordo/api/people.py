@@ -16,6 +16,7 @@ from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Role
 from ordo.accounts.roles import role_of
 from ordo.api import schemas as s
+from ordo.api.present import user_ref
 from ordo.api.types import Id, Text
 from ordo.errors import DomainError
 from ordo.orders.discounts import TierInput, discount_tiers_replace
@@ -40,10 +41,6 @@ def _me(request: HttpRequest) -> User:
     return request.user
 
 
-def _user(user: User | None) -> dict[str, Any] | None:
-    return None if user is None else {"id": user.pk, "username": user.get_username()}
-
-
 def _tier(tier: DiscountTier | None) -> dict[str, Any] | None:
     return None if tier is None else {"name": tier.name, "percent": tier.percent, "threshold": tier.threshold}
 
@@ -62,7 +59,7 @@ def _detail(customer: Customer) -> dict[str, Any]:
         "tax_id": customer.tax_id,
         "address": customer.address,
         "language": customer.language,
-        "registered_by": _user(customer.registered_by),
+        "registered_by": user_ref(customer.registered_by),
         "organizations": [_ref(c) for c in customer.organizations.order_by("name")],
         "members": [_ref(c) for c in customer.members.order_by("name")],
         "standing": [

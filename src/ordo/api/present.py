@@ -15,7 +15,7 @@ from ordo.workflow.engine import available
 from ordo.workflow.snapshot import Actor
 
 
-def _user(user: User | None) -> dict[str, Any] | None:
+def user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "username": user.get_username()}
 
 
@@ -83,8 +83,8 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
             "email": customer.email,
             "phone": customer.phone,
         },
-        "manager": _user(order.manager),
-        "contractor": _user(order.contractor),
+        "manager": user_ref(order.manager),
+        "contractor": user_ref(order.contractor),
         "courier": None
         if order.courier is None
         else {
