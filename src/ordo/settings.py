@@ -157,6 +157,13 @@ LOGGING = {
 
 # Ordo's own settings.
 ORDO_PUBLIC_URL = os.environ.get("ORDO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The business's own details: e-mails and the documents (invoice, contract, act) show them.
+ORDO_BUSINESS_NAME = os.environ.get("ORDO_BUSINESS_NAME", "Ordo")
+ORDO_BUSINESS_ADDRESS = os.environ.get("ORDO_BUSINESS_ADDRESS", "")
+ORDO_BUSINESS_TAX_ID = os.environ.get("ORDO_BUSINESS_TAX_ID", "")
+ORDO_BUSINESS_BANK = os.environ.get("ORDO_BUSINESS_BANK", "")  # account details for invoices; "\n" for lines
+ORDO_BUSINESS_EMAIL = os.environ.get("ORDO_BUSINESS_EMAIL", "")
+ORDO_BUSINESS_PHONE = os.environ.get("ORDO_BUSINESS_PHONE", "")
 #: "all": managers see every order; "own": only the orders they manage.
 ORDO_MANAGER_SCOPE = os.environ.get("ORDO_MANAGER_SCOPE", "all")
 #: New orders get the manager who registered the customer.

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 
 from ordo.accounts.partners import partner_link
 from ordo.api.app import api
+from ordo.catalog.views import alert_page
 from ordo.delivery.views import courier_page
 
 urlpatterns = [
@@ -11,5 +12,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("courier/<str:token>", courier_page, name="courier"),
     path("p/<slug:code>", partner_link, name="partner-link"),
+    path("stock-alerts/<str:token>", alert_page, name="stock-alert"),
     path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import File, Query, Router, Schema, Status
@@ -13,11 +13,14 @@ from ninja.files import UploadedFile
 from ordo.accounts.models import Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.api import schemas as s
+from ordo.api.auth import api_auth, guest
 from ordo.api.orders import _out
 from ordo.api.types import Id, Text
 from ordo.catalog import services
+from ordo.catalog.alerts import alert_subscribe, alert_unsubscribe
 from ordo.catalog.errors import CatalogErrorCode
-from ordo.catalog.models import Product, Stock
+from ordo.catalog.materials import MaterialLine, materials_set
+from ordo.catalog.models import Product, Stock, StockAlert
 from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
@@ -152,3 +155,88 @@ def edit_items(request: HttpRequest, number: Id, payload: s.ItemsIn):
         visible=selectors.orders_visible_to(request.user),
     )
     return _out(request, number)
+
+
+@router.put(
+    "/orders/{number}/items/{item_id}/materials",
+    response={200: s.OrderOut, **ERRORS},
+    summary="Set what an item is made of",
+)
+def set_materials(request: HttpRequest, number: Id, item_id: Id, payload: s.MaterialsIn):
+    """Staff name the catalog products an item is made of (furniture), until production takes them
+    from stock (then 409 ``materials_taken``). Full payment starts production only when all of
+    them are in stock; otherwise the order waits and moves on when they arrive."""
+    selectors.order_ensure_visible(request.user, number)
+    _staff(request)
+    materials_set(
+        number=number,
+        item_id=item_id,
+        lines=[MaterialLine(line.sku, line.quantity) for line in payload.materials],
+        actor=actor_for(request.user),
+        visible=selectors.orders_visible_to(request.user),
+    )
+    return _out(request, number)
+
+
+def _alert_json(alert: StockAlert) -> dict[str, Any]:
+    return {
+        "id": alert.pk,
+        "sku": alert.product.sku,
+        "product": alert.product.name,
+        "email": alert.email,
+        "created_at": alert.created_at,
+        "ended_at": alert.ended_at,
+        "ended": alert.ended,
+    }
+
+
+def _own_alerts(request: HttpRequest) -> QuerySet[StockAlert]:
+    alerts = StockAlert.objects.select_related("product").order_by("-id")
+    if role_of(request.user) in STAFF:
+        return alerts
+    customer = getattr(request.user, "customer", None) if role_of(request.user) == Role.CUSTOMER else None
+    if customer is None:
+        raise DomainError(OrderErrorCode.FORBIDDEN, "Only customers and staff keep alerts.")
+    return alerts.filter(
+        Q(customer=customer) | Q(email__iexact=customer.email) if customer.email else Q(customer=customer)
+    )
+
+
+@router.post(
+    "/products/{sku}/alerts",
+    auth=[*api_auth, guest],
+    response={200: s.AlertOut, 201: s.AlertOut, **ERRORS},
+    summary="Tell me when it is back",
+)
+def subscribe(request: HttpRequest, sku: Text, payload: s.AlertIn):
+    """Anyone, signed in or not, asks for one e-mail when an out-of-stock product is back (a
+    guest names the address; a customer's own is the default). 409 ``in_stock`` while it is
+    available; asking again while an alert is open returns that alert (200)."""
+    product = _product(sku, staff=False)
+    customer = getattr(request.user, "customer", None) if role_of(request.user) == Role.CUSTOMER else None
+    email = payload.email or (customer.email if customer else "")
+    before = StockAlert.objects.filter(product=product, email=email.lower(), ended_at=None).exists()
+    alert = alert_subscribe(product=product, email=email, customer=customer, language=payload.language)
+    return Status(200 if before else 201, _alert_json(alert))
+
+
+class AlertQuery(Schema):
+    open: bool = NinjaField(False, description="Only alerts still waiting.")
+    limit: int = NinjaField(100, ge=1, le=500)
+
+
+@router.get("/alerts", response={200: list[s.AlertOut], **ERRORS}, summary="Back-in-stock alerts")
+def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
+    """A customer's own alerts (by account or address); staff see everyone's."""
+    alerts = _own_alerts(request)
+    if query.open:
+        alerts = alerts.filter(ended_at=None)
+    return [_alert_json(a) for a in alerts[: query.limit]]
+
+
+@router.delete("/alerts/{alert_id}", response={200: s.AlertOut, **ERRORS}, summary="End an alert")
+def end_alert(request: HttpRequest, alert_id: Id):
+    alert = _own_alerts(request).filter(pk=alert_id).first()
+    if alert is None:
+        raise DomainError(CatalogErrorCode.UNKNOWN_ALERT, f"Alert {alert_id} not found.")
+    return _alert_json(alert_unsubscribe(alert.token))

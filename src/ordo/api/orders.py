@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
@@ -18,11 +19,13 @@ from ordo.api import schemas as s
 from ordo.api.auth import source_of
 from ordo.api.present import execution_times, order_json
 from ordo.api.types import Id, Moment, Text
+from ordo.catalog.materials import MaterialLine, materials_attach
 from ordo.catalog.services import catalog_priced
 from ordo.errors import DomainError
 from ordo.orders import discounts, links, selectors, services
 from ordo.orders.assignment import contractor_candidates
 from ordo.orders.errors import OrderErrorCode
+from ordo.orders.models import Order
 
 router = Router(tags=["orders"])
 STAFF = (Role.ADMIN, Role.MANAGER)
@@ -94,7 +97,8 @@ def place_order(
     actor = actor_for(request.user)
     customer = _customer_for(request, payload)
     body = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
-    items = [services.ItemInput(**item.model_dump()) for item in payload.items]
+    items = [services.ItemInput(**item.model_dump(exclude={"materials"})) for item in payload.items]
+    materials = [[MaterialLine(m.sku, m.quantity) for m in item.materials] for item in payload.items]
     if role_of(request.user) == Role.CUSTOMER:
         items = catalog_priced(items)
     order = services.order_place(
@@ -110,8 +114,15 @@ def place_order(
         delivery_address=payload.delivery_address,
         idempotency_key=idempotency_key,
         request_hash=hashlib.sha256(body.encode()).hexdigest() if idempotency_key else "",
+        then=partial(_attach_materials, materials) if any(materials) else None,
     )
     return Status(201, _out(request, order.number))
+
+
+def _attach_materials(materials: list[list[MaterialLine]], order: Order) -> None:
+    for item, lines in zip(order.items.order_by("id"), materials, strict=True):
+        if lines:
+            materials_attach(item, lines)
 
 
 def _partner_from_link(request: HttpRequest) -> str:

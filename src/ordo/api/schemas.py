@@ -18,14 +18,31 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class MaterialIn(Strict):
+    sku: Text = Field(min_length=1, max_length=64, description="A catalog product the item is made of.")
+    quantity: int = Field(ge=1, le=1_000_000)
+
+
+class MaterialsIn(Strict):
+    materials: list[MaterialIn] = Field(max_length=50)
+
+
 class ItemIn(Strict):
     sku: Text = Field(min_length=1, max_length=64)
     name: Text = Field(min_length=1, max_length=300)
     quantity: int = Field(ge=1, le=1_000_000)
     unit_price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
     target: Text = Field("", max_length=500)
-    in_stock: bool = Field(True, description="Until stock tracking lands: is the material for this item in stock?")
+    in_stock: bool = Field(
+        True,
+        description="For materials not tracked in the catalog: are they in stock? (Catalog ones: `materials`.)",
+    )
     category: Text = Field("", max_length=64, description="The product's category: which contractors take it.")
+    materials: list[MaterialIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="What the item is made of (furniture): production starts when all of it is in stock.",
+    )
 
 
 class CustomerIn(Strict):
@@ -179,6 +196,13 @@ class ItemOut(Schema):
     in_stock: bool
     category: str
     reserved: int = Field(description="Units the stock check holds for this item (auto-parts).")
+    materials: list[MaterialOut] = Field(description="What the item is made of (furniture).")
+
+
+class MaterialOut(Schema):
+    sku: str
+    name: str
+    quantity: int
 
 
 class PartnerRef(Schema):
@@ -538,6 +562,26 @@ class StockOut(Schema):
 class StockSet(Strict):
     location: Text = Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")
     on_hand: int = Field(ge=0, le=1_000_000)
+
+
+class AlertIn(Strict):
+    email: Text = Field(
+        "",
+        max_length=254,
+        pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="Where to write; a signed-in customer's own address when left out.",
+    )
+    language: Literal["", "en", "ru", "pl", "fi"] = ""
+
+
+class AlertOut(Schema):
+    id: int
+    sku: str
+    product: str
+    email: str
+    created_at: datetime
+    ended_at: datetime | None
+    ended: str
 
 
 class StockReceipt(Strict):

@@ -7,4 +7,4 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the stock effects, guards' facts and job handlers by name.
-        from ordo.catalog import reservations  # noqa: F401
+        from ordo.catalog import alerts, materials, reservations  # noqa: F401

@@ -7,3 +7,7 @@ class CatalogErrorCode(StrEnum):
     INVALID_STOCK = "invalid_stock"
     INVALID_IMPORT = "invalid_import"
     ITEMS_LOCKED = "items_locked"
+    MATERIALS_TAKEN = "materials_taken"
+    IN_STOCK = "in_stock"
+    INVALID_ALERT = "invalid_alert"
+    UNKNOWN_ALERT = "unknown_alert"

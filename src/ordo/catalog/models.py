@@ -80,3 +80,49 @@ class Reservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.stock} for {self.order_id} ({self.state})"
+
+
+class Material(models.Model):
+    """What an item is made of (furniture): ``quantity`` units of ``product`` taken from stock when
+    production starts (held as reservations of the item, consumed when production finishes)."""
+
+    item = models.ForeignKey(OrderItem, on_delete=models.CASCADE, related_name="materials")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="used_in")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "product"], name="material_once_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product.sku} for item {self.item_id}"
+
+
+class StockAlert(models.Model):
+    """ "Tell me when it's back": one e-mail when the product's free stock goes from none to some,
+    then the alert ends. ``token`` (random, unguessable) is the unsubscribe link's key."""
+
+    class Ended(models.TextChoices):
+        SENT = "sent", "Sent"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="alerts")
+    email = models.EmailField()
+    customer = models.ForeignKey(
+        "accounts.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="stock_alerts"
+    )
+    language = models.CharField(max_length=8, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended = models.CharField(max_length=12, choices=Ended.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "email"], condition=Q(ended_at__isnull=True), name="stock_alert_once_while_open"
+            )
+        ]
+        indexes = [models.Index(fields=["product", "ended_at"], name="stock_alert_product_open")]
+
+    def __str__(self) -> str:
+        return f"{self.email} waits for {self.product.sku}"

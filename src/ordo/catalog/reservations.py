@@ -8,10 +8,10 @@ concurrent checks on PostgreSQL cannot both take the last unit, and a CHECK cons
 
 from __future__ import annotations
 
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 
-from ordo.catalog.models import Product, Reservation, Stock
+from ordo.catalog.models import Product
+from ordo.catalog.stock import settle_holds, take
 from ordo.jobs.models import Job
 from ordo.jobs.runner import handler, job_enqueue
 from ordo.notifications.outbox import Event
@@ -33,56 +33,13 @@ def check_stock(call: EffectCall) -> None:
 @effect("release_stock")
 def release_stock(call: EffectCall) -> None:
     """Give back every unit held for the order."""
-    _settle_holds(call.unit, consume=False)
+    settle_holds(call.unit, consume=False)
 
 
 @effect("consume_stock")
 def consume_stock(call: EffectCall) -> None:
     """The order left the warehouse: what was held for it is gone from stock."""
-    _settle_holds(call.unit, consume=True)
-
-
-def _settle_holds(unit: OrderUnit, *, consume: bool) -> None:
-    holds = list(Reservation.objects.filter(order=unit.order, state=Reservation.State.HELD).order_by("id"))
-    for hold in holds:
-        change = {"reserved": F("reserved") - hold.quantity}
-        if consume:
-            change["on_hand"] = F("on_hand") - hold.quantity
-        Stock.objects.filter(pk=hold.stock_id).update(**change)
-    state = Reservation.State.CONSUMED if consume else Reservation.State.RELEASED
-    Reservation.objects.filter(pk__in=[h.pk for h in holds]).update(state=state)
-    if not consume:
-        OrderItem.objects.filter(order=unit.order, reserved__gt=0).update(reserved=0)
-        unit._items = None
-
-
-def hold(stock_id: int, quantity: int) -> bool:
-    """Hold ``quantity`` units at one stock row if they are free; one statement, race-free."""
-    table = Stock._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET reserved = reserved + %s WHERE id = %s AND on_hand - reserved >= %s",
-            [quantity, stock_id, quantity],
-        )
-        return cursor.rowcount == 1
-
-
-def _take(item: OrderItem, product: Product, unit: OrderUnit) -> int:
-    """Hold as much of the item as the product's locations have, in location order."""
-    wanted = item.quantity - item.reserved
-    taken = 0
-    for stock in Stock.objects.filter(product=product).select_related("location").order_by("location__code"):
-        while wanted - taken > 0:
-            # Re-read what is free: another check may have taken some since.
-            free = Stock.objects.filter(pk=stock.pk).values_list("on_hand", "reserved").first()
-            available = (free[0] - free[1]) if free else 0
-            amount = min(wanted - taken, available)
-            if amount <= 0:
-                break
-            if hold(stock.pk, amount):
-                Reservation.objects.create(order=unit.order, item=item, stock=stock, quantity=amount, at=unit.now)
-                taken += amount
-    return taken
+    settle_holds(call.unit, consume=True)
 
 
 @handler("stock_check")
@@ -107,7 +64,7 @@ def stock_check(job: Job) -> None:
         for item in unit.items:
             product = products.get(item.sku)
             if product is not None:
-                item.reserved += _take(item, product, unit)
+                item.reserved += take(unit, item, product.pk, item.quantity - item.reserved)
             if item.reserved < item.quantity:
                 short.append({"sku": item.sku, "name": item.name, "quantity": item.quantity, "reserved": item.reserved})
         OrderItem.objects.bulk_update(unit.items, ["reserved"])

@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 
 from ordo.catalog.errors import CatalogErrorCode
 from ordo.catalog.models import Location, Product, Stock
+from ordo.catalog.stock import stock_freed
 from ordo.errors import DomainError
 from ordo.orders.discounts import reprice
 from ordo.orders.errors import OrderErrorCode
@@ -58,6 +59,8 @@ def stock_set(*, sku: str, location: str, on_hand: int) -> Stock:
                 CatalogErrorCode.INVALID_STOCK,
                 f"{stock.reserved} of {sku} at {location} are held for orders; the count cannot be lower.",
             )
+        if on_hand > stock.on_hand:
+            stock_freed([stock.product_id])
     stock.refresh_from_db()
     return stock
 
@@ -69,6 +72,7 @@ def stock_receive(*, sku: str, location: str, quantity: int) -> Stock:
     with transaction.atomic():
         stock = _stock_row(product_get(sku), location)
         Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity)
+        stock_freed([stock.product_id])
     stock.refresh_from_db()
     return stock
 

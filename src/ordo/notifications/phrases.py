@@ -1,6 +1,7 @@
 """Default wording of every notification in English, Russian, Polish and Finnish.
 
-``{…}`` fields: number, status, previous, shop, payment, item, target, courier, phone, eta, comment.
+``{…}`` fields: number, status, previous, shop, payment, item, target, courier, phone, eta, comment,
+product.
 Admins replace any of these per event, recipient, channel and language with a ``TemplateOverride``.
 """
 
@@ -8,6 +9,15 @@ from __future__ import annotations
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "alert_opened.subject": "We will tell you when {product} is back",
+        "alert_opened.lead": "You asked {shop} to e-mail you once when {product} is back in stock. Changed your mind? Use the link below.",
+        "back_in_stock.subject": "{product} is back in stock",
+        "back_in_stock.lead": "Good news: {product} is available again at {shop}. You asked us to tell you once; this alert has now ended.",
+        "label.unsubscribe": "Unsubscribe from this alert",
+        "alert.title": "Back-in-stock alert",
+        "alert.active": "We will e-mail {email} once when {product} is back in stock.",
+        "alert.ended": "This alert has ended: we will not e-mail you about {product}.",
+        "alert.button": "Unsubscribe",
         "stock_checked.subject": "Order {number}: please confirm",
         "stock_checked.lead": "We have checked the stock for your order {number}. Please confirm the order within 3 days; the reservation lapses after that.",
         "stock_checked.all": "Everything is in stock and reserved for you.",
@@ -59,6 +69,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "refunded",
     },
     "ru": {
+        "alert_opened.subject": "Сообщим, когда {product} появится",
+        "alert_opened.lead": "Вы попросили {shop} один раз написать, когда {product} снова появится в наличии. Передумали? Воспользуйтесь ссылкой ниже.",
+        "back_in_stock.subject": "{product} снова в наличии",
+        "back_in_stock.lead": "Хорошая новость: {product} снова есть в {shop}. Вы просили сообщить один раз; подписка завершена.",
+        "label.unsubscribe": "Отписаться от уведомления",
+        "alert.title": "Уведомление о поступлении",
+        "alert.active": "Мы один раз напишем на {email}, когда {product} появится в наличии.",
+        "alert.ended": "Уведомление отключено: писем о {product} больше не будет.",
+        "alert.button": "Отписаться",
         "stock_checked.subject": "Заказ {number}: подтвердите, пожалуйста",
         "stock_checked.lead": "Мы проверили наличие по вашему заказу {number}. Подтвердите заказ в течение 3 дней, иначе резерв будет снят.",
         "stock_checked.all": "Всё есть в наличии и зарезервировано для вас.",
@@ -110,6 +129,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "возвращён",
     },
     "pl": {
+        "alert_opened.subject": "Damy znać, gdy {product} wróci",
+        "alert_opened.lead": "Poprosiłeś {shop} o jeden e-mail, gdy {product} będzie znowu dostępny. Zmiana zdania? Użyj linku poniżej.",
+        "back_in_stock.subject": "{product} jest znowu dostępny",
+        "back_in_stock.lead": "Dobra wiadomość: {product} jest znowu dostępny w {shop}. Prosiłeś o jedno powiadomienie; subskrypcja została zakończona.",
+        "label.unsubscribe": "Wypisz się z powiadomienia",
+        "alert.title": "Powiadomienie o dostępności",
+        "alert.active": "Wyślemy jeden e-mail na {email}, gdy {product} będzie znowu dostępny.",
+        "alert.ended": "Powiadomienie zakończone: nie napiszemy już w sprawie {product}.",
+        "alert.button": "Wypisz się",
         "stock_checked.subject": "Zamówienie {number}: prosimy o potwierdzenie",
         "stock_checked.lead": "Sprawdziliśmy dostępność towarów z zamówienia {number}. Prosimy potwierdzić zamówienie w ciągu 3 dni; potem rezerwacja wygasa.",
         "stock_checked.all": "Wszystko jest dostępne i zarezerwowane dla Ciebie.",
@@ -161,6 +189,15 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "zwrócone",
     },
     "fi": {
+        "alert_opened.subject": "Kerromme, kun {product} on taas saatavilla",
+        "alert_opened.lead": "Pyysit kauppaa {shop} ilmoittamaan kerran, kun {product} on taas varastossa. Muutitko mielesi? Käytä alla olevaa linkkiä.",
+        "back_in_stock.subject": "{product} on taas varastossa",
+        "back_in_stock.lead": "Hyviä uutisia: {product} on taas saatavilla kaupassa {shop}. Pyysit ilmoitusta kerran; tilaus on nyt päättynyt.",
+        "label.unsubscribe": "Peru tämä ilmoitus",
+        "alert.title": "Ilmoitus saatavuudesta",
+        "alert.active": "Lähetämme yhden viestin osoitteeseen {email}, kun {product} on taas varastossa.",
+        "alert.ended": "Ilmoitus on päättynyt: emme kirjoita enää tuotteesta {product}.",
+        "alert.button": "Peru ilmoitus",
         "stock_checked.subject": "Tilaus {number}: vahvistathan",
         "stock_checked.lead": "Tarkistimme tilauksesi {number} saatavuuden. Vahvista tilaus 3 päivän kuluessa; sen jälkeen varaus raukeaa.",
         "stock_checked.all": "Kaikki on varastossa ja varattu sinulle.",

@@ -90,6 +90,7 @@ def _send_to_people(message: Message, mail: email_channel.Session | None) -> str
             text=rendered.text,
             html=rendered.html,
             dedupe_key=message.dedupe_key,
+            headers=rendered.headers,
         )
     else:
         for number in rendered.addresses:

@@ -31,6 +31,7 @@ class Rendered:
     text: str = ""
     html: str = ""
     payload: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _staff_language(user: User | None) -> str:
@@ -54,6 +55,10 @@ def recipients(message: Message, order: Order | None) -> tuple[list[str], str]:
     if who == "admins":
         admins = _admins()
         return ([] if sms else [u.email for u in admins]), settings.LANGUAGE_CODE
+    if who == "subscriber":
+        # Someone who is not (or not only) a customer: the message carries the address.
+        address = message.context.get("address", "")
+        return ([address] if address and not sms else []), message.context.get("language") or settings.LANGUAGE_CODE
     if order is None:
         return [], settings.LANGUAGE_CODE
     if who == "customer":
@@ -107,13 +112,14 @@ def render(message: Message) -> Rendered:
         "number": order.number if order else ctx.get("number", ""),
         "status": status_label(ctx.get("status"), item=message.event == "item_status_changed"),
         "previous": status_label(ctx.get("from"), item=message.event == "item_status_changed"),
-        "shop": workflow.label(language) if workflow else "Ordo",
+        "shop": workflow.label(language) if workflow else settings.ORDO_BUSINESS_NAME,
         "payment": phrase(language, f"payment.{ctx.get('payment_status', '')}") or ctx.get("payment_status", ""),
         "item": item.name if item else "",
         "target": (item.target if item else "") or ctx.get("target", ""),
         "courier": order.courier.name if order and order.courier else "",
         "eta": _when(ctx.get("eta"), language),
         "comment": ctx.get("comment", ""),
+        "product": ctx.get("product", ""),
     }
     event = message.event
     subject = pick(language, event, "subject", who).format(**fields)
@@ -130,6 +136,11 @@ def render(message: Message) -> Rendered:
         paragraphs.append(f"{phrase(language, 'label.comment')}: {fields['comment']}")
 
     links = []
+    headers = {}
+    if ctx.get("unsubscribe"):
+        links.append({"label": phrase(language, "label.unsubscribe"), "url": ctx["unsubscribe"]})
+        # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.
+        headers = {"List-Unsubscribe": f"<{ctx['unsubscribe']}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
     if order is not None:
         if who == "customer":
             links.append({"label": phrase(language, "label.track"), "url": tracking_url(order)})
@@ -187,7 +198,8 @@ def render(message: Message) -> Rendered:
             },
         },
     )
-    return Rendered(addresses, language, subject=subject, text="\n".join(lines).strip() + "\n", html=html)
+    text = "\n".join(lines).strip() + "\n"
+    return Rendered(addresses, language, subject=subject, text=text, html=html, headers=headers)
 
 
 def _override(message: Message, language: str) -> TemplateOverride | None:

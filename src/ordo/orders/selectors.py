@@ -64,6 +64,8 @@ CARD_JOINS = ("customer", "manager", "contractor", "courier", "partner", "workfl
 def card_prefetch() -> list[str | Prefetch]:
     return [
         "items",
+        # What furniture items are made of (a catalog relation, named here by path only).
+        "items__materials__product",
         "discounts",
         Prefetch("links_out", OrderLink.objects.select_related("target").only(*_LINK_FIELDS, "target__number")),
         Prefetch("links_in", OrderLink.objects.select_related("source").only(*_LINK_FIELDS, "source__number")),

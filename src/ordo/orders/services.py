@@ -7,7 +7,7 @@ the history row and the effects land together or not at all.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -38,14 +38,14 @@ from ordo.orders.models import (
 )
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.pricing import percent_of, tier_reached
-from ordo.orders.snapshots import order_snapshot
+from ordo.orders.snapshots import items_short, order_snapshot
 from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import processing_fee
 from ordo.payments.models import PaymentChannel
-from ordo.workflow.definition import Workflow
+from ordo.workflow.definition import Transition, Workflow
 from ordo.workflow.engine import Decision, Refusal, decide, first_for_event
-from ordo.workflow.guards import ITEM_GUARDS
+from ordo.workflow.guards import ITEM_GUARDS, STOCK_GUARDS
 from ordo.workflow.snapshot import SYSTEM, Actor, Snapshot
 
 MAX_ITEMS = 500
@@ -97,9 +97,15 @@ class OrderUnit:
             self._items = list(self.order.items.all())
         return self._items
 
-    def snapshot(self, *, status: str | None = None, with_items: bool = True) -> Snapshot:
-        items = self.items if with_items else ()
-        return order_snapshot(self.order, items, self.item_workflow, status)
+    def snapshot(self, *, status: str | None = None, with_items: bool = True, with_stock: bool = False) -> Snapshot:
+        items = self.items if with_items or with_stock else []
+        short = items_short(items) if with_stock and items else frozenset()
+        return order_snapshot(self.order, items, self.item_workflow, status, short)
+
+    def _snapshot_for(self, transitions: Iterable[Transition]) -> Snapshot:
+        """Read only what the transitions' guards need: items, and stock only for stock guards."""
+        names = {g.name for t in transitions for g in t.guards}
+        return self.snapshot(with_items=bool(names & ITEM_GUARDS), with_stock=bool(names & STOCK_GUARDS))
 
     # -- order transitions -------------------------------------------------------------------
 
@@ -114,8 +120,8 @@ class OrderUnit:
     ) -> Decision:
         actor = actor or self.actor
         transition = self.workflow.transition(code)
-        with_items = transition is not None and any(g.name in ITEM_GUARDS for g in transition.guards)
-        decision = decide(self.workflow, self.snapshot(with_items=with_items), code, actor, expected_status, comment)
+        snapshot = self._snapshot_for([transition] if transition is not None else [])
+        decision = decide(self.workflow, snapshot, code, actor, expected_status, comment)
         if isinstance(decision, Refusal):
             raise _refused(decision, self.order.status)
         self._apply(decision, actor=actor, kind=kind, comment=comment)
@@ -153,22 +159,31 @@ class OrderUnit:
         raise RuntimeError(f"event rules of {self.workflow.code!r} cascade more than {MAX_CASCADE} times")
 
     def _next_event_decision(self) -> Decision | None:
-        events = [f"payment.{self.order.payment_status}", "items.all_final"]
-        for event in events:
-            rules = self.workflow.rules_for(event)
-            candidates = [
-                t
-                for rule in rules
-                for code in rule.transitions
-                if (t := self.workflow.transition(code)) is not None and self.order.status in t.sources
-            ]
-            if not candidates:
-                continue
-            with_items = any(g.name in ITEM_GUARDS for t in candidates for g in t.guards)
-            decision = first_for_event(self.workflow, self.snapshot(with_items=with_items), event, SYSTEM)
+        for event in (f"payment.{self.order.payment_status}", "items.all_final"):
+            decision = self._event_decision(event)
             if decision is not None:
                 return decision
         return None
+
+    def _event_decision(self, event: str) -> Decision | None:
+        candidates = [
+            t
+            for rule in self.workflow.rules_for(event)
+            for code in rule.transitions
+            if (t := self.workflow.transition(code)) is not None and self.order.status in t.sources
+        ]
+        if not candidates:
+            return None
+        return first_for_event(self.workflow, self._snapshot_for(candidates), event, SYSTEM)
+
+    def fire_event(self, event: str) -> Decision | None:
+        """Something happened outside the order (``stock.arrived``): fire the first transition of
+        the workflow's rules for it that may fire now, then settle. None: nothing fits yet."""
+        decision = self._event_decision(event)
+        if decision is not None:
+            self._apply(decision, actor=SYSTEM, kind=StatusChange.Kind.EVENT)
+            self.settle()
+        return decision
 
     # -- item transitions --------------------------------------------------------------------
 
@@ -485,13 +500,15 @@ def order_place(
     delivery_address: str = "",
     idempotency_key: str = "",
     request_hash: str = "",
+    then: Callable[[Order], None] | None = None,
 ) -> Order:
     """Place an order in the first status of its type's workflow, with a history row.
 
     The order records the partner whose code came with it; it gets the customer's discount tier,
     the manager who registered the customer and the one contractor who fits (each when its
     setting is on). With ``idempotency_key`` a retry by the same user returns the order the first
-    call made; the same key with a different request is refused.
+    call made; the same key with a different request is refused. ``then`` adds what other parts
+    keep of a new order (materials, print files) in the same transaction.
     """
     if idempotency_key and actor.id is None:
         raise ValueError("an Idempotency-Key belongs to a user; the system has none")
@@ -524,6 +541,8 @@ def order_place(
                 partner=partner,
                 delivery_address=delivery_address,
             )
+            if then is not None:
+                then(order)
             if idempotency_key:
                 IdempotencyKey.objects.create(
                     user_id=int(actor.id or 0), key=idempotency_key, request_hash=request_hash, order=order

@@ -29,11 +29,11 @@ from ordo.orders.effects import BULK_EFFECTS
 from ordo.orders.models import Order, OrderItem, StatusChange, TimerMark
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.services import OrderUnit, lock_order
-from ordo.orders.snapshots import order_snapshot
+from ordo.orders.snapshots import items_short, order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.workflow.definition import Timer, Transition, Workflow
 from ordo.workflow.engine import Decision, decide
-from ordo.workflow.guards import ITEM_GUARDS
+from ordo.workflow.guards import ITEM_GUARDS, STOCK_GUARDS
 from ordo.workflow.snapshot import SYSTEM
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ def _decisions(rule: Rule, orders: list[Due]) -> Iterator[tuple[Due, bool, list[
         yield from ((order, True, []) for order in orders)
         return
     needs_items = any(g.name in ITEM_GUARDS for g in transition.guards)
+    needs_stock = any(g.name in STOCK_GUARDS for g in transition.guards)
     items = _items_by_order(orders) if needs_items else {}
     item_flows: dict[int, Workflow] = {}
     for order in orders:
@@ -153,7 +154,10 @@ def _decisions(rule: Rule, orders: list[Due]) -> Iterator[tuple[Due, bool, list[
             if order.item_workflow_id not in item_flows:
                 item_flows[order.item_workflow_id] = compiled(WorkflowRow.objects.get(pk=order.item_workflow_id))
             item_flow = item_flows[order.item_workflow_id]
-        snapshot = order_snapshot(order, items.get(order.id, []), item_flow)
+        order_items = items.get(order.id, [])
+        # Stock guards lock the rows they read; the move itself decides again per order.
+        short = items_short(order_items) if needs_stock and order_items else frozenset()
+        snapshot = order_snapshot(order, order_items, item_flow, short=short)
         decision = decide(rule.workflow, snapshot, transition.code, SYSTEM)
         if isinstance(decision, Decision):
             yield order, True, []

@@ -26,13 +26,17 @@ GUARDS: dict[str, GuardFn] = {}
 
 #: Guards that read the order's items; a snapshot without items is enough for every other guard.
 ITEM_GUARDS: set[str] = set()
+#: Guards that read whether items' materials are in stock (the catalog fills that in, under lock).
+STOCK_GUARDS: set[str] = set()
 
 
-def guard(name: str, *, needs_items: bool = False) -> Callable[[GuardFn], GuardFn]:
+def guard(name: str, *, needs_items: bool = False, needs_stock: bool = False) -> Callable[[GuardFn], GuardFn]:
     def register(fn: GuardFn) -> GuardFn:
         GUARDS[name] = fn
-        if needs_items:
+        if needs_items or needs_stock:
             ITEM_GUARDS.add(name)
+        if needs_stock:
+            STOCK_GUARDS.add(name)
         return fn
 
     return register
@@ -97,15 +101,19 @@ def stock_checked(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     return GuardResult(False, "stock_checked", "The stock check has not finished yet; please wait a few minutes.")
 
 
-@guard("materials_in_stock", needs_items=True)
+@guard("materials_in_stock", needs_stock=True)
 def materials_in_stock(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
-    short = [item for item in snapshot.items if not item.in_stock]
+    """Every item's catalog materials are free in stock and no item is marked out of stock by hand.
+    With ``catalog_only = true`` the hand-kept marks are not asked: the staff member firing the
+    transition is saying those materials arrived."""
+    hand_kept = not params.get("catalog_only", False)
+    short = [item for item in snapshot.items if item.materials_short or (hand_kept and not item.in_stock)]
     if not short:
         return GuardResult(True, "materials_in_stock")
     return GuardResult(False, "materials_in_stock", f"{len(short)} item(s) wait for materials.")
 
 
-@guard("materials_short", needs_items=True)
+@guard("materials_short", needs_stock=True)
 def materials_short(snapshot: Snapshot, params: Mapping[str, Any]) -> GuardResult:
     if materials_in_stock(snapshot, params).ok:
         return GuardResult(False, "materials_short", "Every material is in stock.")

@@ -42,6 +42,8 @@ KNOWN_EVENTS = frozenset(
         "payment.partially_refunded",
         "payment.refunded",
         "items.all_final",
+        # Stock of a material the order waits for arrived (the catalog fires it, oldest order first).
+        "stock.arrived",
     }
 )
 

@@ -11,7 +11,10 @@ class ItemFacts:
     id: int
     status: str | None = None
     final: bool = False
+    #: Staff's word for items whose materials are not tracked in the catalog.
     in_stock: bool = True
+    #: Some catalog material of the item is not free in stock.
+    materials_short: bool = False
 
 
 @dataclass(frozen=True)

@@ -74,14 +74,21 @@ class Session:
 
 
 def send(
-    *, to: list[str], subject: str, text: str, html: str, dedupe_key: str, using: BaseEmailBackend | None = None
+    *,
+    to: list[str],
+    subject: str,
+    text: str,
+    html: str,
+    dedupe_key: str,
+    headers: dict[str, str] | None = None,
+    using: BaseEmailBackend | None = None,
 ) -> None:
     email = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
-        headers={"Message-ID": message_id(dedupe_key), "X-Ordo-Message": dedupe_key},
+        headers={**(headers or {}), "Message-ID": message_id(dedupe_key), "X-Ordo-Message": dedupe_key},
         connection=using or connection(),
     )
     if html:
