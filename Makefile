@@ -7,7 +7,7 @@ ORDO   := $(BIN)/ordo
 ORDO_PRESET ?= shop
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint typecheck pytest test-postgres bench bench-postgres clean
+.PHONY: system install run test lint typecheck pytest test-postgres bench bench-postgres clean
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -19,14 +19,18 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 install: $(VENV)/.synced
 
+## Debian packages for PDFs (Pango, DejaVu fonts) and for reading them back in tests (pdftotext).
+system:
+	bash scripts/system-packages.sh
+
 ## Install, migrate the SQLite database under ./var/, load the demo preset, serve on :8000.
-run: install
+run: system install
 	$(ORDO) migrate
 	$(ORDO) demo --preset $(ORDO_PRESET)
 	$(ORDO) serve --host 127.0.0.1 --port 8000
 
 ## Lint, type-check, check the layer contract, run every test (SQLite).
-test: install lint typecheck pytest
+test: system install lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check src tests bench
@@ -40,7 +44,7 @@ pytest:
 	$(BIN)/pytest -p no:cacheprovider
 
 ## The whole suite again on a real PostgreSQL server started for the run (needs root or the postgres user).
-test-postgres: install
+test-postgres: system install
 	bash scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
 
 ## Throughput and latency figures on SQLite, services and HTTP (see bench/README.md).

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ordo.delivery",
     "ordo.jobs",
     "ordo.catalog",
+    "ordo.documents",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded print files and their archives (one directory every web and worker process shares).
+MEDIA_ROOT = Path(os.environ.get("ORDO_MEDIA_DIR", VAR_DIR / "media")).resolve()
+ORDO_PRINT_FILE_MAX_MB = int(os.environ.get("ORDO_PRINT_FILE_MAX_MB", "50"))
+ORDO_PRINT_FILES_MAX = int(os.environ.get("ORDO_PRINT_FILES_MAX", "20"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 from ordo.accounts.errors import AccountErrorCode as A
 from ordo.catalog.errors import CatalogErrorCode as C
+from ordo.documents.errors import DocumentErrorCode as D
 from ordo.orders.errors import OrderErrorCode as O
 from ordo.payments.errors import PaymentErrorCode as P
 
@@ -58,6 +59,10 @@ STATUS_OF: dict[str, int] = {
     C.INVALID_IMPORT: 422,
     C.ITEMS_LOCKED: 409,
     C.MATERIALS_TAKEN: 409,
+    D.DOCUMENT_EXISTS: 409,
+    D.NO_DOCUMENT: 404,
+    D.UNKNOWN_KIND: 422,
+    D.INVALID_FILE: 422,
     C.IN_STOCK: 409,
     C.INVALID_ALERT: 422,
     C.UNKNOWN_ALERT: 404,

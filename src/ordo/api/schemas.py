@@ -564,6 +564,30 @@ class StockSet(Strict):
     on_hand: int = Field(ge=0, le=1_000_000)
 
 
+class DocumentIn(Strict):
+    kind: Literal["invoice", "contract", "act"]
+    language: Literal["", "en", "ru", "pl", "fi"] = Field("", description="The customer's language when left out.")
+
+
+class DocumentReissue(Strict):
+    reason: Text = Field(min_length=3, max_length=500, description="Why the issued document changes.")
+    language: Literal["", "en", "ru", "pl", "fi"] = ""
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    number: str
+    version: int
+    current: bool
+    language: str
+    issued_at: datetime
+    issued_by: str
+    reason: str
+    size: int
+    url: str
+
+
 class AlertIn(Strict):
     email: Text = Field(
         "",

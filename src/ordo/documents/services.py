@@ -1,0 +1,188 @@
+"""Issuing an order's invoice, contract and act as PDF (WeasyPrint).
+
+Each kind has its own numbering sequence per year (``INV-2026-00001``), given out under a row lock
+so two processes never share a number. A document is kept as issued; staff regenerate it only on
+purpose (a new version under the same number, with the reason), never as a side effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
+from django.template.loader import select_template
+from django.utils import formats, timezone, translation
+
+from ordo.documents.errors import DocumentErrorCode
+from ordo.documents.labels import LABELS, labels
+from ordo.documents.models import Counter, Document
+from ordo.errors import DomainError
+from ordo.orders.models import Order
+from ordo.orders.services import OrderUnit, lock_order
+from ordo.workflow.snapshot import Actor
+
+PREFIX = {Document.Kind.INVOICE: "INV", Document.Kind.CONTRACT: "CTR", Document.Kind.ACT: "ACT"}
+
+
+def next_number(kind: str, now: datetime) -> str:
+    """The next number of ``kind`` this year. Call inside the transaction that keeps it: the
+    counter row stays locked until it commits."""
+    year = timezone.localdate(now).year
+    name = f"{kind}:{year}"
+    if not Counter.objects.filter(name=name).exists():
+        try:
+            with transaction.atomic():
+                Counter.objects.create(name=name)
+        except IntegrityError:
+            pass  # another process opened the year first
+    Counter.objects.filter(name=name).update(value=F("value") + 1)
+    value = Counter.objects.values_list("value", flat=True).get(name=name)
+    return f"{PREFIX[Document.Kind(kind)]}-{year}-{value:05d}"
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    tax_id: str = ""
+    address: str = ""
+    email: str = ""
+    phone: str = ""
+    bank: str = ""
+
+
+def business() -> Party:
+    return Party(
+        name=settings.ORDO_BUSINESS_NAME,
+        tax_id=settings.ORDO_BUSINESS_TAX_ID,
+        address=settings.ORDO_BUSINESS_ADDRESS.replace("\\n", "\n"),
+        email=settings.ORDO_BUSINESS_EMAIL,
+        phone=settings.ORDO_BUSINESS_PHONE,
+        bank=settings.ORDO_BUSINESS_BANK.replace("\\n", "\n"),
+    )
+
+
+def _money(value: Decimal, language: str) -> str:
+    with translation.override(language):
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+
+
+def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at: datetime, version_note: str) -> bytes:
+    """The document as PDF bytes, from ``documents/<kind>.<language>.html`` if a deployment has
+    one, else ``documents/<kind>.html`` with the language's wording."""
+    from weasyprint import HTML  # imported here: loading Pango is not free, and only this needs it
+
+    words = labels(language)
+    customer = order.customer
+    buyer = Party(
+        name=customer.name, tax_id=customer.tax_id, address=customer.address, email=customer.email, phone=customer.phone
+    )
+    with translation.override(language):
+        date = formats.date_format(timezone.localtime(issued_at), "DATE_FORMAT")
+    fields: dict[str, Any] = {"order": order.number, "total": _money(order.total, language), "currency": order.currency}
+    lines = [
+        {
+            "name": item.name,
+            "sku": item.sku,
+            "target": item.target,
+            "quantity": item.quantity,
+            "price": _money(item.unit_price, language),
+            "sum": _money(item.line_total, language),
+        }
+        for item in order.items.all().order_by("id")
+    ]
+    due = max(order.total - (order.paid - order.refunded), Decimal(0))
+    context = {
+        "language": language,
+        "title": words["title"].format(kind=words[kind], number=number, date=date),
+        "version_note": version_note,
+        "seller": business(),
+        "buyer": buyer,
+        "lines": lines,
+        "currency": order.currency,
+        "money": {
+            "subtotal": _money(order.subtotal, language),
+            "discount": _money(order.discount, language),
+            "fees": _money(order.fees, language),
+            "total": _money(order.total, language),
+            "paid": _money(order.paid - order.refunded, language),
+            "due": _money(due, language),
+        },
+        "show": {"discount": order.discount > 0, "fees": order.fees > 0},
+        "l": {
+            **words,
+            "order_ref": words["order"].format(**fields),
+            "reference_text": words["reference"].format(**fields),
+            "subject_text": words["contract.subject"].format(**fields),
+            "price_text": words["contract.price"].format(**fields),
+            "terms_text": words["contract.terms"].format(**fields),
+            "body_text": words["act.body"].format(**fields),
+            "claims_text": words["act.claims"].format(**fields),
+        },
+    }
+    template = select_template([f"documents/{kind}.{language}.html", f"documents/{kind}.html"])
+    html = template.render(context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def _kind(kind: str) -> str:
+    if kind not in Document.Kind.values:
+        raise DomainError(
+            DocumentErrorCode.UNKNOWN_KIND, f"Documents are {', '.join(Document.Kind.values)}; not {kind!r}."
+        )
+    return kind
+
+
+def _language(order: Order, language: str) -> str:
+    chosen = (language or order.customer.language or order.language or "en").split("-")[0]
+    return chosen if chosen in LABELS else "en"
+
+
+def document_issue(
+    *,
+    number: int,
+    kind: str,
+    actor: Actor,
+    visible: QuerySet[Order],
+    language: str = "",
+    reissue_reason: str = "",
+) -> Document:
+    """Issue ``kind`` for the order: a new number the first time (409 ``document_exists`` after),
+    or, with ``reissue_reason``, a new version of the issued one under the same number."""
+    kind = _kind(kind)
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        order = unit.order
+        latest = Document.objects.filter(order=order, kind=kind).order_by("-version").first()
+        if latest is not None and not reissue_reason:
+            raise DomainError(
+                DocumentErrorCode.DOCUMENT_EXISTS,
+                f"The {kind} of order {number} is {latest.number}; reissue it with a reason to change it.",
+                document=latest.pk,
+            )
+        if latest is None and reissue_reason:
+            raise DomainError(DocumentErrorCode.NO_DOCUMENT, f"Order {number} has no {kind} to reissue.")
+        version = latest.version + 1 if latest else 1
+        doc_number = latest.number if latest else next_number(kind, unit.now)
+        language = _language(order, language or (latest.language if latest else ""))
+        note = labels(language)["version"].format(version=version, reason=reissue_reason) if reissue_reason else ""
+        pdf = render_pdf(order, kind=kind, number=doc_number, language=language, issued_at=unit.now, version_note=note)
+        document = Document.objects.create(
+            order=order,
+            kind=kind,
+            number=doc_number,
+            version=version,
+            language=language,
+            issued_at=unit.now,
+            issued_by=actor.name or actor.role,
+            reason=reissue_reason,
+            pdf=pdf,
+            size=len(pdf),
+        )
+        unit.note("document_issued", {"kind": kind, "number": doc_number, "version": version, "reason": reissue_reason})
+        unit.flush()
+    return document
