@@ -97,23 +97,6 @@ def test_smm_cancelled_item_reaches_staff(load_preset, customer, manager, admin,
     assert "needs attention" in staff[0].get_body(("plain",)).get_content()
 
 
-def test_print_staff_notice_waits_five_minutes(load_preset, customer, admin, smtp, drain, time_machine):
-    from django.utils import timezone
-
-    time_machine.move_to(timezone.now(), tick=True)
-    load_preset("print")
-    items = [{"sku": "POSTER", "name": "Poster A2", "quantity": 1, "unit_price": "450.00"}]
-    number = customer.api.post("/orders", {"items": items}).body["number"]
-    drain()
-    assert smtp.inbox.subjects("cora-customer@example.org") == [f"Заказ {number} принят"]
-    assert smtp.inbox.to("alice-admin@example.org") == []
-    time_machine.shift(301)
-    drain()
-    staff = smtp.inbox.to("alice-admin@example.org")
-    assert [str(m["Subject"]).strip() for m in staff] == [f"New order {number}"]
-    assert "/admin/orders/order/" in staff[0].get_body(("plain",)).get_content()
-
-
 def test_each_recipient_gets_their_own_language(load_preset, customer, manager, smtp, drain):
     load_preset("shop")
     customer.customer.language = "fi"

@@ -9,7 +9,10 @@ from functools import partial
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja import Field as NinjaField
-from ninja import Header, Query, Router, Schema, Status
+from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.errors import ValidationError
+from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticError
 
 from ordo.accounts.models import Customer, Partner, Role
 from ordo.accounts.partners import PARTNER_SESSION_KEY
@@ -21,6 +24,7 @@ from ordo.api.present import execution_times, order_json
 from ordo.api.types import Id, Moment, Text
 from ordo.catalog.materials import MaterialLine, materials_attach
 from ordo.catalog.services import catalog_priced
+from ordo.documents.printfiles import Checked, files_attach, files_check
 from ordo.errors import DomainError
 from ordo.orders import discounts, links, selectors, services
 from ordo.orders.assignment import contractor_candidates
@@ -94,6 +98,31 @@ def place_order(
     key: ``api`` or ``app``; a browser: ``site`` or, for staff, ``panel``), and the partner is the
     one whose code the order names or whose link the browser came by. With an ``Idempotency-Key``
     header, a retry returns the order the first request made."""
+    return _place(request, payload, idempotency_key)
+
+
+@router.post("/orders/with-files", response={201: s.OrderOut, **ERRORS}, summary="Place an order with print files")
+def place_order_with_files(
+    request: HttpRequest,
+    order: Form[str],
+    files: File[list[UploadedFile]],
+    idempotency_key: Text = Header("", alias="Idempotency-Key", max_length=255),
+):
+    """Multipart: ``order`` is the JSON of ``POST /orders``, ``files`` the print files (PDF, PNG,
+    JPEG or TIFF by their content; ``ORDO_PRINT_FILE_MAX_MB`` each, ``ORDO_PRINT_FILES_MAX`` in all).
+    Everything is checked first: a bad file places nothing. Staff hear of the order once its files
+    are zipped (``archive_ready``)."""
+    try:
+        payload = s.OrderIn.model_validate_json(order)
+    except PydanticError as error:
+        raise ValidationError([{**e, "loc": ("form", "order", *e["loc"])} for e in error.errors()]) from error
+    checked = files_check(files)
+    return _place(request, payload, idempotency_key, files=checked)
+
+
+def _place(
+    request: HttpRequest, payload: s.OrderIn, idempotency_key: str, files: list[Checked] | None = None
+) -> Status[dict]:
     actor = actor_for(request.user)
     customer = _customer_for(request, payload)
     body = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
@@ -114,15 +143,19 @@ def place_order(
         delivery_address=payload.delivery_address,
         idempotency_key=idempotency_key,
         request_hash=hashlib.sha256(body.encode()).hexdigest() if idempotency_key else "",
-        then=partial(_attach_materials, materials) if any(materials) else None,
+        then=partial(_attach, materials, files or []),
     )
     return Status(201, _out(request, order.number))
 
 
-def _attach_materials(materials: list[list[MaterialLine]], order: Order) -> None:
-    for item, lines in zip(order.items.order_by("id"), materials, strict=True):
-        if lines:
-            materials_attach(item, lines)
+def _attach(materials: list[list[MaterialLine]], files: list[Checked], order: Order) -> None:
+    """What other parts keep of the new order, in its transaction: materials, print files."""
+    if any(materials):
+        for item, lines in zip(order.items.order_by("id"), materials, strict=True):
+            if lines:
+                materials_attach(item, lines)
+    if files:
+        files_attach(order, files)
 
 
 def _partner_from_link(request: HttpRequest) -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
+        "archive_ready.subject": "New order {number}: print files ready",
+        "archive_ready.lead": "A new order {number} has been placed; its print files are collected in one archive.",
+        "label.archive": "Download the print files (zip)",
         "alert_opened.subject": "We will tell you when {product} is back",
         "alert_opened.lead": "You asked {shop} to e-mail you once when {product} is back in stock. Changed your mind? Use the link below.",
         "back_in_stock.subject": "{product} is back in stock",
@@ -69,6 +72,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "refunded",
     },
     "ru": {
+        "archive_ready.subject": "Новый заказ {number}: файлы для печати готовы",
+        "archive_ready.lead": "Оформлен новый заказ {number}; файлы для печати собраны в один архив.",
+        "label.archive": "Скачать файлы для печати (zip)",
         "alert_opened.subject": "Сообщим, когда {product} появится",
         "alert_opened.lead": "Вы попросили {shop} один раз написать, когда {product} снова появится в наличии. Передумали? Воспользуйтесь ссылкой ниже.",
         "back_in_stock.subject": "{product} снова в наличии",
@@ -129,6 +135,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "возвращён",
     },
     "pl": {
+        "archive_ready.subject": "Nowe zamówienie {number}: pliki do druku gotowe",
+        "archive_ready.lead": "Złożono nowe zamówienie {number}; pliki do druku zebrano w jednym archiwum.",
+        "label.archive": "Pobierz pliki do druku (zip)",
         "alert_opened.subject": "Damy znać, gdy {product} wróci",
         "alert_opened.lead": "Poprosiłeś {shop} o jeden e-mail, gdy {product} będzie znowu dostępny. Zmiana zdania? Użyj linku poniżej.",
         "back_in_stock.subject": "{product} jest znowu dostępny",
@@ -189,6 +198,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "payment.refunded": "zwrócone",
     },
     "fi": {
+        "archive_ready.subject": "Uusi tilaus {number}: painotiedostot valmiina",
+        "archive_ready.lead": "Uusi tilaus {number} on tehty; sen painotiedostot on koottu yhteen arkistoon.",
+        "label.archive": "Lataa painotiedostot (zip)",
         "alert_opened.subject": "Kerromme, kun {product} on taas saatavilla",
         "alert_opened.lead": "Pyysit kauppaa {shop} ilmoittamaan kerran, kun {product} on taas varastossa. Muutitko mielesi? Käytä alla olevaa linkkiä.",
         "back_in_stock.subject": "{product} on taas varastossa",

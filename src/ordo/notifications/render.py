@@ -155,6 +155,8 @@ def render(message: Message) -> Rendered:
                     "url": f"{settings.ORDO_PUBLIC_URL}/admin/orders/order/{order.pk}/change/",
                 }
             )
+            if ctx.get("archive"):
+                links.append({"label": phrase(language, "label.archive"), "url": ctx["archive"]})
 
     override = _override(message, language)
     template_context = {**fields, "order": order, "links": links, "language": language}

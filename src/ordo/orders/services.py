@@ -20,6 +20,7 @@ from django.utils import timezone
 from ordo.accounts.models import Customer, Partner
 from ordo.db import insert_rows
 from ordo.errors import DomainError
+from ordo.jobs.runner import job_enqueue
 from ordo.notifications.outbox import Event, messages_for
 from ordo.orders.assignment import auto_contractor, auto_manager, contractor_check, may_manage
 from ordo.orders.effects import EFFECTS, EffectCall
@@ -684,6 +685,9 @@ def order_create(
                 for kind, user_id in assigned
             ]
         )
+    if workflow.notifications_for("archive_ready"):
+        # Staff hear of the order when its print files are zipped (the job tells archive_ready).
+        job_enqueue("print_archive", order_id=order.pk)
     if tell:
         insert_rows(
             messages_for(
