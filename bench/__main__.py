@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from bench import http, notifications, payments, services, timers
+from bench import documents, http, notifications, payments, services, timers
 
 
 def main() -> int:
@@ -45,6 +45,7 @@ def main() -> int:
         results += http.run(workdir=workdir, seconds=args.seconds, clients=args.clients)
     results += payments.run(payments=args.payments)
     results += timers.run(due=args.due)
+    results += documents.run()
     print()
     print(f"{'benchmark':<52} {'figure':>14}  {'target':>10}  ratio")
     for row in results:

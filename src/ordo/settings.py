@@ -158,6 +158,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ORDO_LOG_LEVEL", "WARNING")},
+    # WeasyPrint's font subsetting (fontTools) talks at INFO about every font it writes.
+    "loggers": {"fontTools": {"level": "ERROR", "handlers": [], "propagate": False}},
 }
 
 # Ordo's own settings.
