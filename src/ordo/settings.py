@@ -89,7 +89,8 @@ WSGI_APPLICATION = "ordo.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Shared page layout (ordo/page.html); each app keeps its own pages.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
