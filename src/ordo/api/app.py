@@ -9,7 +9,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from ordo.api import catalog, couriers, documents, notifications, orders, payments, people, workflows
+from ordo.api import (
+    catalog,
+    couriers,
+    documents,
+    notifications,
+    orders,
+    payments,
+    people,
+    tracking,
+    workflows,
+)
 from ordo.api.auth import api_auth
 from ordo.api.errors import GENERIC_CODE, http_status
 from ordo.errors import DomainError
@@ -32,6 +42,7 @@ api.add_router("/", payments.router)
 api.add_router("/", people.router)
 api.add_router("/", catalog.router)
 api.add_router("/", documents.router)
+api.add_router("/", tracking.router)
 
 
 def error(request: HttpRequest, status: int, code: str, detail: object, /, **extra: object) -> HttpResponse:

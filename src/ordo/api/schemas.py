@@ -564,6 +564,30 @@ class StockSet(Strict):
     on_hand: int = Field(ge=0, le=1_000_000)
 
 
+class TrackedItem(Schema):
+    name: str
+    quantity: int
+    target: str
+    status: CodeLabel | None
+
+
+class TrackedStep(Schema):
+    at: datetime
+    item: str | None = Field(description="The item's name, for an item's status change.")
+    status: CodeLabel | None
+
+
+class TrackingOut(Schema):
+    number: int
+    status: CodeLabel | None
+    payment_status: str
+    placed_date: date
+    total: Money
+    currency: str
+    items: list[TrackedItem]
+    timeline: list[TrackedStep]
+
+
 class DocumentIn(Strict):
     kind: Literal["invoice", "contract", "act"]
     language: Literal["", "en", "ru", "pl", "fi"] = Field("", description="The customer's language when left out.")

@@ -52,6 +52,18 @@ def order_ensure_visible(user: AnyUser, number: int) -> None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
 
 
+def order_by_tracking_token(token: str) -> Order:
+    """The one order a tracking link shows, to anyone holding it; a wrong token is "not found"."""
+    order = (
+        Order.objects.select_related("workflow", "item_workflow").filter(tracking_token=token).first()
+        if 20 <= len(token) <= 64
+        else None
+    )
+    if order is None:
+        raise DomainError(OrderErrorCode.NOT_FOUND, "No order has this tracking link.")
+    return order
+
+
 def tracking_url(order: Order) -> str:
     """The public tracking link of an order (its token is random and unguessable)."""
     return f"{settings.ORDO_PUBLIC_URL}/track/{order.tracking_token}"
