@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from ordo.accounts.models import Customer
 from ordo.catalog.errors import CatalogErrorCode
-from ordo.catalog.models import Product, Stock, StockAlert
+from ordo.catalog.models import Product, StockAlert
+from ordo.catalog.stock import free_units
 from ordo.db import insert_rows
 from ordo.errors import DomainError
 from ordo.jobs.models import Job
@@ -23,11 +24,6 @@ from ordo.notifications.models import Channel, Message
 
 EVENT = "back_in_stock"
 OPENED = "alert_opened"
-
-
-def free_units(product: Product) -> int:
-    rows = Stock.objects.filter(product=product).values_list("on_hand", "reserved")
-    return sum(on_hand - reserved for on_hand, reserved in rows)
 
 
 def unsubscribe_url(alert: StockAlert) -> str:
@@ -44,7 +40,7 @@ def alert_subscribe(
     email = email.strip().lower()
     if not email:
         raise DomainError(CatalogErrorCode.INVALID_ALERT, "An e-mail address is needed to tell you.")
-    available = free_units(product)
+    available = free_units(product.pk)
     if available > 0:
         raise DomainError(
             CatalogErrorCode.IN_STOCK, f"{product.name} is in stock now ({available} available).", available=available
@@ -113,7 +109,7 @@ def back_in_stock(job: Job) -> None:
     """The product's stock went up: if units are free, every open alert gets its one e-mail (queued
     in the outbox with a key of its own) and ends, in one transaction."""
     product = Product.objects.filter(pk=int(job.payload["product"]), active=True).first()
-    if product is None or free_units(product) <= 0:
+    if product is None or free_units(product.pk) <= 0:
         return
     now = timezone.now()
     with transaction.atomic():

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 
 from ordo.catalog.errors import CatalogErrorCode
 from ordo.catalog.models import Material, Product, Reservation, Stock
-from ordo.catalog.stock import take
+from ordo.catalog.stock import free_units, take
 from ordo.errors import DomainError
 from ordo.jobs.models import Job
 from ordo.jobs.runner import handler
@@ -79,11 +79,8 @@ def materials_set(
                 CatalogErrorCode.MATERIALS_TAKEN,
                 f"The materials of item {item_id} were taken from stock already; they cannot change.",
             )
-        products = materials_products(lines)
         Material.objects.filter(item=item).delete()
-        Material.objects.bulk_create(
-            Material(item=item, product=products[line.sku], quantity=line.quantity) for line in lines
-        )
+        materials_attach(item, lines)  # a refused line rolls the deletion back
         unit.note("materials_changed", {"item": item.pk, "materials": [[line.sku, line.quantity] for line in lines]})
         unit.flush()
     return unit.order
@@ -179,18 +176,13 @@ def _waiting(product_id: int) -> list[int]:
     return sorted(numbers, key=lambda n: (order_by_wait[n], n))
 
 
-def _free(product_id: int) -> int:
-    rows = Stock.objects.filter(product_id=product_id).values_list("on_hand", "reserved")
-    return sum(on_hand - reserved for on_hand, reserved in rows)
-
-
 @handler("materials_arrived")
 def materials_arrived(job: Job) -> None:
     """Stock of a product became free: fire ``stock.arrived`` for the orders waiting on it, the
     longest-waiting first, each in its own transaction, until the free units run out."""
     product_id = int(job.payload["product"])
     for number in _waiting(product_id):
-        if _free(product_id) <= 0:
+        if free_units(product_id) <= 0:
             return
         with transaction.atomic(durable=True):
             unit = OrderUnit(lock_order(number), actor=SYSTEM)

@@ -61,6 +61,12 @@ def take(unit: OrderUnit, item: OrderItem, product_id: int, wanted: int) -> int:
     return taken
 
 
+def free_units(product_id: int) -> int:
+    """Units of a product not held for any order, over all locations."""
+    rows = Stock.objects.filter(product_id=product_id).values_list("on_hand", "reserved")
+    return sum(on_hand - reserved for on_hand, reserved in rows)
+
+
 def stock_freed(product_ids: Iterable[int]) -> None:
     """Units of these products became free (arrival, stocktake up, release): orders waiting for
     them as materials get a look first, then open back-in-stock alerts, each by a job after this
