@@ -122,3 +122,17 @@ def test_an_order_without_files_still_reaches_staff_and_the_job_runs_once(custom
     assert [m["Subject"] for m in smtp.inbox.to("alice-admin@example.org")] == [
         f"New order {number}: print files ready"
     ]
+
+
+def test_a_split_order_is_not_announced_as_a_new_one(customer, admin, smtp, drain):
+    items = [*ITEMS, {"sku": "BANNER", "name": "Banner", "quantity": 1, "unit_price": "900.00"}]
+    number = customer.api.post("/orders", {"items": items}).body["number"]
+    drain()
+    banner = customer.api.get(f"/orders/{number}").body["items"][1]["id"]
+    split = admin.api.post(f"/orders/{number}/links", {"kind": "split", "items": [banner], "reason": "later"})
+    assert split.status == 201, split.body
+    drain()
+    assert Job.objects.filter(kind="print_archive").count() == 1
+    assert [m["Subject"] for m in smtp.inbox.to("alice-admin@example.org")] == [
+        f"New order {number}: print files ready"
+    ]

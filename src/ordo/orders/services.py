@@ -685,7 +685,7 @@ def order_create(
                 for kind, user_id in assigned
             ]
         )
-    if workflow.notifications_for("archive_ready"):
+    if tell and workflow.notifications_for("archive_ready"):
         # Staff hear of the order when its print files are zipped (the job tells archive_ready).
         job_enqueue("print_archive", order_id=order.pk)
     if tell:
