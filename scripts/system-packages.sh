@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Debian packages Ordo's tests need besides Python's: Pango for WeasyPrint's PDFs, DejaVu fonts
-# (Latin, Cyrillic) for the documents, poppler-utils' pdftotext to read the PDFs back. Installs only
-# what is missing, and only as root (elsewhere it names what to install).
+# Debian packages Ordo needs besides Python's. Always: Pango for WeasyPrint's PDFs, DejaVu fonts
+# (Latin, Cyrillic) for the documents, poppler-utils' pdftotext to read the PDFs back, gettext to
+# compile the translations, Graphviz to draw workflow diagrams in the desk. With "browser": Debian's
+# Chromium for the browser tests. Installs only what is missing, and only as root (elsewhere it
+# names what to install).
 set -euo pipefail
 
-wanted=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils)
+wanted=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils gettext graphviz)
+if [ "${1:-}" = "browser" ]; then
+  wanted+=(chromium fonts-liberation)
+fi
 missing=()
 for package in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "ordo.jobs",
     "ordo.catalog",
     "ordo.documents",
+    "django_htmx",
+    "ordo.web",
+    "ordo.desk",
+    "ordo.portal",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ordo.web.middleware.UserLanguageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: it turns a locked-out login into a 429 page.
@@ -97,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ordo.web.context.business",
             ],
         },
     },
@@ -134,6 +141,11 @@ LANGUAGE_CODE = os.environ.get("ORDO_LANGUAGE", "en")
 LANGUAGES = [("en", "English"), ("ru", "Русский"), ("pl", "Polski"), ("fi", "Suomi")]
 TIME_ZONE = os.environ.get("ORDO_TIME_ZONE", "UTC")
 USE_I18N = True
+# Ordo's own translations (pages, labels, errors), compiled by `make` (scripts/messages.sh).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LOGIN_URL = "/signin"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 USE_TZ = True
 
 STATIC_URL = "static/"

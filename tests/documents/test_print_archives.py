@@ -58,7 +58,7 @@ def test_staff_hear_of_the_order_when_its_files_are_zipped(customer, admin, smtp
     (mail,) = smtp.inbox.to("alice-admin@example.org")
     assert mail["Subject"] == f"New order {number}: print files ready"
     text = mail.get_body(("plain",)).get_content()
-    assert "/admin/orders/order/" in text
+    assert f"http://127.0.0.1:8000/desk/orders/{number}" in text
     assert f"http://127.0.0.1:8000/files/archives/{number}" in text
 
     archive = Archive.objects.get(order__number=number)

@@ -158,3 +158,16 @@ def partner_create(*, code: str, name: str, email: str = "", user: User | None =
             if profile is None or profile.role != Role.PARTNER:
                 raise DomainError(AccountErrorCode.INVALID_PARTNER, f"User {user.pk} does not have the partner role.")
         return Partner.objects.create(code=code, name=name, email=email, user=user)
+
+
+def customer_sign_up(*, email: str, name: str, password: str, phone: str = "", language: str = "") -> User:
+    """A customer opens an account in the portal: a user named by their e-mail (lower-case) and
+    their own customer record. Orders a guest placed with the same e-mail stay with the guest record:
+    nobody proved they own that address yet."""
+    email = email.strip().lower()
+    if User.objects.filter(username__iexact=email).exists():
+        raise DomainError(AccountErrorCode.CUSTOMER_EXISTS, "An account with this e-mail exists already.")
+    with transaction.atomic():
+        user, _password = user_create(username=email, role=Role.CUSTOMER, email=email, password=password, name=name)
+        Customer.objects.filter(user=user).update(phone=phone.strip(), language=language)
+    return user

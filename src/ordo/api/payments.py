@@ -15,12 +15,10 @@ from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
 from ordo.payments import webhooks
-from ordo.payments.errors import PaymentErrorCode
-from ordo.payments.gateways import stripe as stripe_gateway
-from ordo.payments.models import PaymentChannel
+from ordo.payments.paying import order_pay
 from ordo.payments.refunds import refund_create
-from ordo.payments.services import outstanding, payment_defer, payment_record
-from ordo.payments.wallet import wallet_balances, wallet_entries, wallet_pay
+from ordo.payments.services import payment_defer, payment_record
+from ordo.payments.wallet import wallet_balances, wallet_entries
 
 router = Router(tags=["payments"])
 ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
@@ -79,31 +77,16 @@ def pay(request: HttpRequest, number: Id, payload: s.PayIn):
     """By card: answers with ``redirect_url``, the gateway's payment page; the payment status
     changes when the gateway's webhook confirms. From the wallet: pays at once, without a fee.
     Cash and bank channels are paid outside Ordo and recorded by staff."""
-    actor = actor_for(request.user)
-    visible = selectors.orders_visible_to(request.user)
-    order = selectors.order_get(request.user, number)
-    code = payload.channel or order.payment_channel
-    channel = PaymentChannel.objects.filter(code=code, enabled=True).first()
-    if channel is None:
-        raise DomainError(PaymentErrorCode.UNKNOWN_CHANNEL, f"Choose an enabled payment channel, not {code!r}.")
-    if channel.gateway == PaymentChannel.Gateway.WALLET:
-        paid = wallet_pay(number=number, actor=actor, amount=payload.amount, visible=visible)
-        return {"entry": paid.entry, "wallet_balance": paid.balance, "order": _order(request, number)}
-    if channel.gateway != PaymentChannel.Gateway.STRIPE:
-        raise DomainError(
-            PaymentErrorCode.MANUAL_CHANNEL,
-            f"{channel.labels.get('en', channel.code)} is paid outside Ordo; staff record the payment.",
-        )
-    if code != order.payment_channel:
-        from ordo.orders.services import order_update
-
-        order_update(number=number, actor=actor, visible=visible, payment_channel=code)
-        order = selectors.order_get(request.user, number)
-    due = outstanding(order)
-    if due <= 0:
-        raise DomainError(PaymentErrorCode.ALREADY_PAID, f"Order {number} is paid already.")
-    session, url = stripe_gateway.checkout(order, due, return_url=selectors.tracking_url(order))
-    return {"redirect_url": url, "session": session, "order": _order(request, number)}
+    paying = order_pay(
+        order=selectors.order_get(request.user, number),
+        actor=actor_for(request.user),
+        visible=selectors.orders_visible_to(request.user),
+        channel=payload.channel or "",
+        amount=payload.amount,
+    )
+    if paying.entry is not None:
+        return {"entry": paying.entry, "wallet_balance": paying.wallet_balance, "order": _order(request, number)}
+    return {"redirect_url": paying.redirect_url, "session": paying.session, "order": _order(request, number)}
 
 
 @router.post("/orders/{number}/refunds", response={201: s.PaymentOut, **ERRORS}, summary="Refund")

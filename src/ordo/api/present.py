@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from ordo.orders.links import links_of
 from ordo.orders.models import Order, OrderType
 from ordo.orders.selectors import tracking_url
 from ordo.orders.snapshots import order_snapshot
@@ -17,25 +18,6 @@ from ordo.workflow.snapshot import Actor
 
 def user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "username": user.get_username()}
-
-
-def links_json(order: Order) -> list[dict[str, Any]]:
-    """The order's links from both sides, oldest first: ``made`` the other order from this one,
-    or ``made_from`` it (manual links read ``linked`` both ways)."""
-    rows = [(link, link.target.number, "made") for link in order.links_out.all()]
-    rows += [(link, link.source.number, "made_from") for link in order.links_in.all()]
-    return [
-        {
-            "id": link.pk,
-            "kind": link.kind,
-            "order": number,
-            "direction": "linked" if link.kind == "manual" else direction,
-            "reason": link.reason,
-            "at": link.at,
-            "actor": link.actor_name,
-        }
-        for link, number, direction in sorted(rows, key=lambda row: row[0].pk)
-    ]
 
 
 def execution_times() -> dict[str, Any]:
@@ -130,7 +112,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
             }
             for d in order.discounts.all()
         ],
-        "links": links_json(order),
+        "links": links_of(order),
         # Shown in the site's time zone (ORDO_TIME_ZONE); the same instant as UTC.
         "placed_at": timezone.localtime(order.placed_at),
         "placed_date": timezone.localdate(order.placed_at),

@@ -137,6 +137,8 @@ def render(message: Message) -> Rendered:
 
     links = []
     headers = {}
+    if ctx.get("reset"):
+        links.append({"label": phrase(language, "label.reset"), "url": ctx["reset"]})
     if ctx.get("unsubscribe"):
         links.append({"label": phrase(language, "label.unsubscribe"), "url": ctx["unsubscribe"]})
         # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.
@@ -152,7 +154,7 @@ def render(message: Message) -> Rendered:
             links.append(
                 {
                     "label": phrase(language, "label.card"),
-                    "url": f"{settings.ORDO_PUBLIC_URL}/admin/orders/order/{order.pk}/change/",
+                    "url": f"{settings.ORDO_PUBLIC_URL}/desk/orders/{order.number}",
                 }
             )
             if ctx.get("archive"):

@@ -27,3 +27,4 @@ class OrderErrorCode(StrEnum):
     INVALID_DISCOUNT = "invalid_discount"
     UNKNOWN_DISCOUNT = "unknown_discount"
     PRICES_LOCKED = "prices_locked"
+    INVALID_NOTE = "invalid_note"

@@ -9,6 +9,7 @@ exactly what the one order was.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -292,3 +293,22 @@ def order_link_remove(*, number: int, link_id: int, actor: Actor, visible: Query
         )
         link.delete()
         unit.flush()
+
+
+def links_of(order: Order) -> list[dict[str, Any]]:
+    """The order's links from both sides, oldest first: ``made`` the other order from this one,
+    or ``made_from`` it (manual links read ``linked`` both ways)."""
+    rows = [(link, link.target.number, "made") for link in order.links_out.all()]
+    rows += [(link, link.source.number, "made_from") for link in order.links_in.all()]
+    return [
+        {
+            "id": link.pk,
+            "kind": link.kind,
+            "order": number,
+            "direction": "linked" if link.kind == "manual" else direction,
+            "reason": link.reason,
+            "at": link.at,
+            "actor": link.actor_name,
+        }
+        for link, number, direction in sorted(rows, key=lambda row: row[0].pk)
+    ]

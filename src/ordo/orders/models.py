@@ -141,6 +141,8 @@ class Order(models.Model):
             models.Index(fields=["manager", "id"], name="order_manager"),
             models.Index(fields=["contractor", "id"], name="order_contractor"),
             models.Index(fields=["placed_at"], name="order_placed_at"),
+            # The desk's "longest waiting first" sort.
+            models.Index(fields=["status_since", "id"], name="order_waiting"),
         ]
 
     def __str__(self) -> str:

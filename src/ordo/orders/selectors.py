@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderLink, StatusChange
+from ordo.orders.workflows import compiled
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
@@ -62,6 +66,43 @@ def order_by_tracking_token(token: str) -> Order:
     if order is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, "No order has this tracking link.")
     return order
+
+
+def order_tracking(token: str, language: str) -> dict[str, Any]:
+    """What a tracking link shows (the API and the page alike): number, statuses with their labels,
+    items with their targets, payment status, total and the timeline of statuses. Nothing personal:
+    no names, addresses, phone numbers, comments or who did what."""
+    order = order_by_tracking_token(token)
+    workflow = compiled(order.workflow)
+    item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
+
+    def label(code: str, item: bool = False) -> dict[str, str] | None:
+        flow = item_workflow if item else workflow
+        found = flow.status(code) if flow is not None and code else None
+        return None if found is None else {"code": found.code, "label": found.label(language)}
+
+    items = list(order.items.all().order_by("id"))
+    names = {item.pk: item.name for item in items}
+    return {
+        "number": order.number,
+        "status": label(order.status),
+        "payment_status": order.payment_status,
+        "placed_date": timezone.localdate(order.placed_at),
+        "total": order.total,
+        "currency": order.currency,
+        "items": [
+            {"name": item.name, "quantity": item.quantity, "target": item.target, "status": label(item.status, True)}
+            for item in items
+        ],
+        "timeline": [
+            {
+                "at": row.at,
+                "item": names.get(row.item_id) if row.item_id else None,
+                "status": label(row.to_status, item=row.item_id is not None),
+            }
+            for row in history_for(order)
+        ],
+    }
 
 
 def tracking_url(order: Order) -> str:
@@ -115,29 +156,57 @@ class OrderFilters:
     placed_before: datetime | None = None
 
 
-def encode_cursor(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{last_id}".encode()).decode().rstrip("=")
+#: How a list may be sorted: the order fields of each keyset, the last one always a unique id.
+SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-id",),
+    "oldest": ("id",),
+    # Longest in their status first: what has waited most comes up first.
+    "waiting": ("status_since", "id"),
+}
 
 
-def decode_cursor(cursor: str) -> int:
+def encode_cursor(last: Order, sort: str = "newest") -> str:
+    """An opaque cursor after ``last``: the sort, then ``last``'s value of each keyset field."""
+    values = [_cursor_value(getattr(last, name.lstrip("-"))) for name in SORTS[sort]]
+    text = json.dumps([sort, *values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _cursor_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def decode_cursor(cursor: str, sort: str = "newest") -> list[Any]:
+    """The keyset values a cursor holds; ValueError for a forged one or one of another sort."""
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, value = text.split(":", 1)
-        if prefix != "o":
-            raise ValueError
-        return int(value)
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise ValueError("invalid cursor") from error
+    fields = SORTS[sort]
+    if not isinstance(data, list) or data[:1] != [sort] or len(data) != len(fields) + 1:
+        raise ValueError("invalid cursor")
+    values = data[1:]
+    for name, value in zip(fields, values, strict=True):
+        ok = isinstance(value, int) if name.lstrip("-") == "id" else isinstance(value, str)
+        if not ok:
+            raise ValueError("invalid cursor")
+    return [datetime.fromisoformat(v) if isinstance(v, str) else v for v in values]
 
 
-def order_list_for(
-    user: AnyUser,
-    *,
-    filters: OrderFilters,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> tuple[list[Order], str | None]:
-    """A page of visible orders, newest first, by keyset on id; returns the page and the next cursor."""
+def _after(fields: tuple[str, ...], values: list[Any]) -> Q:
+    """Rows after the keyset ``values`` in the order of ``fields`` (a row comparison spelled out)."""
+    match = Q()
+    for i, name in enumerate(fields):
+        column = name.lstrip("-")
+        step = Q(**{f"{column}__{'lt' if name.startswith('-') else 'gt'}": values[i]})
+        for earlier, value in zip(fields[:i], values[:i], strict=True):
+            step &= Q(**{earlier.lstrip("-"): value})
+        match |= step
+    return match
+
+
+def orders_filtered(user: AnyUser, filters: OrderFilters) -> QuerySet[Order]:
+    """The visible orders that match the filters (every filter but the cursor)."""
     orders = orders_visible_to(user)
     f = filters
     if f.status:
@@ -167,16 +236,36 @@ def order_list_for(
         if text.isdigit():
             match |= Q(number=int(text))
         orders = orders.filter(match)
+    return orders
+
+
+def order_list_for(
+    user: AnyUser,
+    *,
+    filters: OrderFilters,
+    cursor: str | None = None,
+    limit: int = 50,
+    sort: str = "newest",
+) -> tuple[list[Order], str | None]:
+    """A page of visible orders in ``sort`` order, by keyset; returns the page and the next cursor."""
+    fields = SORTS[sort]
+    orders = orders_filtered(user, filters)
     if cursor:
-        orders = orders.filter(id__lt=decode_cursor(cursor))
+        orders = orders.filter(_after(fields, decode_cursor(cursor, sort)))
     page = list(
         orders.select_related(*CARD_JOINS)
         .defer("workflow__definition", "item_workflow__definition")
         .prefetch_related(*card_prefetch())
-        .order_by("-id")[: limit + 1]
+        .order_by(*fields)[: limit + 1]
     )
-    next_cursor = encode_cursor(page[limit - 1].pk) if len(page) > limit else None
+    next_cursor = encode_cursor(page[limit - 1], sort) if len(page) > limit else None
     return page[:limit], next_cursor
+
+
+def status_counts(user: AnyUser, filters: OrderFilters) -> dict[str, int]:
+    """How many visible orders match the filters, per status (the status filter itself left out)."""
+    rows = orders_filtered(user, replace(filters, status=None)).values_list("status").annotate(n=Count("id"))
+    return dict(rows.order_by())
 
 
 def history_for(order: Order) -> QuerySet[StatusChange]:

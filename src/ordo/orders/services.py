@@ -784,6 +784,17 @@ def order_update(
     return order
 
 
+def order_note_add(*, number: int, actor: Actor, text: str, visible: QuerySet[Order] | None = None) -> None:
+    """A staff note on the order's timeline (who wrote it and when); notes are never edited."""
+    text = text.strip()
+    if not text:
+        raise DomainError(OrderErrorCode.INVALID_NOTE, "Write something in the note.")
+    with transaction.atomic(durable=True):
+        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        unit.note("note", {"text": text[:5000]})
+        unit.flush()
+
+
 def delivery_check(order: Order) -> None:
     """Refuse delivery details (an address, a courier) on an order whose type is not delivered."""
     if not OrderType.objects.filter(code=order.type, delivery=False).exists():

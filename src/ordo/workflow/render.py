@@ -41,3 +41,35 @@ def table(workflow: Workflow, language: str = "en") -> str:
         guards = f" guards: {', '.join(g.name for g in t.guards)}" if t.guards else ""
         rows.append(f"{t.code}: {', '.join(t.sources)} → {t.target} [{roles}]{guards}  ({t.label(language)})")
     return "\n".join(rows) + "\n"
+
+
+def _dot_quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def dot(workflow: Workflow, language: str = "en", after: str = "after {}") -> str:
+    """Graphviz DOT of the workflow, left to right: final statuses double-circled, timer edges
+    dashed and labelled with their delay (``after`` is the wording, ``{}`` the duration)."""
+    timer_by_transition = {(t.status, t.transition): t for t in workflow.timers}
+    lines = [
+        "digraph workflow {",
+        '  rankdir=LR; bgcolor="transparent";',
+        '  node [shape=box, style="rounded,filled", fillcolor="#e0e8f9", color="#102a43", fontname="DejaVu Sans"];',
+        '  edge [color="#334e68", fontname="DejaVu Sans", fontsize=10];',
+        '  start [shape=point, width=0.15, fillcolor="#102a43"];',
+    ]
+    for status in workflow.statuses:
+        extra = ', peripheries=2, fillcolor="#dcfce7"' if status.final else ""
+        lines.append(f"  {status.code} [label={_dot_quote(status.label(language))}{extra}];")
+    lines.append(f"  start -> {workflow.initial};")
+    for transition in workflow.transitions:
+        for source in transition.sources:
+            label = transition.label(language)
+            timer = timer_by_transition.get((source, transition.code))
+            style = ""
+            if timer is not None:
+                label = f"{label} ({after.format(format_duration(timer.after))})"
+                style = ", style=dashed"
+            lines.append(f"  {source} -> {transition.target} [label={_dot_quote(label)}{style}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

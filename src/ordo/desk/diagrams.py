@@ -1,0 +1,34 @@
+"""Workflow diagrams for the desk: Graphviz draws the workflow's DOT as SVG (Debian's ``graphviz``,
+installed by ``scripts/system-packages.sh``). Drawn once per workflow version and language in each
+process; without Graphviz the desk shows the transitions as a list instead."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import lru_cache
+
+from django.utils.translation import gettext as _
+
+from ordo.orders.models import Workflow as WorkflowRow
+from ordo.workflow.definition import Workflow
+from ordo.workflow.render import dot
+
+
+def workflow_svg(row: WorkflowRow, flow: Workflow, language: str) -> str:
+    """The diagram as inline SVG, or "" when Graphviz is missing or fails."""
+    return _drawn(row.digest, dot(flow, language, after=_("after %s") % "{}"))
+
+
+@lru_cache(maxsize=64)
+def _drawn(digest: str, source: str) -> str:
+    program = shutil.which("dot")
+    if program is None:
+        return ""
+    try:
+        done = subprocess.run([program, "-Tsvg"], input=source.encode(), capture_output=True, timeout=10, check=True)
+    except (subprocess.SubprocessError, OSError):
+        return ""
+    svg = done.stdout.decode()
+    # Inline in the page: drop the XML prolog and DOCTYPE Graphviz writes before <svg>.
+    return svg[svg.find("<svg") :]

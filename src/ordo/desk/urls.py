@@ -1,0 +1,21 @@
+from django.urls import path
+
+from ordo.desk import views
+
+app_name = "desk"
+urlpatterns = [
+    path("", views.order_list, name="orders"),
+    path("counts", views.status_counts, name="counts"),
+    path("orders/new", views.order_new, name="order-new"),
+    path("customers", views.customer_search, name="customers"),
+    path("orders/<int:number>", views.order_card, name="order"),
+    path("orders/<int:number>/transition", views.order_transition, name="order-transition"),
+    path("orders/<int:number>/note", views.order_note, name="order-note"),
+    path("orders/<int:number>/payment", views.order_payment, name="order-payment"),
+    path("orders/<int:number>/refund", views.order_refund, name="order-refund"),
+    path("orders/<int:number>/channel", views.order_channel, name="order-channel"),
+    path("orders/<int:number>/assign", views.order_assign, name="order-assign"),
+    path("orders/<int:number>/link", views.order_link, name="order-link"),
+    path("workflows", views.workflows, name="workflows"),
+    path("timers", views.timers, name="timers"),
+]

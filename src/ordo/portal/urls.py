@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ordo.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup", views.sign_up, name="signup"),
+    path("orders/<int:number>", views.order_page, name="order"),
+    path("orders/<int:number>/transition", views.order_transition, name="order-transition"),
+    path("orders/<int:number>/items", views.order_items, name="order-items"),
+    path("orders/<int:number>/pay", views.order_pay_view, name="order-pay"),
+    path("wallet", views.wallet, name="wallet"),
+    path("track/<str:token>", views.track, name="track"),
+]

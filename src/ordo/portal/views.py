@@ -1,0 +1,212 @@
+"""Customer and guest pages. Reads go through the one visibility rule (``orders_visible_to``);
+writes through the same services the API calls, so a page and the API refuse alike."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ordo.accounts.models import Customer, Role
+from ordo.accounts.roles import actor_for, role_of
+from ordo.accounts.services import customer_sign_up
+from ordo.catalog.services import LineEdit, order_items_edit
+from ordo.documents.models import Document
+from ordo.errors import DomainError
+from ordo.orders import selectors, services
+from ordo.orders.pricing import standing
+from ordo.payments.models import PaymentChannel
+from ordo.payments.paying import order_pay
+from ordo.payments.wallet import wallet_balances, wallet_entries
+from ordo.portal.forms import SignUpForm
+from ordo.web.orders import item_rows, items_editable, order_buttons, status_label
+from ordo.web.pages import STAFF, for_roles, language, refused
+from ordo.web.timeline import order_timeline
+
+PAGE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Staff go to the desk; customers see their orders; anyone else the welcome page."""
+    role = role_of(request.user)
+    if role in STAFF:
+        return redirect("desk:orders")
+    if role != Role.CUSTOMER:
+        return render(request, "portal/welcome.html", {"title": _("Welcome")})
+    return my_orders(request)
+
+
+def my_orders(request: HttpRequest) -> HttpResponse:
+    filters = selectors.OrderFilters()
+    try:
+        page, next_cursor = selectors.order_list_for(
+            request.user, filters=filters, cursor=request.GET.get("cursor"), limit=PAGE
+        )
+    except ValueError:
+        return redirect("portal:home")
+    lang = language()
+    rows = [(order, status_label(order, lang)) for order in page]
+    customer = Customer.objects.filter(user_id=request.user.pk or 0).first()
+    return render(
+        request,
+        "portal/orders.html",
+        {
+            "title": _("My orders"),
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "standing": standing(customer.pk) if customer else [],
+        },
+    )
+
+
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = customer_sign_up(
+                email=data["email"],
+                name=data["name"],
+                password=data["password"],
+                phone=data["phone"],
+                language=language(),
+            )
+        except DomainError as error:
+            form.add_error("email", refused(request, error))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect("portal:home")
+    return render(request, "portal/signup.html", {"title": _("Create an account"), "form": form})
+
+
+@for_roles(Role.CUSTOMER)
+def order_page(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        order = selectors.order_get(request.user, number)
+    except DomainError:
+        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+    lang = language()
+    items = list(order.items.all())
+    actor = actor_for(request.user)
+    editable = items_editable(order) and order.payment_status == "unpaid"
+    channels = [
+        (channel.code, channel.labels.get(lang) or channel.labels.get("en") or channel.code)
+        for channel in PaymentChannel.objects.filter(enabled=True).exclude(gateway="")
+    ]
+    return render(
+        request,
+        "portal/order.html",
+        {
+            "title": _("Order %(number)s") % {"number": order.number},
+            "order": order,
+            "status": status_label(order, lang),
+            "items": item_rows(order, items, actor, lang),
+            "buttons": order_buttons(order, items, actor, lang),
+            "editable": editable,
+            "due": order.total - order.paid + order.refunded,
+            "channels": channels,
+            "documents": Document.objects.filter(order=order).defer("pdf").order_by("kind", "-version"),
+            "timeline": order_timeline(order, audience="customer", language=lang),
+        },
+    )
+
+
+def _back(number: int) -> HttpResponseRedirect:
+    return redirect("portal:order", number=number)
+
+
+@require_POST
+@for_roles(Role.CUSTOMER)
+def order_transition(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        services.order_transition(
+            number=number,
+            transition=request.POST.get("transition", ""),
+            actor=actor_for(request.user),
+            expected_status=request.POST.get("expected_status") or None,
+            comment=request.POST.get("comment", ""),
+            visible=selectors.orders_visible_to(request.user),
+        )
+    except DomainError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("Done."))
+    return _back(number)
+
+
+@require_POST
+@for_roles(Role.CUSTOMER)
+def order_items(request: HttpRequest, number: int) -> HttpResponse:
+    """A ``new`` auto-parts order's quantities; 0 takes the line out."""
+    lines = []
+    for key in request.POST:
+        if key.startswith("qty:"):
+            try:
+                quantity = int(request.POST.get(key, ""))
+            except ValueError:
+                quantity = -1
+            if quantity != 0:
+                lines.append(LineEdit(sku=key[4:], quantity=quantity))
+    try:
+        order_items_edit(
+            number=number, lines=lines, actor=actor_for(request.user), visible=selectors.orders_visible_to(request.user)
+        )
+    except DomainError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("The items are saved."))
+    return _back(number)
+
+
+@require_POST
+@for_roles(Role.CUSTOMER)
+def order_pay_view(request: HttpRequest, number: int) -> HttpResponse:
+    try:
+        order = selectors.order_get(request.user, number)
+        paying = order_pay(
+            order=order,
+            actor=actor_for(request.user),
+            visible=selectors.orders_visible_to(request.user),
+            channel=request.POST.get("channel", ""),
+            return_url=request.build_absolute_uri(reverse("portal:order", kwargs={"number": number})),
+        )
+    except DomainError as error:
+        refused(request, error)
+        return _back(number)
+    if paying.redirect_url:
+        return redirect(paying.redirect_url)
+    messages.success(request, _("Paid from your wallet."))
+    return _back(number)
+
+
+@for_roles(Role.CUSTOMER)
+def wallet(request: HttpRequest) -> HttpResponse:
+    customer = Customer.objects.filter(user_id=request.user.pk or 0).first()
+    balances = wallet_balances(customer.pk) if customer else {}
+    entries = list(wallet_entries(customer.pk).order_by("-id")[:100]) if customer else []
+    return render(
+        request,
+        "portal/wallet.html",
+        {
+            "title": _("Wallet"),
+            "balances": sorted(balances.items()),
+            "entries": entries,
+            "standing": standing(customer.pk) if customer else [],
+        },
+    )
+
+
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    """A guest's tracking page: what the e-mail showed, no login."""
+    try:
+        view = selectors.order_tracking(token, language())
+    except DomainError:
+        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+    return render(request, "portal/track.html", {"title": _("Order %(number)s") % {"number": view["number"]}, **view})

@@ -1,0 +1,39 @@
+"""The language a page speaks: the one the user picked with the language switch (a cookie), else
+their saved setting (staff profile or customer record), else the browser's (LocaleMiddleware)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def saved_language(user) -> str:
+    """A signed-in user's own language setting, if it names one Ordo speaks."""
+    if not user.is_authenticated:
+        return ""
+    for holder in ("profile", "customer"):
+        record = getattr(user, holder, None)
+        language = (getattr(record, "language", "") or "").split("-")[0].lower()
+        if language in SUPPORTED:
+            return language
+    return ""
+
+
+class UserLanguageMiddleware:
+    """After authentication: a saved language beats the browser's, the switch beats both."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            language = saved_language(request.user)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

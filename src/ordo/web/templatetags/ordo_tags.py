@@ -1,0 +1,42 @@
+"""Template filters every page uses: money and dates in the page's language and the site's time zone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from django import template
+from django.utils import translation
+
+from ordo.web import labels
+
+register = template.Library()
+
+
+def _locale() -> str:
+    return (translation.get_language() or "en").split("-")[0]
+
+
+@register.filter
+def money(amount: Decimal | int | None, currency: str = "") -> str:
+    """``1 234,50 ₽`` in Russian, ``RUB 1,234.50`` in English; a blank for no amount."""
+    if amount is None or amount == "":
+        return ""
+    if not currency:
+        return format_decimal(amount, format="#,##0.00", locale=_locale())
+    return format_currency(amount, currency, locale=_locale())
+
+
+@register.filter
+def payment_label(code: str) -> str:
+    return str(labels.PAYMENT_STATUS.get(code, code))
+
+
+@register.filter
+def source_label(code: str) -> str:
+    return str(labels.SOURCE.get(code, code))
+
+
+@register.filter
+def kind_label(code: str) -> str:
+    return str(labels.HISTORY_KIND.get(code, code))

@@ -1,0 +1,120 @@
+"""One order's story as one list, oldest first: status changes (with actor and kind), payments and
+refunds, notifications with their delivery state, assignments, links and notes. Staff see it all;
+a customer sees what concerns them (statuses, money, documents), never who on the staff did what.
+Five queries at most, whatever the order's size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from django.contrib.auth.models import User
+from django.utils.translation import gettext as _
+
+from ordo.notifications.models import Message
+from ordo.orders.models import Order
+from ordo.orders.workflows import compiled
+from ordo.payments.models import LedgerEntry
+from ordo.web import labels
+from ordo.web.templatetags.ordo_tags import money
+
+Audience = Literal["staff", "customer"]
+#: What a customer's timeline keeps of the activity log.
+CUSTOMER_ACTIVITY = {"refunded", "document_issued"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str  # status | money | message | activity
+    title: str
+    detail: str = ""
+    actor: str = ""
+
+
+def status_labeler(order: Order, language: str):
+    """``label(code, item=False)``: a status's name in ``language`` for this order's workflows."""
+    workflow = compiled(order.workflow)
+    item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
+
+    def label(code: str, item: bool = False) -> str:
+        flow = item_workflow if item else workflow
+        found = flow.status(code) if flow is not None and code else None
+        return found.label(language) if found else code
+
+    return label
+
+
+def order_timeline(order: Order, *, audience: Audience, language: str) -> list[Entry]:
+    label = status_labeler(order, language)
+    staff = audience == "staff"
+    entries: list[Entry] = []
+    for row in order.history.select_related("item").order_by("id"):
+        target = label(row.to_status, item=row.item_id is not None)
+        title = f"{row.item.name}: {target}" if row.item_id and row.item else target
+        detail = str(labels.HISTORY_KIND.get(row.kind, row.kind))
+        if staff and row.comment:
+            detail = f"{detail} · {row.comment}"
+        entries.append(Entry(row.at, "status", title, detail, row.actor_name if staff else ""))
+    for entry in order.ledger.select_related("recorded_by").order_by("id"):
+        if not staff and entry.state != LedgerEntry.State.CONFIRMED:
+            continue
+        title = f"{labels.LEDGER_KIND.get(entry.kind, entry.kind)}: {money(entry.amount, entry.currency)}"
+        parts = [str(labels.LEDGER_STATE.get(entry.state, entry.state))]
+        if entry.channel:
+            parts.append(entry.channel)
+        if staff and entry.reference:
+            parts.append(entry.reference)
+        if staff and entry.flagged:
+            parts.append(entry.flag_reason)
+        actor = entry.recorded_by.get_username() if staff and entry.recorded_by else ""
+        entries.append(Entry(entry.recorded_at, "money", title, " · ".join(parts), actor))
+    if staff:
+        for message in Message.objects.filter(order=order).order_by("id"):
+            channel = labels.CHANNEL.get(message.channel, message.channel)
+            state = labels.MESSAGE_STATUS.get(message.status, message.status)
+            title = f"{channel} → {message.address or message.recipient}: {message.subject or message.event}"
+            detail = _("%(state)s, attempts: %(attempts)s") % {"state": state, "attempts": message.attempts}
+            if message.last_error and message.status != Message.Status.SENT:
+                detail = f"{detail} · {message.last_error[:200]}"
+            entries.append(Entry(message.sent_at or message.created_at, "message", title, detail))
+    acts = [act for act in order.activity.order_by("id") if staff or act.kind in CUSTOMER_ACTIVITY]
+    people = _usernames(acts)
+    for act in acts:
+        title = str(labels.ACTIVITY.get(act.kind, act.kind))
+        detail = _activity_detail(act.kind, act.detail, people)
+        entries.append(Entry(act.at, "activity", title, detail, act.actor_name if staff else ""))
+    entries.sort(key=lambda entry: entry.at)
+    return entries
+
+
+ASSIGNMENTS = ("manager_assigned", "contractor_assigned")
+
+
+def _usernames(rows) -> dict[int, str]:
+    """Who the assignment rows name, in one query."""
+    ids = {row.detail.get(end) for row in rows if row.kind in ASSIGNMENTS for end in ("from", "to")}
+    return dict(User.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "username"))
+
+
+def _activity_detail(kind: str, detail: dict, people: dict[int, str]) -> str:
+    if kind in ASSIGNMENTS:
+        return " → ".join(people.get(detail.get(end) or 0, "—") for end in ("from", "to"))
+    if kind == "note":
+        return str(detail.get("text", ""))
+    if kind in ("linked", "unlinked", "items_moved"):
+        return f"№ {detail.get('order', '')} {detail.get('reason', '')}".strip()
+    if kind == "document_issued":
+        return f"{detail.get('number', '')} v{detail.get('version', 1)}"
+    if kind == "courier_assigned":
+        return str(detail.get("name", ""))
+    if kind == "payment_channel_changed":
+        return f"{detail.get('from') or '—'} → {detail.get('to')}"
+    if kind in ("refunded", "refund_requested"):
+        return f"{detail.get('amount', '')} → {detail.get('to', '')}"
+    if kind in ("discount_added", "discount_removed"):
+        return str(detail.get("name", ""))
+    if kind in ("payment_failed", "payment_flagged"):
+        return str(detail.get("reason", ""))
+    return ""
