@@ -1,0 +1,187 @@
+"""The customer portal and the guest tracking page with Django's test client."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.utils import timezone
+
+from ordo.accounts.models import Customer
+from ordo.orders.models import Order
+from ordo.payments.models import WalletEntry
+from tests.pages.conftest import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_makes_a_customer_and_signs_them_in(load_preset):
+    load_preset("furniture")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    response = client.post(
+        "/signup", {"name": "Вера", "email": "Vera@Example.org", "phone": "+7 900 1", "password": "long-enough-pass-42"}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="vera@example.org")
+    customer = Customer.objects.get(user=user)
+    assert (customer.name, customer.phone, customer.language) == ("Вера", "+7 900 1", "ru")
+    assert "Мои заказы" in text_of(client.get("/"))
+
+
+def test_sign_up_twice_with_one_address_is_refused(customer):
+    client = Client()
+    client.post("/signup", {"name": "A", "email": "new@example.org", "password": "long-enough-pass-42"})
+    response = Client().post("/signup", {"name": "B", "email": "NEW@example.org", "password": "long-enough-pass-42"})
+    assert response.status_code == 200
+    assert "exists already" in text_of(response)
+    assert User.objects.filter(username__iexact="new@example.org").count() == 1
+
+
+def test_a_weak_password_is_refused_with_the_reason(db):
+    response = Client().post("/signup", {"name": "A", "email": "a@example.org", "password": "123"})
+    assert "too short" in text_of(response)
+    assert not User.objects.filter(username="a@example.org").exists()
+
+
+def test_sign_in_sends_staff_to_the_desk_and_customers_home(manager, customer):
+    for person, place in ((manager, "/desk/"), (customer, "/")):
+        person.user.set_password("long-enough-pass-42")
+        person.user.save()
+        client = Client()
+        response = client.post("/signin", {"username": person.user.username, "password": "long-enough-pass-42"})
+        assert response.status_code == 302
+        assert client.get("/").status_code == (302 if place == "/desk/" else 200)
+
+
+def test_password_reset_arrives_by_e_mail_and_sets_a_new_password(customer, smtp, drain):
+    customer.user.set_password("old-password-42x")
+    customer.user.save()
+    Client().post("/password-reset", {"email": "cora-customer@example.org"})
+    Client().post("/password-reset", {"email": "nobody@example.org"})  # says the same, sends nothing
+    drain()
+    (mail,) = smtp.inbox.to("cora-customer@example.org")
+    assert len(smtp.inbox.messages) == 1
+    link = re.search(r"http://127\.0\.0\.1:8000(/password-reset/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+    client = Client()
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "brand-new-pass-42", "new_password2": "brand-new-pass-42"}
+    )
+    assert done.status_code == 302
+    customer.user.refresh_from_db()
+    assert customer.user.check_password("brand-new-pass-42")
+    assert Client().get(link, follow=True).context["validlink"] is False
+
+
+def test_my_orders_lists_only_mine_and_anothers_order_is_not_found(
+    load_preset, customer, other_customer, place, browser_of
+):
+    load_preset("furniture")
+    mine, theirs = place(customer), place(other_customer)
+    portal = browser_of(customer)
+    page = text_of(portal.get("/"))
+    assert f"№ {mine.number}" in page
+    assert f"№ {theirs.number}" not in page
+    assert portal.get(f"/orders/{theirs.number}").status_code == 404
+
+
+def test_customer_submits_and_launches_a_furniture_order_in_the_portal(
+    load_preset, manager, customer, place, browser_of
+):
+    load_preset("furniture")
+    order = place(customer)
+    portal = browser_of(customer)
+    page = portal.get(f"/orders/{order.number}").content.decode()
+    assert 'value="submit"' in page
+    portal.post(f"/orders/{order.number}/transition", {"transition": "submit", "expected_status": "draft"})
+    manager.api.fire(order.number, "approve")
+    portal.post(f"/orders/{order.number}/transition", {"transition": "launch", "expected_status": "reviewed"})
+    order.refresh_from_db()
+    assert order.status == "awaiting_payment"
+    history = text_of(portal.get(f"/orders/{order.number}"))
+    assert "Under review" in history
+    assert "mark-manager" not in history  # customers do not see who on the staff did what
+
+
+def test_a_refused_customer_transition_is_explained(load_preset, customer, place, browser_of):
+    load_preset("furniture")
+    order = place(customer, items=[])  # nothing to submit
+    portal = browser_of(customer)
+    page = text_of(portal.get(f"/orders/{order.number}"))
+    assert "The order has no items." in page
+    response = portal.post(f"/orders/{order.number}/transition", {"transition": "submit"}, follow=True)
+    assert "The order has no items." in text_of(response)
+    order.refresh_from_db()
+    assert order.status == "draft"
+
+
+def test_customer_pays_from_the_wallet_and_sees_the_balance(load_preset, admin, customer, place, browser_of):
+    load_preset("smm")
+    WalletEntry.objects.create(
+        customer=customer.customer,
+        kind="credit",
+        amount=Decimal("100.00"),
+        balance_after=Decimal("100.00"),
+        currency="EUR",
+        created_at=timezone.now(),
+    )
+    order = place(customer, items=[{"sku": "L", "name": "Likes", "quantity": 1, "unit_price": "30.00", "target": "x"}])
+    portal = browser_of(customer)
+    portal.post(f"/orders/{order.number}/pay", {"channel": "wallet"})
+    order.refresh_from_db()
+    assert order.payment_status == "paid"
+    wallet = text_of(portal.get("/wallet"))
+    assert "€70.00" in wallet
+    assert WalletEntry.objects.filter(customer=customer.customer).count() == 2
+
+
+def test_customer_edits_a_new_autoparts_orders_quantities(load_preset, customer, browser_of):
+    load_preset("autoparts")
+    from ordo.catalog.services import product_create
+
+    product_create(sku="F-1", name="Filter", price=Decimal("9.00"))
+    product_create(sku="P-2", name="Pads", price=Decimal("20.00"))
+    number = customer.api.post(
+        "/orders",
+        {
+            "items": [
+                {"sku": "F-1", "name": "F", "quantity": 1, "unit_price": "1"},
+                {"sku": "P-2", "name": "P", "quantity": 1, "unit_price": "1"},
+            ]
+        },
+    ).body["number"]
+    portal = browser_of(customer)
+    assert 'name="qty:F-1"' in portal.get(f"/orders/{number}").content.decode()
+    portal.post(f"/orders/{number}/items", {"qty:F-1": "3", "qty:P-2": "0"})
+    order = Order.objects.get(number=number)
+    assert [(i.sku, i.quantity) for i in order.items.all()] == [("F-1", 3)]
+    assert order.subtotal == Decimal("27.00")
+
+
+def test_guest_tracking_page_shows_item_statuses_and_nothing_personal(load_preset, customer, place):
+    load_preset("smm")
+    order = place(
+        customer,
+        items=[{"sku": "F", "name": "Followers", "quantity": 100, "unit_price": "0.10", "target": "@cora_shop"}],
+    )
+    page = text_of(Client(HTTP_ACCEPT_LANGUAGE="fi").get(f"/track/{order.tracking_token}"))
+    assert f"Tilaus {order.number}" in page
+    assert "@cora_shop" in page
+    assert "cora-customer" not in page
+    assert Client().get("/track/" + "x" * 30).status_code == 404
+
+
+def test_language_switch_is_remembered_on_the_account(customer, browser_of):
+    portal = browser_of(customer)
+    portal.post("/language", {"language": "pl", "next": "/"})
+    customer.user.customer.refresh_from_db()
+    assert customer.user.customer.language == "pl"
+    assert "Moje zamówienia" in text_of(portal.get("/"))
+    # Another browser of the same account, which never pressed the switch, speaks Polish too.
+    fresh = Client(HTTP_ACCEPT_LANGUAGE="en")
+    fresh.force_login(customer.user)
+    assert "Moje zamówienia" in text_of(fresh.get("/"))
