@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from bench import documents, http, notifications, payments, services, timers
+from bench import desk, documents, http, notifications, payments, services, timers
 
 
 def main() -> int:
@@ -27,6 +27,8 @@ def main() -> int:
     parser.add_argument("--skip-notifications", action="store_true")
     parser.add_argument("--payments", type=int, default=2000, help="wallet payments through the services")
     parser.add_argument("--due", type=int, default=100_000, help="due orders for the timer sweep")
+    parser.add_argument("--desk-orders", type=int, default=1_000_000, help="orders behind the desk pages")
+    parser.add_argument("--skip-desk", action="store_true")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="ordo-bench-")
@@ -46,6 +48,8 @@ def main() -> int:
     results += payments.run(payments=args.payments)
     results += timers.run(due=args.due)
     results += documents.run()
+    if not args.skip_desk:
+        results += desk.run(orders=args.desk_orders)
     print()
     print(f"{'benchmark':<52} {'figure':>14}  {'target':>10}  ratio")
     for row in results:

@@ -67,7 +67,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     filters, sort = form.filters(), form.sort_order()
     try:
         page, next_cursor = selectors.order_list_for(
-            request.user, filters=filters, cursor=request.GET.get("cursor"), limit=PAGE, sort=sort
+            request.user, filters=filters, cursor=request.GET.get("cursor"), limit=PAGE, sort=sort, full=False
         )
     except ValueError:
         messages.error(request, _("That page link is out of date; here is the first page."))

@@ -246,18 +246,18 @@ def order_list_for(
     cursor: str | None = None,
     limit: int = 50,
     sort: str = "newest",
+    full: bool = True,
 ) -> tuple[list[Order], str | None]:
-    """A page of visible orders in ``sort`` order, by keyset; returns the page and the next cursor."""
+    """A page of visible orders in ``sort`` order, by keyset; returns the page and the next cursor.
+    ``full=False`` leaves out what only a card shows (items, links, discounts): the desk's list."""
     fields = SORTS[sort]
     orders = orders_filtered(user, filters)
     if cursor:
         orders = orders.filter(_after(fields, decode_cursor(cursor, sort)))
-    page = list(
-        orders.select_related(*CARD_JOINS)
-        .defer("workflow__definition", "item_workflow__definition")
-        .prefetch_related(*card_prefetch())
-        .order_by(*fields)[: limit + 1]
-    )
+    orders = orders.select_related(*CARD_JOINS).defer("workflow__definition", "item_workflow__definition")
+    if full:
+        orders = orders.prefetch_related(*card_prefetch())
+    page = list(orders.order_by(*fields)[: limit + 1])
     next_cursor = encode_cursor(page[limit - 1], sort) if len(page) > limit else None
     return page[:limit], next_cursor
 

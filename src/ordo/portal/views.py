@@ -44,7 +44,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
     filters = selectors.OrderFilters()
     try:
         page, next_cursor = selectors.order_list_for(
-            request.user, filters=filters, cursor=request.GET.get("cursor"), limit=PAGE
+            request.user, filters=filters, cursor=request.GET.get("cursor"), limit=PAGE, full=False
         )
     except ValueError:
         return redirect("portal:home")
