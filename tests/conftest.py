@@ -161,6 +161,27 @@ def place(db):
 
 
 @pytest.fixture
+def fund_wallet(db):
+    """Put money in a customer's wallet (as a refund or a top-up would)."""
+
+    def fund(customer: Customer, amount: str, currency: str) -> None:
+        from django.utils import timezone
+
+        from ordo.payments.models import WalletEntry
+
+        WalletEntry.objects.create(
+            customer=customer,
+            kind="credit",
+            amount=Decimal(amount),
+            balance_after=Decimal(amount),
+            currency=currency,
+            created_at=timezone.now(),
+        )
+
+    return fund
+
+
+@pytest.fixture
 def http_peer():
     from tests.peers import HttpPeer
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from ordo.delivery.links import courier_url
 from ordo.delivery.models import CourierLink
 from ordo.orders.models import Order
-from ordo.payments.models import PaymentChannel, WalletEntry
+from ordo.payments.models import PaymentChannel
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,17 +58,12 @@ def test_manager_works_a_furniture_order_from_review_to_pickup_in_the_desk(
     assert Order.objects.get(pk=order.pk).status == "issued"
 
 
-def test_customer_submits_launches_and_pays_in_the_portal(load_preset, manager, customer, place, signed_in, shot):
+def test_customer_submits_launches_and_pays_in_the_portal(
+    load_preset, manager, customer, place, signed_in, shot, fund_wallet
+):
     load_preset("furniture")
     PaymentChannel.objects.create(code="wallet", gateway="wallet", labels={"en": "Wallet", "ru": "Кошелёк"})
-    WalletEntry.objects.create(
-        customer=customer.customer,
-        kind="credit",
-        amount=Decimal("500.00"),
-        balance_after=Decimal("500.00"),
-        currency="RUB",
-        created_at=timezone.now(),
-    )
+    fund_wallet(customer.customer, "500.00", "RUB")
     order = place(customer)
     portal = signed_in(customer)
     portal.get_by_role("link", name=f"№ {order.number}").click()

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
 
 from ordo.accounts.models import Customer
 from ordo.orders.models import Order
@@ -119,16 +118,11 @@ def test_a_refused_customer_transition_is_explained(load_preset, customer, place
     assert order.status == "draft"
 
 
-def test_customer_pays_from_the_wallet_and_sees_the_balance(load_preset, admin, customer, place, browser_of):
+def test_customer_pays_from_the_wallet_and_sees_the_balance(
+    load_preset, admin, customer, place, browser_of, fund_wallet
+):
     load_preset("smm")
-    WalletEntry.objects.create(
-        customer=customer.customer,
-        kind="credit",
-        amount=Decimal("100.00"),
-        balance_after=Decimal("100.00"),
-        currency="EUR",
-        created_at=timezone.now(),
-    )
+    fund_wallet(customer.customer, "100.00", "EUR")
     order = place(customer, items=[{"sku": "L", "name": "Likes", "quantity": 1, "unit_price": "30.00", "target": "x"}])
     portal = browser_of(customer)
     portal.post(f"/orders/{order.number}/pay", {"channel": "wallet"})

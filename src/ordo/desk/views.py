@@ -116,10 +116,6 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
     items = list(order.items.all())
     actor = actor_for(request.user)
     manager = role_of(request.user) in MANAGERS
-    channels = [
-        (c.code, c.labels.get(lang) or c.labels.get("en") or c.code)
-        for c in PaymentChannel.objects.filter(enabled=True)
-    ]
     return {
         "title": _("Order %(number)s") % {"number": order.number},
         "nav": "orders",
@@ -130,7 +126,7 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "timeline": order_timeline(order, audience="staff", language=lang),
         "links": [{**link, "kind_label": LINK_KIND.get(link["kind"], link["kind"])} for link in links.links_of(order)],
         "may_manage": manager,
-        "channels": channels,
+        "channels": _channels(),
         "managers": staff_choices(Role.MANAGER, Role.ADMIN) if manager else [],
         "contractors": [(c.user_id, c.name or c.username) for c in contractor_candidates(items)] if manager else [],
         "couriers": list(Courier.objects.filter(active=True).order_by("name")) if manager else [],
