@@ -222,3 +222,29 @@ def test_timer_forecast_lists_what_moves_by_day(load_preset, admin, customer, pl
     customer.api.fire(order.number, "reserve")
     page = text_of(browser_of(admin).get("/desk/timers", {"days": 5}))
     assert f"№ {order.number}" in page
+
+
+def test_timer_forecast_shows_only_the_orders_in_the_users_view(
+    load_preset, settings, make_person, manager, customer, place, browser_of
+):
+    load_preset("autoparts")
+    settings.ORDO_MANAGER_SCOPE = "own"
+    other = make_person("max-manager", "manager")
+    mine, theirs = place(customer), place(customer)
+    Order.objects.filter(pk=mine.pk).update(manager=manager.user)
+    Order.objects.filter(pk=theirs.pk).update(manager=other.user)
+    for order in (mine, theirs):
+        customer.api.fire(order.number, "reserve")
+    page = text_of(browser_of(manager).get("/desk/timers", {"days": 5}))
+    assert f"№ {mine.number}" in page
+    assert f"№ {theirs.number}" not in page
+
+
+def test_assignment_form_writes_only_what_changed(furniture, manager, customer, place, browser_of):
+    order = place(customer)
+    desk = browser_of(manager)
+    desk.post(f"/desk/orders/{order.number}/assign", {"manager": str(manager.user.pk), "contractor": "", "courier": ""})
+    desk.post(f"/desk/orders/{order.number}/assign", {"manager": str(manager.user.pk), "contractor": "", "courier": ""})
+    order.refresh_from_db()
+    assert order.manager == manager.user
+    assert Activity.objects.filter(order=order, kind="manager_assigned").count() == 1

@@ -1,6 +1,6 @@
 """Workflow diagrams for the desk: Graphviz draws the workflow's DOT as SVG (Debian's ``graphviz``,
-installed by ``scripts/system-packages.sh``). Drawn once per workflow version and language in each
-process; without Graphviz the desk shows the transitions as a list instead."""
+installed by ``scripts/system-packages.sh``). Drawn once per distinct DOT source (a workflow
+version in a language) in each process; without Graphviz the desk asks for it instead."""
 
 from __future__ import annotations
 
@@ -10,18 +10,17 @@ from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from ordo.orders.models import Workflow as WorkflowRow
 from ordo.workflow.definition import Workflow
 from ordo.workflow.render import dot
 
 
-def workflow_svg(row: WorkflowRow, flow: Workflow, language: str) -> str:
+def workflow_svg(flow: Workflow, language: str) -> str:
     """The diagram as inline SVG, or "" when Graphviz is missing or fails."""
-    return _drawn(row.digest, dot(flow, language, after=_("after %s") % "{}"))
+    return _drawn(dot(flow, language, after=_("after %s") % "{}"))
 
 
 @lru_cache(maxsize=64)
-def _drawn(digest: str, source: str) -> str:
+def _drawn(source: str) -> str:
     program = shutil.which("dot")
     if program is None:
         return ""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django import forms
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ordo.accounts.models import Role
@@ -66,10 +69,6 @@ class OrderFilterForm(forms.Form):
         f["sort"].choices = [(key, labels[key]) for key in SORTS]
 
     def filters(self) -> OrderFilters:
-        from datetime import datetime, time
-
-        from django.utils import timezone
-
         data = self.cleaned_data if self.is_valid() else {}
 
         def moment(day):

@@ -31,11 +31,10 @@ from ordo.orders.assignment import contractor_candidates
 from ordo.orders.models import Source, Workflow
 from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
-from ordo.payments.models import PaymentChannel
 from ordo.payments.refunds import refund_create
 from ordo.payments.services import payment_record
 from ordo.web.labels import LINK_KIND, error_message
-from ordo.web.orders import item_rows, order_buttons, status_label
+from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label
 from ordo.web.pages import STAFF, for_roles, is_htmx, language, parse_amount, refused
 from ordo.web.timeline import order_timeline
 
@@ -126,7 +125,7 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "timeline": order_timeline(order, audience="staff", language=lang),
         "links": [{**link, "kind_label": LINK_KIND.get(link["kind"], link["kind"])} for link in links.links_of(order)],
         "may_manage": manager,
-        "channels": _channels(),
+        "channels": channel_choices(lang),
         "managers": staff_choices(Role.MANAGER, Role.ADMIN) if manager else [],
         "contractors": [(c.user_id, c.name or c.username) for c in contractor_candidates(items)] if manager else [],
         "couriers": list(Courier.objects.filter(active=True).order_by("name")) if manager else [],
@@ -283,24 +282,21 @@ def _id_or_none(text: str | None) -> int | None:
 @require_POST
 @managers_only
 def order_assign(request: HttpRequest, number: int) -> HttpResponse:
-    """Manager, contractor and courier in one form; only what changed is written."""
-    order = selectors.order_get(request.user, number)
-    actor, visible = actor_for(request.user), selectors.orders_visible_to(request.user)
-    manager, contractor = _id_or_none(request.POST.get("manager")), _id_or_none(request.POST.get("contractor"))
-    courier = _id_or_none(request.POST.get("courier"))
-
-    def write() -> None:
-        changes: dict[str, Any] = {}
-        if manager != order.manager_id:
-            changes["manager_id"] = manager
-        if contractor != order.contractor_id:
-            changes["contractor_id"] = contractor
-        if courier != order.courier_id:
-            changes["courier_id"] = courier
-        if changes:
-            services.order_update(number=number, actor=actor, visible=visible, **changes)
-
-    return _run(request, number, _("Assignment saved."), write)
+    """Manager, contractor and courier in one form, one transaction; the service writes (and
+    tells) only what changed."""
+    return _run(
+        request,
+        number,
+        _("Assignment saved."),
+        lambda: services.order_update(
+            number=number,
+            actor=actor_for(request.user),
+            visible=selectors.orders_visible_to(request.user),
+            manager_id=_id_or_none(request.POST.get("manager")),
+            contractor_id=_id_or_none(request.POST.get("contractor")),
+            courier_id=_id_or_none(request.POST.get("courier")),
+        ),
+    )
 
 
 @require_POST
@@ -324,14 +320,6 @@ def order_link(request: HttpRequest, number: int) -> HttpResponse:
 
 
 # -- manual order entry --------------------------------------------------------------------------
-
-
-def _channels() -> list[tuple[str, str]]:
-    lang = language()
-    return [
-        (c.code, c.labels.get(lang) or c.labels.get("en") or c.code)
-        for c in PaymentChannel.objects.filter(enabled=True)
-    ]
 
 
 def _item_lines(request: HttpRequest) -> tuple[list[services.ItemInput], list[str]]:
@@ -364,7 +352,7 @@ def _item_lines(request: HttpRequest) -> tuple[list[services.ItemInput], list[st
 
 @managers_only
 def order_new(request: HttpRequest) -> HttpResponse:
-    form = NewOrderForm(request.POST or None, channels=_channels())
+    form = NewOrderForm(request.POST or None, channels=channel_choices(language()))
     errors: list[str] = []
     if request.method == "POST":
         items, errors = _item_lines(request)
@@ -449,9 +437,7 @@ def workflows(request: HttpRequest) -> HttpResponse:
     shown = []
     for row in Workflow.objects.order_by("scope", "code"):
         flow = compiled(row)
-        shown.append(
-            {"code": row.code, "label": flow.label(lang), "scope": row.scope, "svg": workflow_svg(row, flow, lang)}
-        )
+        shown.append({"code": row.code, "label": flow.label(lang), "scope": row.scope, "svg": workflow_svg(flow, lang)})
     return render(request, "desk/workflows.html", {"title": _("Workflows"), "nav": "workflows", "workflows": shown})
 
 
@@ -460,12 +446,14 @@ def timers(request: HttpRequest) -> HttpResponse:
     """What timers will move (or warn about) in the next days, by day: a calendar list."""
     days = _id_or_none(request.GET.get("days")) or 14
     days = min(max(days, 1), 90)
-    visible = (
-        set(selectors.orders_visible_to(request.user).values_list("number", flat=True))
-        if role_of(request.user) == Role.CONTRACTOR
-        else None
+    planned = forecast(days=days, limit=2000)
+    # The forecast reads every workflow's due orders; the user sees only the ones in their view.
+    shown = set(
+        selectors.orders_visible_to(request.user)
+        .filter(number__in={p.number for p in planned})
+        .values_list("number", flat=True)
     )
-    planned = [p for p in forecast(days=days, limit=2000) if visible is None or p.number in visible]
+    planned = [p for p in planned if p.number in shown]
     lang = language()
     labels: dict[str, str] = {}
     for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER):

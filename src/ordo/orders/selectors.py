@@ -19,7 +19,7 @@ from ordo.accounts.roles import AnyUser, role_of
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderLink, StatusChange
-from ordo.orders.workflows import compiled
+from ordo.orders.workflows import status_finder
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
@@ -73,12 +73,10 @@ def order_tracking(token: str, language: str) -> dict[str, Any]:
     items with their targets, payment status, total and the timeline of statuses. Nothing personal:
     no names, addresses, phone numbers, comments or who did what."""
     order = order_by_tracking_token(token)
-    workflow = compiled(order.workflow)
-    item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
+    find = status_finder(order)
 
     def label(code: str, item: bool = False) -> dict[str, str] | None:
-        flow = item_workflow if item else workflow
-        found = flow.status(code) if flow is not None and code else None
+        found = find(code, item)
         return None if found is None else {"code": found.code, "label": found.label(language)}
 
     items = list(order.items.all().order_by("id"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, Order, OrderItem, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
-from ordo.workflow.definition import Workflow
+from ordo.workflow.definition import Status, Workflow
 from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file, validate, workflow_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
@@ -31,6 +31,19 @@ def definition_digest(definition: Mapping[str, Any]) -> str:
 def compiled(row: WorkflowRow) -> Workflow:
     """The core ``Workflow`` of a stored row (its ``definition`` may be deferred)."""
     return compiled_by_digest(row.pk, row.digest)
+
+
+def status_finder(order: Order) -> Callable[..., Status | None]:
+    """``find(code, item=False)``: the status with this code in the order's workflow (or, with
+    ``item``, its items' workflow); None for a blank or unknown code."""
+    workflow = compiled(order.workflow)
+    item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
+
+    def find(code: str, item: bool = False) -> Status | None:
+        flow = item_workflow if item else workflow
+        return flow.status(code) if flow is not None and code else None
+
+    return find
 
 
 def compiled_by_digest(workflow_id: int, digest: str) -> Workflow:

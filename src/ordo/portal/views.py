@@ -19,11 +19,10 @@ from ordo.documents.models import Document
 from ordo.errors import DomainError
 from ordo.orders import selectors, services
 from ordo.orders.pricing import standing
-from ordo.payments.models import PaymentChannel
 from ordo.payments.paying import order_pay
 from ordo.payments.wallet import wallet_balances, wallet_entries
 from ordo.portal.forms import SignUpForm
-from ordo.web.orders import item_rows, items_editable, order_buttons, status_label
+from ordo.web.orders import channel_choices, item_rows, items_editable, order_buttons, status_label
 from ordo.web.pages import STAFF, for_roles, language, refused
 from ordo.web.timeline import order_timeline
 
@@ -96,10 +95,6 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
     items = list(order.items.all())
     actor = actor_for(request.user)
     editable = items_editable(order) and order.payment_status == "unpaid"
-    channels = [
-        (channel.code, channel.labels.get(lang) or channel.labels.get("en") or channel.code)
-        for channel in PaymentChannel.objects.filter(enabled=True).exclude(gateway="")
-    ]
     return render(
         request,
         "portal/order.html",
@@ -111,7 +106,7 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
             "buttons": order_buttons(order, items, actor, lang),
             "editable": editable,
             "due": order.total - order.paid + order.refunded,
-            "channels": channels,
+            "channels": channel_choices(lang, paid_in_ordo=True),
             "documents": Document.objects.filter(order=order).defer("pdf").order_by("kind", "-version"),
             "timeline": order_timeline(order, audience="customer", language=lang),
         },

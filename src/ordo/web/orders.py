@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from ordo.orders.models import Order, OrderItem
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
+from ordo.payments.models import PaymentChannel
 from ordo.web.labels import guard_message
+from ordo.workflow.definition import label_for
 from ordo.workflow.engine import Option, available
 from ordo.workflow.snapshot import Actor
 
@@ -75,3 +77,12 @@ def items_editable(order: Order) -> bool:
     """Is the order in a status whose items the customer may still change (auto-parts ``new``)?"""
     found = compiled(order.workflow).status(order.status)
     return bool(found and found.editable)
+
+
+def channel_choices(language: str, *, paid_in_ordo: bool = False) -> list[tuple[str, str]]:
+    """The enabled payment channels as (code, name in ``language``); ``paid_in_ordo``: only those a
+    customer pays through Ordo (card gateways, the wallet), not cash or bank transfers."""
+    channels = PaymentChannel.objects.filter(enabled=True)
+    if paid_in_ordo:
+        channels = channels.exclude(gateway="")
+    return [(c.code, label_for(c.labels, language, c.code)) for c in channels]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ordo.notifications.models import Message
 from ordo.orders.models import Order
-from ordo.orders.workflows import compiled
+from ordo.orders.workflows import status_finder
 from ordo.payments.models import LedgerEntry
 from ordo.web import labels
 from ordo.web.templatetags.ordo_tags import money
@@ -33,21 +33,13 @@ class Entry:
     actor: str = ""
 
 
-def status_labeler(order: Order, language: str):
-    """``label(code, item=False)``: a status's name in ``language`` for this order's workflows."""
-    workflow = compiled(order.workflow)
-    item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
+def order_timeline(order: Order, *, audience: Audience, language: str) -> list[Entry]:
+    find = status_finder(order)
 
     def label(code: str, item: bool = False) -> str:
-        flow = item_workflow if item else workflow
-        found = flow.status(code) if flow is not None and code else None
+        found = find(code, item)
         return found.label(language) if found else code
 
-    return label
-
-
-def order_timeline(order: Order, *, audience: Audience, language: str) -> list[Entry]:
-    label = status_labeler(order, language)
     staff = audience == "staff"
     entries: list[Entry] = []
     for row in order.history.select_related("item").order_by("id"):
