@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ordo.accounts.models import Customer
 from tests.conftest import ITEMS, Api
 
 pytestmark = pytest.mark.django_db
@@ -185,6 +186,22 @@ def test_list_filters(manager, customer, other_customer):
     assert numbers(source="api") == [b["number"], a["number"]]
     assert numbers(placed_after="2000-01-01T00:00:00Z", type="regular") == [b["number"], a["number"]]
     assert numbers(placed_before="2000-01-01T00:00:00Z") == []
+
+
+def test_search_by_exact_number_answers_with_that_order_alone(manager, customer, other_customer):
+    a = new_order(customer)
+    b = new_order(other_customer, external_number="77-1")
+    # A customer whose phone reads like an order number does not crowd the order out.
+    Customer.objects.filter(pk=customer.customer.pk).update(phone=str(b["number"]))
+
+    def numbers(q):
+        return [o["number"] for o in manager.api.get("/orders", q=q).body["items"]]
+
+    assert numbers(str(b["number"])) == [b["number"]]
+    assert numbers("77-1") == [b["number"]]
+    # No order carries the text as a number: the customer fields answer, names by a part.
+    assert numbers("Oscar") == [b["number"]]
+    assert numbers(str(a["number"] + 1000)) == []
 
 
 def test_list_limit_is_bounded(manager):

@@ -143,6 +143,8 @@ class Order(models.Model):
             models.Index(fields=["placed_at"], name="order_placed_at"),
             # The desk's "longest waiting first" sort.
             models.Index(fields=["status_since", "id"], name="order_waiting"),
+            # The desk's list filtered by status alone, newest or oldest first.
+            models.Index(fields=["status", "id"], name="order_status_id"),
         ]
 
     def __str__(self) -> str:
