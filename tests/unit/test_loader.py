@@ -1,5 +1,6 @@
 """Presets load; a bad workflow is refused with every problem listed."""
 
+import tomllib
 from datetime import timedelta
 from pathlib import Path
 
@@ -26,6 +27,28 @@ def test_every_shipped_preset_is_valid(name):
     preset = load_preset_file(PRESETS / f"{name}.toml", EFFECTS)
     assert preset.code == name
     assert "regular" in {t.code for t in preset.types}
+
+
+def _labels(node, where=""):
+    """Every ``labels`` table in a parsed preset, with where it was found."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "labels":
+                yield f"{where}/{node.get('code', '')}", value
+            else:
+                yield from _labels(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for value in node:
+            yield from _labels(value, where)
+
+
+@pytest.mark.parametrize("name", ["furniture", "autoparts", "shop", "smm", "print"])
+def test_every_shipped_label_speaks_the_four_languages(name):
+    parsed = tomllib.loads((PRESETS / f"{name}.toml").read_text())
+    labels = list(_labels(parsed))
+    assert len(labels) > 10
+    gaps = [(where, sorted({"en", "ru", "pl", "fi"} - set(texts))) for where, texts in labels]
+    assert [(where, gap) for where, gap in gaps if gap] == []
 
 
 def test_print_timers_are_the_seed_rules():
