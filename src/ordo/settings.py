@@ -95,8 +95,8 @@ WSGI_APPLICATION = "ordo.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # Shared page layout (ordo/page.html); each app keeps its own pages.
-        "DIRS": [BASE_DIR / "templates"],
+        # Each app keeps its own pages; the shared layout is web/base.html.
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

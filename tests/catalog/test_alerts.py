@@ -74,6 +74,7 @@ def test_the_unsubscribe_link_ends_the_alert(shop, admin, smtp, drain):
     page = Client().get(f"/stock-alerts/{alert.token}")
     assert page.status_code == 200
     assert "gina@example.org" in page.content.decode()
+    assert "ordo/ordo.css" in page.content.decode()  # the shared style sheet, like every page
     # One click, as a mail client does it (RFC 8058): no CSRF token, the link is the secret.
     ended = Client(enforce_csrf_checks=True).post(f"/stock-alerts/{alert.token}")
     assert ended.status_code == 200

@@ -70,6 +70,11 @@ def test_the_link_shows_the_order_and_confirms_delivery_once(shipped, manager, c
     html = page.content.decode()
     assert "ul. Długa 1" in html
     assert "Oznacz jako dostarczone" in html
+    # The shared style sheet and layout, in the link's language, with no account controls.
+    assert '<html lang="pl">' in html
+    assert "ordo/ordo.css" in html
+    assert 'name="language"' not in html
+    assert "signout" not in html
     token = browser.cookies["csrftoken"].value
     done = browser.post(path, {"csrfmiddlewaretoken": token})
     assert done.status_code == 200

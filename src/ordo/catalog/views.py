@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -23,19 +24,16 @@ def alert_page(request: HttpRequest, token: str) -> HttpResponse:
         alert = alert_unsubscribe(token) if request.method == "POST" else alert_get(token)
     except DomainError:
         language = getattr(request, "LANGUAGE_CODE", "en")
-        context = {"language": language, "title": phrase(language, "alert.title"), "message": "—", "open": False}
+        context = {"title": phrase(language, "alert.title"), "message": "—", "open": False}
         return render(request, "catalog/alert.html", context, status=404)
     language = (alert.language or "en").split("-")[0]
     fields = {"email": alert.email, "product": alert.product.name}
     is_open = alert.ended_at is None
-    return render(
-        request,
-        "catalog/alert.html",
-        {
-            "language": language,
-            "title": phrase(language, "alert.title"),
-            "message": phrase(language, "alert.active" if is_open else "alert.ended").format(**fields),
-            "open": is_open,
-            "button": phrase(language, "alert.button"),
-        },
-    )
+    context = {
+        "title": phrase(language, "alert.title"),
+        "message": phrase(language, "alert.active" if is_open else "alert.ended").format(**fields),
+        "open": is_open,
+        "button": phrase(language, "alert.button"),
+    }
+    with translation.override(language):  # the page around it speaks the alert's language too
+        return render(request, "catalog/alert.html", context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
 from ordo.delivery.links import LinkError, LinkProblem, link_from_token
@@ -29,22 +30,18 @@ def _page(
     labels = {k: phrase(language, f"label.{k}") for k in ("order", "status", "items", "address", "customer", "phone")}
     workflow = compiled(order.workflow) if order else None
     found = workflow.status(order.status) if workflow and order else None
-    return render(
-        request,
-        "delivery/courier.html",
-        {
-            "language": language,
-            "order": order if details else None,
-            "items": list(order.items.all()) if order and details else [],
-            "status_label": found.label(language) if found else "",
-            "title": phrase(language, "courier.title").format(number=order.number if order else ""),
-            "button": phrase(language, "courier.button"),
-            "labels": labels,
-            "message": message,
-            "can_confirm": can_confirm,
-        },
-        status=status,
-    )
+    context = {
+        "order": order if details else None,
+        "items": list(order.items.all()) if order and details else [],
+        "status_label": found.label(language) if found else "",
+        "title": phrase(language, "courier.title").format(number=order.number if order else ""),
+        "button": phrase(language, "courier.button"),
+        "labels": labels,
+        "message": message,
+        "can_confirm": can_confirm,
+    }
+    with translation.override(language):  # the page around it speaks the link's language too
+        return render(request, "delivery/courier.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
