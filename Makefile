@@ -27,9 +27,10 @@ system:
 messages: install
 	cd src/ordo && ../../$(BIN)/django-admin compilemessages --settings=ordo.settings --pythonpath=.. >/dev/null
 
-## Collect new strings into the .po files after changing pages (then translate them).
+## Collect new strings into the .po files after changing pages (then translate them). Locations name
+## the file only, so moving code does not rewrite every entry.
 messages-update: install
-	cd src/ordo && for lang in ru pl fi; do ../../$(BIN)/django-admin makemessages -l $$lang --settings=ordo.settings --pythonpath=.. -i "migrations/*" --no-obsolete; done
+	cd src/ordo && for lang in ru pl fi; do ../../$(BIN)/django-admin makemessages -l $$lang --settings=ordo.settings --pythonpath=.. -i "migrations/*" --no-obsolete --add-location file; done
 
 ## Install, migrate the SQLite database under ./var/, load the demo preset, serve on :8000.
 run: system install messages

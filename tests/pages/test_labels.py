@@ -10,7 +10,8 @@ from ordo.catalog.errors import CatalogErrorCode
 from ordo.documents.errors import DocumentErrorCode
 from ordo.orders.errors import OrderErrorCode
 from ordo.payments.errors import PaymentErrorCode
-from ordo.web.labels import ERROR, error_message
+from ordo.web.labels import ERROR, EVENT, error_message
+from ordo.workflow.definition import NOTIFICATION_EVENTS
 
 CODES = [
     code
@@ -38,3 +39,7 @@ def test_a_failed_guard_names_each_reason_in_the_language():
         text = error_message("guards_failed", "Guards failed.", failed)
     assert "Guards failed." not in text
     assert "unpaid" not in text
+
+
+def test_every_notification_event_has_a_timeline_label():
+    assert sorted(NOTIFICATION_EVENTS - set(EVENT)) == []

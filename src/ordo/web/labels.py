@@ -28,6 +28,18 @@ MESSAGE_STATUS = {
     "skipped": _("skipped: no address"),
 }
 
+#: What a notification is about, until the worker has written its subject.
+EVENT = {
+    "order_placed": _("Order placed"),
+    "status_changed": _("Status changed"),
+    "payment_changed": _("Payment changed"),
+    "item_status_changed": _("Item status changed"),
+    "courier_assigned": _("Courier assigned"),
+    "timer_warning": _("Deadline coming"),
+    "archive_ready": _("Print files ready"),
+    "stock_checked": _("Stock checked"),
+}
+
 CHANNEL = {"email": _("E-mail"), "sms": _("SMS"), "webhook": _("Webhook")}
 
 LEDGER_KIND = {
