@@ -158,7 +158,7 @@ def test_desk_and_portal_show_no_english_leftovers(language, load_preset, manage
         desk.wait_for_load_state("networkidle")
         pages.append((path, desk.inner_text("body")))
     portal = signed_in(customer, language)
-    for path in ("/", f"/orders/{order.number}", "/wallet"):
+    for path in ("/", f"/orders/{order.number}", "/wallet", "/alerts"):
         portal.goto(path)
         pages.append((path, portal.inner_text("body")))
     leftovers = []

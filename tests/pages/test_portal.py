@@ -179,3 +179,76 @@ def test_language_switch_is_remembered_on_the_account(customer, browser_of):
     fresh = Client(HTTP_ACCEPT_LANGUAGE="en")
     fresh.force_login(customer.user)
     assert "Moje zamówienia" in text_of(fresh.get("/"))
+
+
+CATALOG = """sku,name,price,location,on_hand
+LAMP-7,Desk lamp,49.00,main,0
+BULB,Light bulb,3.00,main,10
+"""
+
+
+def test_customer_keeps_back_in_stock_alerts_in_the_portal(
+    load_preset, customer, other_customer, browser_of, smtp, drain
+):
+    from ordo.catalog.models import StockAlert
+    from ordo.catalog.services import catalog_import, stock_receive
+
+    load_preset("shop")
+    catalog_import(CATALOG)
+    portal = browser_of(customer, "pl")
+    response = portal.post("/alerts", {"sku": " lamp-7 "})
+    assert response.status_code == 302
+    alert = StockAlert.objects.get()
+    assert (alert.email, alert.customer, alert.language) == ("cora-customer@example.org", customer.customer, "pl")
+    page = text_of(portal.get("/alerts"))
+    assert "Desk lamp" in page
+    assert "Czeka" in page
+
+    # In stock, or not sold: explained, and nothing opens.
+    in_stock = text_of(portal.post("/alerts", {"sku": "BULB"}, follow=True))
+    assert "Produkt jest już dostępny" in in_stock
+    assert "Żaden produkt nie jest sprzedawany" in text_of(portal.post("/alerts", {"sku": "NOPE"}, follow=True))
+    assert StockAlert.objects.count() == 1
+
+    # Someone else's alert cannot be ended from another account.
+    assert browser_of(other_customer).post(f"/alerts/{alert.pk}/end").status_code == 404
+    alert.refresh_from_db()
+    assert alert.ended_at is None
+
+    stock_receive(sku="LAMP-7", location="main", quantity=2)
+    drain()
+    assert "Wysłano e-mail" in text_of(portal.get("/alerts"))
+    assert smtp.inbox.to("cora-customer@example.org")[-1]["Subject"] == "Desk lamp jest znowu dostępny"
+
+    # A new alert, ended from the portal.
+    StockAlert.objects.filter(pk=alert.pk).delete()
+    from ordo.catalog.services import stock_set
+
+    stock_set(sku="LAMP-7", location="main", on_hand=0)
+    portal.post("/alerts", {"sku": "LAMP-7"})
+    again = StockAlert.objects.get()
+    assert portal.post(f"/alerts/{again.pk}/end").status_code == 302
+    again.refresh_from_db()
+    assert again.ended == "unsubscribed"
+
+
+def test_order_page_offers_an_alert_for_an_item_out_of_stock(load_preset, customer, browser_of):
+    from ordo.catalog.services import catalog_import
+
+    load_preset("autoparts")
+    catalog_import(CATALOG)
+    number = customer.api.post(
+        "/orders",
+        {
+            "items": [
+                {"sku": "LAMP-7", "name": "Desk lamp", "quantity": 1, "unit_price": "49"},
+                {"sku": "BULB", "name": "Light bulb", "quantity": 1, "unit_price": "3"},
+            ]
+        },
+    ).body["number"]
+    portal = browser_of(customer)
+    html = portal.get(f"/orders/{number}").content.decode()
+    assert html.count('name="sku"') == 1
+    assert 'value="LAMP-7"' in html
+    response = portal.post("/alerts", {"sku": "LAMP-7", "order": str(number)})
+    assert response["Location"] == f"/orders/{number}"

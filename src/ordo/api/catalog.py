@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, Q, Sum
 from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import File, Query, Router, Schema, Status
@@ -21,6 +21,7 @@ from ordo.catalog.alerts import alert_subscribe, alert_unsubscribe
 from ordo.catalog.errors import CatalogErrorCode
 from ordo.catalog.materials import MaterialLine, materials_set
 from ordo.catalog.models import Product, Stock, StockAlert
+from ordo.catalog.selectors import alerts_of
 from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
@@ -190,18 +191,6 @@ def _alert_json(alert: StockAlert) -> dict[str, Any]:
     }
 
 
-def _own_alerts(request: HttpRequest) -> QuerySet[StockAlert]:
-    alerts = StockAlert.objects.select_related("product").order_by("-id")
-    if role_of(request.user) in STAFF:
-        return alerts
-    customer = getattr(request.user, "customer", None) if role_of(request.user) == Role.CUSTOMER else None
-    if customer is None:
-        raise DomainError(OrderErrorCode.FORBIDDEN, "Only customers and staff keep alerts.")
-    return alerts.filter(
-        Q(customer=customer) | Q(email__iexact=customer.email) if customer.email else Q(customer=customer)
-    )
-
-
 @router.post(
     "/products/{sku}/alerts",
     auth=[*api_auth, guest],
@@ -228,7 +217,7 @@ class AlertQuery(Schema):
 @router.get("/alerts", response={200: list[s.AlertOut], **ERRORS}, summary="Back-in-stock alerts")
 def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
     """A customer's own alerts (by account or address); staff see everyone's."""
-    alerts = _own_alerts(request)
+    alerts = alerts_of(request.user)
     if query.open:
         alerts = alerts.filter(ended_at=None)
     return [_alert_json(a) for a in alerts[: query.limit]]
@@ -236,7 +225,7 @@ def list_alerts(request: HttpRequest, query: Query[AlertQuery]):
 
 @router.delete("/alerts/{alert_id}", response={200: s.AlertOut, **ERRORS}, summary="End an alert")
 def end_alert(request: HttpRequest, alert_id: Id):
-    alert = _own_alerts(request).filter(pk=alert_id).first()
+    alert = alerts_of(request.user).filter(pk=alert_id).first()
     if alert is None:
         raise DomainError(CatalogErrorCode.UNKNOWN_ALERT, f"Alert {alert_id} not found.")
     return _alert_json(alert_unsubscribe(alert.token))

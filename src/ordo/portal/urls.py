@@ -11,5 +11,7 @@ urlpatterns = [
     path("orders/<int:number>/items", views.order_items, name="order-items"),
     path("orders/<int:number>/pay", views.order_pay_view, name="order-pay"),
     path("wallet", views.wallet, name="wallet"),
+    path("alerts", views.alerts, name="alerts"),
+    path("alerts/<int:alert_id>/end", views.alert_end, name="alert-end"),
     path("track/<str:token>", views.track, name="track"),
 ]

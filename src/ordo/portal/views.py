@@ -14,11 +14,14 @@ from django.views.decorators.http import require_POST
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_sign_up
+from ordo.catalog.alerts import alert_subscribe, alert_unsubscribe
+from ordo.catalog.selectors import alerts_of, product_find, skus_out_of_stock
 from ordo.catalog.services import LineEdit, order_items_edit
 from ordo.documents.models import Document
 from ordo.errors import DomainError
 from ordo.orders import selectors, services
 from ordo.orders.pricing import standing
+from ordo.orders.workflows import status_finder
 from ordo.payments.paying import order_pay
 from ordo.payments.wallet import wallet_balances, wallet_entries
 from ordo.portal.forms import SignUpForm
@@ -27,6 +30,11 @@ from ordo.web.pages import STAFF, for_roles, language, refused
 from ordo.web.timeline import order_timeline
 
 PAGE = 25
+
+
+def _customer(request: HttpRequest) -> Customer | None:
+    """The signed-in customer's own record (None for an account without one)."""
+    return Customer.objects.filter(user_id=request.user.pk or 0).first()
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -49,7 +57,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
         return redirect("portal:home")
     lang = language()
     rows = [(order, status_label(order, lang)) for order in page]
-    customer = Customer.objects.filter(user_id=request.user.pk or 0).first()
+    customer = _customer(request)
     return render(
         request,
         "portal/orders.html",
@@ -95,6 +103,9 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
     items = list(order.items.all())
     actor = actor_for(request.user)
     editable = items_editable(order) and order.payment_status == "unpaid"
+    current = status_finder(order)(order.status)
+    waiting = current is not None and not current.final  # a closed order waits for nothing
+    short = skus_out_of_stock(item.sku for item in items) if waiting else set()
     return render(
         request,
         "portal/order.html",
@@ -105,6 +116,7 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
             "items": item_rows(order, items, actor, lang),
             "buttons": order_buttons(order, items, actor, lang),
             "editable": editable,
+            "out_of_stock": short,
             "due": order.total - order.paid + order.refunded,
             "channels": channel_choices(lang, paid_in_ordo=True),
             "documents": Document.objects.filter(order=order).defer("pdf").order_by("kind", "-version"),
@@ -183,7 +195,7 @@ def order_pay_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @for_roles(Role.CUSTOMER)
 def wallet(request: HttpRequest) -> HttpResponse:
-    customer = Customer.objects.filter(user_id=request.user.pk or 0).first()
+    customer = _customer(request)
     balances = wallet_balances(customer.pk) if customer else {}
     entries = list(wallet_entries(customer.pk).order_by("-id")[:100]) if customer else []
     return render(
@@ -196,6 +208,40 @@ def wallet(request: HttpRequest) -> HttpResponse:
             "standing": standing(customer.pk) if customer else [],
         },
     )
+
+
+@for_roles(Role.CUSTOMER)
+def alerts(request: HttpRequest) -> HttpResponse:
+    """Back-in-stock alerts: the customer's own, and a form to ask about a product by its SKU
+    (the order page posts here too, for an item out of stock, and gets its page back)."""
+    if request.method == "POST":
+        back = request.POST.get("order", "")
+        customer = _customer(request)
+        try:
+            alert_subscribe(
+                product=product_find(request.POST.get("sku", "")),
+                email=customer.email if customer else "",
+                customer=customer,
+                language=language(),
+            )
+        except DomainError as error:
+            refused(request, error)
+        else:
+            messages.success(request, _("We will e-mail you once when it is back."))
+        return _back(int(back)) if back.isdigit() else redirect("portal:alerts")
+    rows = list(alerts_of(request.user)[:100])
+    return render(request, "portal/alerts.html", {"title": _("Stock alerts"), "alerts": rows, "nav": "alerts"})
+
+
+@require_POST
+@for_roles(Role.CUSTOMER)
+def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = alerts_of(request.user).filter(pk=alert_id).first()
+    if alert is None:
+        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+    alert_unsubscribe(alert.token)
+    messages.success(request, _("The alert has ended."))
+    return redirect("portal:alerts")
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:

@@ -66,7 +66,8 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
         for message in Message.objects.filter(order=order).order_by("id"):
             channel = labels.CHANNEL.get(message.channel, message.channel)
             state = labels.MESSAGE_STATUS.get(message.status, message.status)
-            title = f"{channel} → {message.address or message.recipient}: {message.subject or labels.EVENT.get(message.event, message.event)}"
+            about = message.subject or labels.EVENT.get(message.event, message.event)
+            title = f"{channel} → {message.address or message.recipient}: {about}"
             detail = _("%(state)s, attempts: %(attempts)s") % {"state": state, "attempts": message.attempts}
             if message.last_error and message.status != Message.Status.SENT:
                 detail = f"{detail} · {message.last_error[:200]}"

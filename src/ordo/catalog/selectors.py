@@ -1,0 +1,55 @@
+"""Reads on the catalog: whose back-in-stock alerts a user may see, and which products are out of stock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import F, Q, QuerySet, Sum
+
+from ordo.accounts.models import Role
+from ordo.accounts.roles import AnyUser, role_of
+from ordo.catalog.errors import CatalogErrorCode
+from ordo.catalog.models import Product, StockAlert
+from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
+
+
+def alerts_of(user: AnyUser) -> QuerySet[StockAlert]:
+    """Admins and managers see every alert; a customer those of their account or their address
+    (alerts they opened as a guest before signing up); anyone else is refused. Newest first."""
+    alerts = StockAlert.objects.select_related("product").order_by("-id")
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.MANAGER):
+        return alerts
+    customer = getattr(user, "customer", None) if role == Role.CUSTOMER else None
+    if customer is None:
+        raise DomainError(OrderErrorCode.FORBIDDEN, "Only customers and staff keep alerts.")
+    mine = Q(customer=customer)
+    if customer.email:
+        mine |= Q(email__iexact=customer.email)
+    return alerts.filter(mine)
+
+
+def product_find(typed: str) -> Product:
+    """The product a person typed the SKU of: the exact SKU, else the one SKU that matches
+    ignoring case and the spaces around it; "unknown product" otherwise."""
+    sku = typed.strip()
+    found = list(Product.objects.filter(sku=sku)) or list(Product.objects.filter(sku__iexact=sku)[:2])
+    if len(found) != 1 or not sku:
+        raise DomainError(CatalogErrorCode.UNKNOWN_PRODUCT, f"No product has the SKU {sku!r}.")
+    return found[0]
+
+
+def skus_out_of_stock(skus: Iterable[str]) -> set[str]:
+    """Which of these SKUs are sold and kept in stock but have no free unit now (one query).
+    Products whose stock is not kept in Ordo (no stock rows) are not "out of stock"."""
+    wanted = {sku for sku in skus if sku}
+    if not wanted:
+        return set()
+    rows = (
+        Product.objects.filter(sku__in=wanted, active=True)
+        .annotate(free=Sum(F("stock__on_hand") - F("stock__reserved")))
+        .filter(free__lte=0)
+        .values_list("sku", flat=True)
+    )
+    return set(rows)
