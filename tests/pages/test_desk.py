@@ -248,3 +248,39 @@ def test_assignment_form_writes_only_what_changed(furniture, manager, customer, 
     order.refresh_from_db()
     assert order.manager == manager.user
     assert Activity.objects.filter(order=order, kind="manager_assigned").count() == 1
+
+
+def test_saved_views_keep_the_filters_and_are_shared_on_request(furniture, manager, make_person, browser_of):
+    from ordo.desk.models import SavedView
+
+    colleague = make_person("nina-manager", "manager")
+    desk = browser_of(manager)
+    response = desk.post(
+        "/desk/views",
+        {"name": "Review queue", "query": "status=under_review&sort=waiting&cursor=abc&bogus=1&payment_status=nope"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/?status=under_review&sort=waiting"
+    view = SavedView.objects.get()
+    assert (view.owner, view.name, view.query, view.shared) == (
+        manager.user,
+        "Review queue",
+        response["Location"][7:],
+        False,
+    )
+    assert 'href="/desk/?status=under_review&amp;sort=waiting"' in desk.get("/desk/").content.decode()
+    # Private: a colleague does not see it, and cannot delete it.
+    theirs = browser_of(colleague)
+    assert "Review queue" not in text_of(theirs.get("/desk/"))
+    assert theirs.post(f"/desk/views/{view.pk}/delete").status_code == 404
+    # The same name again replaces the filters; shared, colleagues see it too (with whose it is).
+    desk.post("/desk/views", {"name": "Review queue", "query": "status=reviewed", "shared": "on"})
+    view.refresh_from_db()
+    assert (view.query, view.shared, SavedView.objects.count()) == ("status=reviewed", True, 1)
+    assert "Review queue (mark-manager)" in text_of(theirs.get("/desk/"))
+    # A view needs a name; nothing is saved without one.
+    refused = text_of(desk.post("/desk/views", {"name": "  ", "query": "status=draft"}, follow=True))
+    assert "Name the view" in refused
+    assert SavedView.objects.count() == 1
+    assert desk.post(f"/desk/views/{view.pk}/delete").status_code == 302
+    assert not SavedView.objects.exists()

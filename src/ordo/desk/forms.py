@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.models import User
@@ -88,6 +89,30 @@ class OrderFilterForm(forms.Form):
 
     def sort_order(self) -> str:
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or "newest"
+
+    def cleaned_query(self) -> str:
+        """The query string of the filters that hold a valid value, in the form's order (what a
+        saved view keeps): unknown parameters, invalid values, the default sort and the page
+        cursor are left out."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        kept = [
+            (name, self.data[name])
+            for name in self.fields
+            if name not in self.errors and self.cleaned_data.get(name) and self.data.get(name)
+        ]
+        return urlencode([(name, value) for name, value in kept if (name, value) != ("sort", "newest")])
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the view"),
+        max_length=80,
+        error_messages={"required": _("Name the view.")},
+    )
+    shared = forms.BooleanField(label=_("Show it to colleagues"), required=False)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
 class NewOrderForm(forms.Form):

@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,9 @@ from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_find_or_create
 from ordo.delivery.models import Courier
 from ordo.desk.diagrams import workflow_svg
-from ordo.desk.forms import NewOrderForm, OrderFilterForm, staff_choices
+from ordo.desk.forms import NewOrderForm, OrderFilterForm, SavedViewForm, staff_choices
+from ordo.desk.selectors import saved_views_for
+from ordo.desk.services import saved_view_delete, saved_view_save
 from ordo.errors import DomainError
 from ordo.orders import links, selectors, services
 from ordo.orders.assignment import contractor_candidates
@@ -79,6 +82,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "rows": [(order, status_label(order, lang)) for order in page],
         "next_cursor": next_cursor,
         "query": _query_without(request, "cursor"),
+        "cleaned_query": form.cleaned_query(),
+        "views": list(saved_views_for(_me(request))),
+        "view_form": SavedViewForm(),
     }
     partial = is_htmx(request) and request.headers.get("HX-Target") == "results"
     template = "desk/_results.html" if partial else "desk/orders.html"
@@ -97,6 +103,38 @@ def status_counts(request: HttpRequest) -> HttpResponse:
         "desk/_counts.html",
         {"rows": rows, "total": sum(counts.values()), "query": _query_without(request, "status", "cursor")},
     )
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in staff member (the page's decorator has turned everyone else away)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@require_POST
+@staff_only
+def saved_view_new(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filters under a name (the same name again replaces them)."""
+    form = SavedViewForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("name", []) + form.errors.get("query", []):
+            messages.error(request, str(error))
+        return redirect("desk:orders")
+    query = OrderFilterForm(QueryDict(form.cleaned_data["query"])).cleaned_query()
+    view = saved_view_save(
+        owner=_me(request), name=form.cleaned_data["name"], query=query, shared=form.cleaned_data["shared"]
+    )
+    messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
+    return redirect(f"{reverse('desk:orders')}?{query}" if query else reverse("desk:orders"))
+
+
+@require_POST
+@staff_only
+def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
+    if not saved_view_delete(owner=_me(request), view_id=view_id):
+        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+    messages.success(request, _("The view is deleted."))
+    return redirect("desk:orders")
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
