@@ -284,3 +284,45 @@ def test_saved_views_keep_the_filters_and_are_shared_on_request(furniture, manag
     assert SavedView.objects.count() == 1
     assert desk.post(f"/desk/views/{view.pk}/delete").status_code == 302
     assert not SavedView.objects.exists()
+
+
+def test_desk_links_copies_splits_and_subcontracts_an_order(
+    load_preset, manager, make_person, customer, place, browser_of
+):
+    from ordo.orders.models import OrderLink
+
+    load_preset("shop")
+    contractor = make_person("cody-contractor", "contractor")
+    order = place(customer)
+    other = place(customer)
+    first, second = order.items.order_by("id")
+    desk = browser_of(manager)
+    card = f"/desk/orders/{order.number}"
+    page = desk.get(card).content.decode()
+    assert f'name="items" value="{first.pk}"' in page
+    assert f'<option value="{contractor.user.pk}">' in page
+
+    # A link by hand needs a reason; refused, nothing is linked.
+    refused = text_of(desk.post(f"{card}/link", {"kind": "manual", "order": str(other.number)}, follow=True))
+    assert "This link cannot be made." in refused
+    assert not OrderLink.objects.exists()
+    desk.post(f"{card}/link", {"kind": "manual", "order": str(other.number), "reason": "Same customer, one delivery"})
+
+    # Split: the chosen item moves to a new order in the same status; the message names it.
+    split = text_of(
+        desk.post(f"{card}/link", {"kind": "split", "items": [str(second.pk)], "reason": "Ships later"}, follow=True)
+    )
+    made = OrderLink.objects.get(kind="split").target
+    assert f"Order {made.number} made" in split
+    assert [i.sku for i in made.items.all()] == ["B-2"]
+    assert [i.sku for i in Order.objects.get(pk=order.pk).items.all()] == ["A-1"]
+
+    # Subcontract the rest to a contractor; without one it is refused.
+    assert "This link cannot be made." in text_of(
+        desk.post(f"{card}/link", {"kind": "subcontract", "items": [str(first.pk)]}, follow=True)
+    )
+    desk.post(f"{card}/link", {"kind": "subcontract", "items": [str(first.pk)], "contractor": str(contractor.user.pk)})
+    work = OrderLink.objects.get(kind="subcontract").target
+    assert work.contractor == contractor.user
+    links = text_of(desk.get(card))
+    assert all(f"№ {n}" in links for n in (other.number, made.number, work.number))

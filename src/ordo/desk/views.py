@@ -31,7 +31,7 @@ from ordo.desk.services import saved_view_delete, saved_view_save
 from ordo.errors import DomainError
 from ordo.orders import links, selectors, services
 from ordo.orders.assignment import contractor_candidates
-from ordo.orders.models import Source, Workflow
+from ordo.orders.models import OrderLink, Source, Workflow
 from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
 from ordo.payments.refunds import refund_create
@@ -192,13 +192,14 @@ def _after_post(request: HttpRequest, number: int | None) -> HttpResponse:
     return redirect("desk:order", number=number)
 
 
-def _run(request: HttpRequest, number: int, done: str, write: Callable[[], object]) -> HttpResponse:
+def _run(request: HttpRequest, number: int, done: str | Callable[[Any], str], write: Callable[[], Any]) -> HttpResponse:
+    """Run one service call; say it is done (``done`` may word it from the result) or why not."""
     try:
-        write()
+        result = write()
     except DomainError as error:
         refused(request, error)
     else:
-        messages.success(request, done)
+        messages.success(request, done(result) if callable(done) else done)
     return _after_post(request, number)
 
 
@@ -340,18 +341,29 @@ def order_assign(request: HttpRequest, number: int) -> HttpResponse:
 @require_POST
 @managers_only
 def order_link(request: HttpRequest, number: int) -> HttpResponse:
+    """A link by hand to another order, or a new linked order: a copy, a split (the chosen items
+    move) or a subcontract (a work order for a contractor)."""
     kind = request.POST.get("kind", "manual")
+    chosen = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+
+    def done(link: OrderLink) -> str:
+        if kind == "manual":
+            return _("Link saved.")
+        return _("Order %(number)s made.") % {"number": link.target.number}
+
     return _run(
         request,
         number,
-        _("Link saved."),
+        done,
         lambda: links.order_link_create(
             number=number,
             kind=kind,
             actor=actor_for(request.user),
             source=Source.PANEL,
+            items=chosen or None,
             other=_id_or_none(request.POST.get("order")),
-            reason=request.POST.get("reason", ""),
+            reason=request.POST.get("reason", "").strip(),
+            contractor_id=_id_or_none(request.POST.get("contractor")),
             visible=selectors.orders_visible_to(request.user),
         ),
     )
