@@ -9,10 +9,6 @@ from bench.report import Row, peak_rss_mib
 
 
 def run(*, orders: int, transitions: int) -> list[Row]:
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from ordo.accounts.roles import actor_for
@@ -21,7 +17,6 @@ def run(*, orders: int, transitions: int) -> list[Row]:
     from ordo.orders.services import ItemInput, order_place, order_transition
     from ordo.orders.workflows import preset_load_named
 
-    call_command("migrate", verbosity=0)
     preset_load_named("shop")
     admin, _ = user_create(username="bench-admin", role="admin")
     buyer, _ = user_create(username="bench-buyer", role="customer")
