@@ -168,3 +168,32 @@ def test_desk_and_portal_show_no_english_leftovers(language, load_preset, manage
         for phrase in sorted(english & (lines | pieces)):
             leftovers.append(f"{path}: {phrase!r}")
     assert not leftovers, "\n".join(leftovers)
+
+
+#: Every form control a person can reach must be named: by a <label for>, a wrapping <label>, or aria-label.
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(el => el.offsetParent !== null || el.closest('details'))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !(el.tagName === 'BUTTON' && el.textContent.trim()))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def test_every_page_fits_a_phone_and_names_its_controls(load_preset, manager, customer, place, signed_in):
+    load_preset("furniture")
+    order = place(customer)
+    customer.api.fire(order.number, "submit")
+    problems = []
+
+    def check(page, paths):
+        for path in paths:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 360:
+                problems.append(f"{path}: {width} px wide at 360")
+            problems.extend(f"{path}: unnamed {html}" for html in page.evaluate(UNNAMED_CONTROLS))
+
+    desk_paths = ("/desk/", f"/desk/orders/{order.number}", "/desk/orders/new", "/desk/workflows", "/desk/timers")
+    check(signed_in(manager, width=360), desk_paths)
+    check(signed_in(customer, width=360), ("/", f"/orders/{order.number}", "/wallet", "/alerts"))
+    assert not problems, "\n".join(problems)
