@@ -108,7 +108,7 @@ def test_each_recipient_gets_their_own_language(load_preset, customer, manager, 
     drain()
     assert smtp.inbox.subjects("cora-customer@example.org") == [
         f"Tilaus {number} vastaanotettu",
-        f"Tilaus {number}: In progress",
+        f"Tilaus {number}: Käsittelyssä",
     ]
 
 
