@@ -133,21 +133,19 @@ def test_customer_pays_from_the_wallet_and_sees_the_balance(
     assert WalletEntry.objects.filter(customer=customer.customer).count() == 2
 
 
+def order_of(person, *skus: str) -> int:
+    """A customer's order of one of each SKU, placed through the API (the catalog sets the prices)."""
+    items = [{"sku": sku, "name": sku, "quantity": 1, "unit_price": "1"} for sku in skus]
+    return person.api.post("/orders", {"items": items}).body["number"]
+
+
 def test_customer_edits_a_new_autoparts_orders_quantities(load_preset, customer, browser_of):
     load_preset("autoparts")
     from ordo.catalog.services import product_create
 
     product_create(sku="F-1", name="Filter", price=Decimal("9.00"))
     product_create(sku="P-2", name="Pads", price=Decimal("20.00"))
-    number = customer.api.post(
-        "/orders",
-        {
-            "items": [
-                {"sku": "F-1", "name": "F", "quantity": 1, "unit_price": "1"},
-                {"sku": "P-2", "name": "P", "quantity": 1, "unit_price": "1"},
-            ]
-        },
-    ).body["number"]
+    number = order_of(customer, "F-1", "P-2")
     portal = browser_of(customer)
     assert 'name="qty:F-1"' in portal.get(f"/orders/{number}").content.decode()
     portal.post(f"/orders/{number}/items", {"qty:F-1": "3", "qty:P-2": "0"})
@@ -237,15 +235,7 @@ def test_order_page_offers_an_alert_for_an_item_out_of_stock(load_preset, custom
 
     load_preset("autoparts")
     catalog_import(CATALOG)
-    number = customer.api.post(
-        "/orders",
-        {
-            "items": [
-                {"sku": "LAMP-7", "name": "Desk lamp", "quantity": 1, "unit_price": "49"},
-                {"sku": "BULB", "name": "Light bulb", "quantity": 1, "unit_price": "3"},
-            ]
-        },
-    ).body["number"]
+    number = order_of(customer, "LAMP-7", "BULB")
     portal = browser_of(customer)
     html = portal.get(f"/orders/{number}").content.decode()
     assert html.count('name="sku"') == 1
