@@ -38,7 +38,7 @@ from ordo.payments.refunds import refund_create
 from ordo.payments.services import payment_record
 from ordo.web.labels import LINK_KIND, error_message
 from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label
-from ordo.web.pages import STAFF, for_roles, is_htmx, language, parse_amount, refused
+from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse_amount, refused
 from ordo.web.timeline import order_timeline
 
 PAGE = 50
@@ -132,7 +132,7 @@ def saved_view_new(request: HttpRequest) -> HttpResponse:
 @staff_only
 def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
     if not saved_view_delete(owner=_me(request), view_id=view_id):
-        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+        return not_found(request)
     messages.success(request, _("The view is deleted."))
     return redirect("desk:orders")
 
@@ -176,7 +176,7 @@ def order_card(request: HttpRequest, number: int) -> HttpResponse:
     try:
         context = _card_context(request, number)
     except DomainError:
-        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+        return not_found(request)
     return render(request, "desk/card.html", context)
 
 
@@ -188,7 +188,7 @@ def _after_post(request: HttpRequest, number: int | None) -> HttpResponse:
         try:
             return render(request, "desk/_card.html", _card_context(request, number))
         except DomainError:
-            return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+            return not_found(request)
     return redirect("desk:order", number=number)
 
 

@@ -26,7 +26,7 @@ from ordo.payments.paying import order_pay
 from ordo.payments.wallet import wallet_balances, wallet_entries
 from ordo.portal.forms import SignUpForm
 from ordo.web.orders import channel_choices, item_rows, items_editable, order_buttons, status_label
-from ordo.web.pages import STAFF, for_roles, language, refused
+from ordo.web.pages import STAFF, for_roles, language, not_found, refused
 from ordo.web.timeline import order_timeline
 
 PAGE = 25
@@ -98,7 +98,7 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
     try:
         order = selectors.order_get(request.user, number)
     except DomainError:
-        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+        return not_found(request)
     lang = language()
     items = list(order.items.all())
     actor = actor_for(request.user)
@@ -238,7 +238,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
 def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert = alerts_of(request.user).filter(pk=alert_id).first()
     if alert is None:
-        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+        return not_found(request)
     alert_unsubscribe(alert.token)
     messages.success(request, _("The alert has ended."))
     return redirect("portal:alerts")
@@ -249,5 +249,5 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     try:
         view = selectors.order_tracking(token, language())
     except DomainError:
-        return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
+        return not_found(request)
     return render(request, "portal/track.html", {"title": _("Order %(number)s") % {"number": view["number"]}, **view})

@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from ordo.accounts.models import Role
 from ordo.accounts.roles import role_of
@@ -45,6 +46,11 @@ def for_roles(*roles: str) -> Callable:
         return wrapped
 
     return decorate
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """The page for what does not exist or is outside the user's view (the two look alike)."""
+    return render(request, "web/not_found.html", {"title": _("Not found")}, status=404)
 
 
 def refused(request: HttpRequest, error: DomainError) -> str:
