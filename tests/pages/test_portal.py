@@ -242,3 +242,16 @@ def test_order_page_offers_an_alert_for_an_item_out_of_stock(load_preset, custom
     assert 'value="LAMP-7"' in html
     response = portal.post("/alerts", {"sku": "LAMP-7", "order": str(number)})
     assert response["Location"] == f"/orders/{number}"
+
+
+def test_an_account_without_a_customer_record_has_no_alerts_and_is_told_why(load_preset, customer, browser_of):
+    from ordo.catalog.services import catalog_import
+
+    load_preset("shop")
+    catalog_import(CATALOG)
+    Customer.objects.filter(pk=customer.customer.pk).delete()
+    portal = browser_of(customer)
+    assert portal.get("/alerts").status_code == 200
+    refused = text_of(portal.post("/alerts", {"sku": "LAMP-7"}, follow=True))
+    assert "An e-mail address is needed to tell you." in refused
+    assert portal.post("/alerts/1/end").status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_sign_up
 from ordo.catalog.alerts import alert_subscribe, alert_unsubscribe
+from ordo.catalog.models import StockAlert
 from ordo.catalog.selectors import alerts_of, product_find, skus_out_of_stock
 from ordo.catalog.services import LineEdit, order_items_edit
 from ordo.documents.models import Document
@@ -229,14 +231,22 @@ def alerts(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("We will e-mail you once when it is back."))
         return _back(int(back)) if back.isdigit() else redirect("portal:alerts")
-    rows = list(alerts_of(request.user)[:100])
+    rows = list(_my_alerts(request)[:100])
     return render(request, "portal/alerts.html", {"title": _("Stock alerts"), "alerts": rows, "nav": "alerts"})
+
+
+def _my_alerts(request: HttpRequest) -> QuerySet[StockAlert]:
+    """The signed-in customer's alerts; none for an account without a customer record."""
+    try:
+        return alerts_of(request.user)
+    except DomainError:
+        return StockAlert.objects.none()
 
 
 @require_POST
 @for_roles(Role.CUSTOMER)
 def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
-    alert = alerts_of(request.user).filter(pk=alert_id).first()
+    alert = _my_alerts(request).filter(pk=alert_id).first()
     if alert is None:
         return not_found(request)
     alert_unsubscribe(alert.token)
