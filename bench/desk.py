@@ -21,7 +21,10 @@ PAGES = {
     "list, search by e-mail": "/desk/?q=buyer-{customer}@example.org",
     "list, search by number": "/desk/?q={number}",
     "list, placed in one week": "/desk/?placed_after={week_start}&placed_before={week_end}",
+    "counts per status, all orders": "/desk/counts",
     "counts per status, one manager": "/desk/counts?manager={manager}",
+    # No index serves a source filter: the counts scan the table (the list itself stops at a page).
+    "counts per status, one source": "/desk/counts?source=site",
     "order card": "/desk/orders/{number}",
 }
 STATUSES = ["draft", "under_review", "reviewed", "awaiting_payment", "in_production", "quality_check", "issued"]
