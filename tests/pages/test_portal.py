@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -255,3 +256,82 @@ def test_an_account_without_a_customer_record_has_no_alerts_and_is_told_why(load
     refused = text_of(portal.post("/alerts", {"sku": "LAMP-7"}, follow=True))
     assert "An e-mail address is needed to tell you." in refused
     assert portal.post("/alerts/1/end").status_code == 404
+
+
+def _guest_order(manager, email: str) -> int:
+    """An order staff entered for someone without an account (the customer record has no login)."""
+    item = {"sku": "A", "name": "A", "quantity": 1, "unit_price": "5"}
+    body = {"items": [item], "customer": {"email": email, "name": "Gina"}}
+    return manager.api.post("/orders", body).body["number"]
+
+
+def _claim_mail(smtp, address: str):
+    """The one "add your earlier orders" e-mail the address received (besides its order e-mails)."""
+    (mail,) = [m for m in smtp.inbox.to(address) if "/claim/" in m.get_body(("plain",)).get_content()]
+    return mail
+
+
+def _claim_link(smtp, address: str) -> str:
+    text = _claim_mail(smtp, address).get_body(("plain",)).get_content()
+    return re.search(r"http://127\.0\.0\.1:8000(/claim/\S+)", text).group(1)
+
+
+def test_guest_orders_join_the_account_once_the_address_is_confirmed(load_preset, manager, smtp, drain):
+    from ordo.accounts.services import customer_find_or_create
+    from ordo.orders.models import Activity
+
+    load_preset("shop")
+    number = _guest_order(manager, "gina@example.org")
+    guest = Order.objects.get(number=number).customer
+    client = Client(HTTP_ACCEPT_LANGUAGE="pl")
+    signed_up = client.post(
+        "/signup", {"name": "Gina", "email": "Gina@Example.org", "password": "long-enough-pass-42"}, follow=True
+    )
+    assert "Znaleźliśmy zamówienia" in text_of(signed_up)
+    assert str(number) not in text_of(client.get("/"))  # not before the address is proved
+    drain()
+    link = _claim_link(smtp, "gina@example.org")
+    assert (
+        str(_claim_mail(smtp, "gina@example.org")["Subject"]).strip()
+        == "Dołącz wcześniejsze zamówienia do konta w Ordo"
+    )
+
+    page = client.get(link)
+    assert page.status_code == 200
+    assert Order.objects.get(number=number).customer == guest  # opening the link changes nothing
+    client.post(link)
+    mine = Customer.objects.get(user__username="gina@example.org")
+    assert Order.objects.get(number=number).customer == mine
+    assert str(number) in text_of(client.get("/"))
+    assert not Customer.objects.filter(pk=guest.pk).exists()
+    claimed = Activity.objects.get(order__number=number, kind="claimed")
+    assert claimed.detail == {"from": guest.pk, "to": mine.pk}
+    # Staff entering the next order for this address reach the account.
+    assert customer_find_or_create(email="gina@example.org", name="Gina") == mine
+    # The link has done its work: again, there is nothing left to join.
+    assert "Nie ma już zamówień złożonych bez konta" in text_of(client.post(link, follow=True))
+
+
+def test_a_claim_link_is_only_for_its_account_and_only_for_three_days(
+    load_preset, manager, customer, smtp, drain, time_machine, browser_of
+):
+    from django.utils import timezone
+
+    load_preset("shop")
+    time_machine.move_to(timezone.now(), tick=False)
+    number = _guest_order(manager, "gina@example.org")
+    client = Client()
+    client.post("/signup", {"name": "Gina", "email": "gina@example.org", "password": "long-enough-pass-42"})
+    drain()
+    link = _claim_link(smtp, "gina@example.org")
+    guest = Order.objects.get(number=number).customer
+    # Signed out: sign in first, then come back.
+    assert Client().get(link)["Location"].startswith("/signin?next=/claim/")
+    # Another account holding the link gets nothing.
+    other = browser_of(customer)
+    assert "This link is not valid" in text_of(other.post(link, follow=True))
+    # A forged link, and a true one after three days, do nothing either.
+    assert "This link is not valid" in text_of(client.post(link[:-4] + "AAAA", follow=True))
+    time_machine.shift(timedelta(days=3, minutes=1))
+    assert "This link is not valid" in text_of(client.post(link, follow=True))
+    assert Order.objects.get(number=number).customer == guest

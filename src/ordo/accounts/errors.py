@@ -9,3 +9,4 @@ class AccountErrorCode(StrEnum):
     INVALID_PARTNER = "invalid_partner"
     UNKNOWN_TOKEN = "unknown_token"
     INVALID_TIERS = "invalid_tiers"
+    INVALID_CLAIM = "invalid_claim"

@@ -162,8 +162,8 @@ def partner_create(*, code: str, name: str, email: str = "", user: User | None =
 
 def customer_sign_up(*, email: str, name: str, password: str, phone: str = "", language: str = "") -> User:
     """A customer opens an account in the portal: a user named by their e-mail (lower-case) and
-    their own customer record. Orders a guest placed with the same e-mail stay with the guest record:
-    nobody proved they own that address yet."""
+    their own customer record. Orders placed earlier with the same e-mail, without an account, stay
+    with their record until the address is proved (``accounts.claims``)."""
     email = email.strip().lower()
     if User.objects.filter(username__iexact=email).exists():
         raise DomainError(AccountErrorCode.CUSTOMER_EXISTS, "An account with this e-mail exists already.")

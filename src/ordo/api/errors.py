@@ -73,6 +73,7 @@ STATUS_OF: dict[str, int] = {
     A.INVALID_PARTNER: 422,
     A.UNKNOWN_TOKEN: 404,
     A.INVALID_TIERS: 422,
+    A.INVALID_CLAIM: 422,
 }
 
 #: Codes for errors raised by the framework rather than by Ordo's services.

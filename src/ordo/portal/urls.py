@@ -14,4 +14,5 @@ urlpatterns = [
     path("alerts", views.alerts, name="alerts"),
     path("alerts/<int:alert_id>/end", views.alert_end, name="alert-end"),
     path("track/<str:token>", views.track, name="track"),
+    path("claim/<str:token>", views.claim, name="claim"),
 ]

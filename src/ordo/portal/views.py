@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ordo.accounts.claims import claim_offer, guest_orders_claim
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_sign_up
@@ -32,6 +35,11 @@ from ordo.web.pages import STAFF, for_roles, language, not_found, refused
 from ordo.web.timeline import order_timeline
 
 PAGE = 25
+
+
+def _me(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _customer(request: HttpRequest) -> Customer | None:
@@ -91,6 +99,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
+            if claim_offer(user, language()):
+                messages.info(
+                    request,
+                    _(
+                        "We found orders placed earlier with this address. Open the link we have just e-mailed"
+                        " to it, and they join your account."
+                    ),
+                )
             return redirect("portal:home")
     return render(request, "portal/signup.html", {"title": _("Create an account"), "form": form})
 
@@ -252,6 +268,27 @@ def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
     alert_unsubscribe(alert.token)
     messages.success(request, _("The alert has ended."))
     return redirect("portal:alerts")
+
+
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the "add your earlier orders" e-mail: opening it asks; the button joins them
+    (a mail scanner fetching the link changes nothing)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        return render(request, "portal/claim.html", {"title": _("Add your earlier orders")})
+    try:
+        moved = guest_orders_claim(user=_me(request), token=token)
+    except DomainError as error:
+        refused(request, error)
+    else:
+        if moved:
+            messages.success(
+                request, _("Orders added to your account: %(numbers)s.") % {"numbers": ", ".join(map(str, moved))}
+            )
+        else:
+            messages.info(request, _("No orders placed without an account are left to add."))
+    return redirect("portal:home")
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:

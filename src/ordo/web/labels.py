@@ -61,6 +61,7 @@ LINK_KIND = {
 
 ACTIVITY = {
     "note": _("Note"),
+    "claimed": _("Joined the customer's account"),
     "payment_channel_changed": _("Payment channel changed"),
     "manager_assigned": _("Manager assigned"),
     "contractor_assigned": _("Contractor assigned"),
@@ -140,6 +141,7 @@ ERROR = {
     "partner_exists": _("This partner code is taken."),
     "invalid_partner": _("This user cannot be a partner."),
     "unknown_token": _("No such access key."),
+    "invalid_claim": _("This link is not valid: it is for another account or older than three days."),
     "invalid_tiers": _("Check the discount tiers: each needs a name, a threshold and a percent."),
     "unknown_product": _("No product is sold under this SKU."),
     "product_exists": _("A product with this SKU exists already."),
