@@ -276,7 +276,7 @@ def _claim_link(smtp, address: str) -> str:
     return re.search(r"http://127\.0\.0\.1:8000(/claim/\S+)", text).group(1)
 
 
-def test_guest_orders_join_the_account_once_the_address_is_confirmed(load_preset, manager, smtp, drain):
+def test_guest_orders_join_the_account_once_the_address_is_confirmed(load_preset, manager, smtp, drain, browser_of):
     from ordo.accounts.services import customer_find_or_create
     from ordo.orders.models import Activity
 
@@ -305,7 +305,9 @@ def test_guest_orders_join_the_account_once_the_address_is_confirmed(load_preset
     assert str(number) in text_of(client.get("/"))
     assert not Customer.objects.filter(pk=guest.pk).exists()
     claimed = Activity.objects.get(order__number=number, kind="claimed")
-    assert claimed.detail == {"from": guest.pk, "to": mine.pk}
+    assert claimed.detail == {"from": guest.pk, "to": mine.pk, "account": "gina@example.org"}
+    card = text_of(browser_of(manager).get(f"/desk/orders/{number}"))
+    assert "Joined the customer&#x27;s account gina@example.org" in card
     # Staff entering the next order for this address reach the account.
     assert customer_find_or_create(email="gina@example.org", name="Gina") == mine
     # The link has done its work: again, there is nothing left to join.

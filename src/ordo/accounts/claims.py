@@ -97,7 +97,7 @@ def guest_orders_claim(*, user: User, token: str) -> list[int]:
                 actor_id=actor.id,
                 actor_name=actor.name,
                 kind="claimed",
-                detail={"from": guest_id, "to": mine.pk},
+                detail={"from": guest_id, "to": mine.pk, "account": user.get_username()},
             )
             for order_id, _number, guest_id in orders
         )

@@ -102,6 +102,8 @@ def _activity_detail(kind: str, detail: dict, people: dict[int, str]) -> str:
         return f"{detail.get('number', '')} v{detail.get('version', 1)}"
     if kind == "courier_assigned":
         return str(detail.get("name", ""))
+    if kind == "claimed":
+        return str(detail.get("account", ""))
     if kind == "payment_channel_changed":
         return f"{detail.get('from') or '—'} → {detail.get('to')}"
     if kind in ("refunded", "refund_requested"):
