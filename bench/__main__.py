@@ -57,7 +57,9 @@ def main() -> int:
 
     started = time.perf_counter()
     skipped = {"notifications": args.skip_notifications, "http": args.skip_http, "desk": args.skip_desk}
-    wanted = [part for part in PARTS if (part in args.only if args.only else not skipped.get(part))]
+    # The HTTP and delivery runs work on the orders the services run placed.
+    chosen = set(args.only) | ({"services"} if {"http", "notifications"} & set(args.only) else set())
+    wanted = [part for part in PARTS if (part in chosen if args.only else not skipped.get(part))]
     runs = {
         "services": lambda: services.run(orders=args.orders, transitions=args.transitions),
         "notifications": lambda: notifications.run(messages=args.messages),
