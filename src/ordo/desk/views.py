@@ -38,7 +38,7 @@ from ordo.payments.refunds import refund_create
 from ordo.payments.services import payment_record
 from ordo.web.labels import LINK_KIND, error_message
 from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label
-from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse_amount, refused
+from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse_amount, refused, signed_in_user
 from ordo.web.timeline import order_timeline
 
 PAGE = 50
@@ -83,7 +83,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "next_cursor": next_cursor,
         "query": _query_without(request, "cursor"),
         "cleaned_query": form.cleaned_query(),
-        "views": list(saved_views_for(_me(request))),
+        "views": list(saved_views_for(signed_in_user(request))),
         "view_form": SavedViewForm(),
     }
     partial = is_htmx(request) and request.headers.get("HX-Target") == "results"
@@ -105,12 +105,6 @@ def status_counts(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _me(request: HttpRequest) -> User:
-    """The signed-in staff member (the page's decorator has turned everyone else away)."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @require_POST
 @staff_only
 def saved_view_new(request: HttpRequest) -> HttpResponse:
@@ -122,7 +116,7 @@ def saved_view_new(request: HttpRequest) -> HttpResponse:
         return redirect("desk:orders")
     query = OrderFilterForm(QueryDict(form.cleaned_data["query"])).cleaned_query()
     view = saved_view_save(
-        owner=_me(request), name=form.cleaned_data["name"], query=query, shared=form.cleaned_data["shared"]
+        owner=signed_in_user(request), name=form.cleaned_data["name"], query=query, shared=form.cleaned_data["shared"]
     )
     messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
     return redirect(f"{reverse('desk:orders')}?{query}" if query else reverse("desk:orders"))
@@ -131,7 +125,7 @@ def saved_view_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_only
 def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
-    if not saved_view_delete(owner=_me(request), view_id=view_id):
+    if not saved_view_delete(owner=signed_in_user(request), view_id=view_id):
         return not_found(request)
     messages.success(request, _("The view is deleted."))
     return redirect("desk:orders")

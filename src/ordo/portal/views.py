@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,15 +30,10 @@ from ordo.payments.paying import order_pay
 from ordo.payments.wallet import wallet_balances, wallet_entries
 from ordo.portal.forms import SignUpForm
 from ordo.web.orders import channel_choices, item_rows, items_editable, order_buttons, status_label
-from ordo.web.pages import STAFF, for_roles, language, not_found, refused
+from ordo.web.pages import STAFF, for_roles, language, not_found, refused, signed_in_user
 from ordo.web.timeline import order_timeline
 
 PAGE = 25
-
-
-def _me(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _customer(request: HttpRequest) -> Customer | None:
@@ -278,7 +272,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     if request.method != "POST":
         return render(request, "portal/claim.html", {"title": _("Add your earlier orders")})
     try:
-        moved = guest_orders_claim(user=_me(request), token=token)
+        moved = guest_orders_claim(user=signed_in_user(request), token=token)
     except DomainError as error:
         refused(request, error)
     else:

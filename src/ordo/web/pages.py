@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -46,6 +47,12 @@ def for_roles(*roles: str) -> Callable:
         return wrapped
 
     return decorate
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The signed-in user of a page whose guard has turned anonymous visitors away."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
