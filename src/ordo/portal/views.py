@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -264,11 +263,10 @@ def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
     return redirect("portal:alerts")
 
 
+@for_roles(Role.CUSTOMER)
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the "add your earlier orders" e-mail: opening it asks; the button joins them
     (a mail scanner fetching the link changes nothing)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     if request.method != "POST":
         return render(request, "portal/claim.html", {"title": _("Add your earlier orders")})
     try:
