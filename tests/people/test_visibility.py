@@ -12,9 +12,12 @@ from tests.conftest import ITEMS, Api
 pytestmark = pytest.mark.django_db
 
 READS = ["", "/history", "/payments", "/activity", "/notifications", "/contractor-candidates"]
-#: What a role that sees an order may read of it: staff everything, others the order's own pages.
+#: What a role that sees an order may read of it: managers everything, contractors the internal
+#: activity too, others the order's own pages.
 STAFF_READS = {"/notifications", "/contractor-candidates"}
+INTERNAL_READS = {"/activity"}
 STAFF = ("admin", "manager", "other_manager")
+CONTRACTORS = ("contractor", "other_contractor")
 
 
 @pytest.fixture
@@ -92,7 +95,11 @@ def test_reading_an_order(world, settings, scope, role, which, path):
     response = people[role].api.get(f"/orders/{number}{path}")
     expected = 404
     if sees(role, which, scope):
-        expected = 403 if path in STAFF_READS and role not in STAFF else 200
+        expected = 200
+        if path in STAFF_READS and role not in STAFF:
+            expected = 403
+        if path in INTERNAL_READS and role not in STAFF + CONTRACTORS:
+            expected = 403
     assert response.status == expected, (role, which, path, response.body)
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from ordo.accounts.models import Role
-from ordo.accounts.roles import role_of
+from ordo.accounts.roles import actor_for, role_of
 from ordo.api import schemas as s
 from ordo.api.types import Id
 from ordo.errors import DomainError
@@ -17,6 +17,7 @@ from ordo.notifications.outbox import forget_subscriptions
 from ordo.notifications.relay import message_resend
 from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
+from ordo.orders.permissions import Action, require
 from ordo.workflow.definition import NOTIFICATION_EVENTS
 
 router = Router(tags=["notifications"])
@@ -32,7 +33,7 @@ def _require(request: HttpRequest, *roles: str) -> None:
 def order_notifications(request: HttpRequest, number: Id):
     """Every message about the order with each delivery attempt and its error (staff only)."""
     order = selectors.order_get(request.user, number)
-    _require(request, Role.ADMIN, Role.MANAGER)
+    require(actor_for(request.user), Action.READ_NOTIFICATIONS)
     return list(order.messages.prefetch_related("attempt_log").order_by("id"))
 
 
@@ -42,7 +43,7 @@ def order_notifications(request: HttpRequest, number: Id):
     summary="Send a message again",
 )
 def resend(request: HttpRequest, message_id: Id):
-    _require(request, Role.ADMIN, Role.MANAGER)
+    require(actor_for(request.user), Action.READ_NOTIFICATIONS)
     original = Message.objects.filter(pk=message_id).first()
     visible = original is not None and (
         original.order_id is None or selectors.orders_visible_to(request.user).filter(pk=original.order_id).exists()

@@ -3,17 +3,20 @@ the gateways' webhooks."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from ordo.accounts.models import Customer, Role
-from ordo.accounts.roles import actor_for, role_of
+from ordo.accounts.models import Customer
+from ordo.accounts.roles import AnyUser, actor_for
 from ordo.api import schemas as s
 from ordo.api.present import order_json
 from ordo.api.types import Id, Text
 from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
+from ordo.orders.permissions import Action, require
+from ordo.orders.selectors import orders_see_all
 from ordo.payments import webhooks
 from ordo.payments.paying import order_pay
 from ordo.payments.refunds import refund_create
@@ -22,12 +25,6 @@ from ordo.payments.wallet import wallet_balances, wallet_entries
 
 router = Router(tags=["payments"])
 ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
-STAFF = (Role.ADMIN, Role.MANAGER)
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if role_of(request.user) not in STAFF:
-        raise DomainError(OrderErrorCode.FORBIDDEN, "Only staff may do this.")
 
 
 def _order(request: HttpRequest, number: int) -> dict:
@@ -48,8 +45,6 @@ def ledger(request: HttpRequest, number: Id):
 def record_payment(request: HttpRequest, number: Id, payload: s.PaymentIn):
     """Staff record money received (cash, bank invoice…) or a deferred-payment agreement with its
     due date. The payment status follows from the ledger; a repeated ``reference`` is stored once."""
-    selectors.order_ensure_visible(request.user, number)
-    _require_staff(request)
     visible = selectors.orders_visible_to(request.user)
     actor = actor_for(request.user)
     if payload.kind == "deferral":
@@ -94,8 +89,6 @@ def refund(request: HttpRequest, number: Id, payload: s.RefundIn):
     """The whole order, chosen ``items`` or an ``amount``, to the customer's ``wallet`` (without
     processing fees) or the ``processor`` (card: fees included; PayPal: without). Card refunds go
     through the gateway and stay ``pending`` until it confirms."""
-    selectors.order_ensure_visible(request.user, number)
-    _require_staff(request)
     recorded = refund_create(
         number=number,
         actor=actor_for(request.user),
@@ -108,7 +101,12 @@ def refund(request: HttpRequest, number: Id, payload: s.RefundIn):
     return Status(201, {"entry": recorded.entry, "order": _order(request, number)})
 
 
-def _wallet(customer_id: int) -> dict:
+def _wallet(customer_id: int, user: AnyUser) -> dict:
+    """The wallet's balances and its latest entries; an entry that names an order is listed only
+    when the caller sees that order (a manager with own scope sees their orders' entries only)."""
+    entries = wallet_entries(customer_id)
+    if not orders_see_all(user):
+        entries = entries.filter(Q(order=None) | Q(order__in=selectors.orders_visible_to(user)))
     return {
         "customer": customer_id,
         "balances": wallet_balances(customer_id),
@@ -122,7 +120,7 @@ def _wallet(customer_id: int) -> dict:
                 "note": e.note,
                 "created_at": e.created_at,
             }
-            for e in wallet_entries(customer_id)[:200]
+            for e in entries[:200]
         ],
     }
 
@@ -132,21 +130,23 @@ def my_wallet(request: HttpRequest):
     customer = Customer.objects.filter(user_id=request.user.pk or 0).first()
     if customer is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, "This account has no wallet.")
-    return _wallet(customer.pk)
+    return _wallet(customer.pk, request.user)
 
 
 @router.get("/customers/{customer_id}/wallet", response={200: s.WalletOut, **ERRORS}, summary="A customer's wallet")
 def customer_wallet(request: HttpRequest, customer_id: Id):
-    _require_staff(request)
+    require(actor_for(request.user), Action.READ_WALLETS)
     if not Customer.objects.filter(pk=customer_id).exists():
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Customer {customer_id} not found.")
-    return _wallet(customer_id)
+    return _wallet(customer_id, request.user)
 
 
 @router.get("/orders/{number}/activity", response={200: list[s.ActivityOut], **ERRORS}, summary="Activity")
 def activity(request: HttpRequest, number: Id):
-    """Channel changes, assignments, failed payments, refunds: what happened besides status changes."""
+    """Channel changes, assignments, notes, failed payments, refunds: what happened besides status
+    changes. Staff only: it holds internal notes and who on the staff did what."""
     order = selectors.order_get(request.user, number)
+    require(actor_for(request.user), Action.READ_INTERNAL)
     return [
         {"at": row.at, "actor": row.actor_name, "kind": row.kind, "detail": row.detail}
         for row in order.activity.order_by("id")

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from ordo.orders.links import links_of
 from ordo.orders.models import Order, OrderType
+from ordo.orders.permissions import Action, may
+from ordo.orders.presenters import for_customer
 from ordo.orders.selectors import tracking_url
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
@@ -41,7 +43,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
         return None if found is None else {"code": found.code, "label": found.label(language)}
 
     customer = order.customer
-    return {
+    shown = {
         "number": order.number,
         "type": order.type,
         "source": order.source,
@@ -132,3 +134,4 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
             for option in options
         ],
     }
+    return shown if may(actor.role, Action.READ_INTERNAL) else for_customer(shown)

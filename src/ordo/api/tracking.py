@@ -9,7 +9,7 @@ from ninja import Router
 
 from ordo.api import schemas as s
 from ordo.api.types import Text
-from ordo.orders import selectors
+from ordo.orders import presenters
 
 router = Router(tags=["tracking"])
 
@@ -21,4 +21,4 @@ router = Router(tags=["tracking"])
     summary="Follow an order by its tracking link",
 )
 def track(request: HttpRequest, token: Text):
-    return selectors.order_tracking(token, getattr(request, "LANGUAGE_CODE", "en"))
+    return presenters.order_tracking(token, getattr(request, "LANGUAGE_CODE", "en"))

@@ -26,6 +26,7 @@ from ordo.jobs.runner import handler
 from ordo.orders.effects import EffectCall, effect
 from ordo.orders.models import Order, OrderItem
 from ordo.orders.models import Workflow as WorkflowRow
+from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.orders.snapshots import SHORTAGES
 from ordo.orders.workflows import compiled
@@ -73,6 +74,7 @@ def materials_set(
     """Replace an item's materials (staff, while production has not taken them)."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.EDIT)
         item = unit.item(item_id)
         if Reservation.objects.filter(item=item).exclude(state=Reservation.State.RELEASED).exists():
             raise DomainError(

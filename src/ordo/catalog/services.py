@@ -19,6 +19,7 @@ from ordo.errors import DomainError
 from ordo.orders.discounts import reprice
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderItem
+from ordo.orders.permissions import Action, require
 from ordo.orders.services import ItemInput, OrderUnit, lock_order
 from ordo.workflow.snapshot import Actor
 
@@ -157,6 +158,7 @@ def order_items_edit(
         )
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.EDIT_ITEMS)
         order = unit.order
         status = unit.workflow.status(order.status)
         if status is None or not status.editable or order.payment_status != "unpaid":

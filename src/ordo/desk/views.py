@@ -32,6 +32,7 @@ from ordo.errors import DomainError
 from ordo.orders import links, selectors, services
 from ordo.orders.assignment import contractor_candidates
 from ordo.orders.models import OrderLink, Source, Workflow
+from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
 from ordo.payments.refunds import refund_create
@@ -42,22 +43,27 @@ from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse
 from ordo.web.timeline import order_timeline
 
 PAGE = 50
-MANAGERS = (Role.ADMIN, Role.MANAGER)
 
 staff_only = for_roles(*STAFF)
 
 
-def managers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Money, assignments, links and order entry are for admins and managers, not contractors."""
+def for_action(action: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Staff pages that take ``action``: the one permission rule decides (contractors may not pay,
+    refund, assign…), and a refusal is shown on the card instead of a bare error page."""
 
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if role_of(request.user) not in MANAGERS:
-            messages.error(request, _("Only managers may do this."))
-            return _after_post(request, kwargs.get("number"))
-        return view(request, *args, **kwargs)
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                require(actor_for(request.user), action)
+            except DomainError as error:
+                refused(request, error)
+                return _after_post(request, kwargs.get("number"))
+            return view(request, *args, **kwargs)
 
-    return for_roles(*STAFF)(wrapped)
+        return for_roles(*STAFF)(wrapped)
+
+    return decorate
 
 
 # -- the list -----------------------------------------------------------------------------------
@@ -146,7 +152,8 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
     lang = language()
     items = list(order.items.all())
     actor = actor_for(request.user)
-    manager = role_of(request.user) in MANAGERS
+    can = allowed(role_of(request.user))
+    manager = can[Action.ASSIGN]
     return {
         "title": _("Order %(number)s") % {"number": order.number},
         "nav": "orders",
@@ -156,7 +163,7 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "buttons": order_buttons(order, items, actor, lang),
         "timeline": order_timeline(order, audience="staff", language=lang),
         "links": [{**link, "kind_label": LINK_KIND.get(link["kind"], link["kind"])} for link in links.links_of(order)],
-        "may_manage": manager,
+        "can": can,
         "channels": channel_choices(lang),
         "managers": staff_choices(Role.MANAGER, Role.ADMIN) if manager else [],
         "contractors": [(c.user_id, c.name or c.username) for c in contractor_candidates(items)] if manager else [],
@@ -245,7 +252,7 @@ def order_note(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_POST
-@managers_only
+@for_action(Action.RECORD_PAYMENT)
 def order_payment(request: HttpRequest, number: int) -> HttpResponse:
     amount = parse_amount(request.POST.get("amount", ""))
     if amount is None or amount <= 0:
@@ -268,7 +275,7 @@ def order_payment(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_POST
-@managers_only
+@for_action(Action.REFUND)
 def order_refund(request: HttpRequest, number: int) -> HttpResponse:
     text = request.POST.get("amount", "").strip()
     amount: Decimal | None = None
@@ -293,7 +300,7 @@ def order_refund(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_POST
-@managers_only
+@for_action(Action.CHANGE_CHANNEL)
 def order_channel(request: HttpRequest, number: int) -> HttpResponse:
     return _run(
         request,
@@ -313,7 +320,7 @@ def _id_or_none(text: str | None) -> int | None:
 
 
 @require_POST
-@managers_only
+@for_action(Action.ASSIGN)
 def order_assign(request: HttpRequest, number: int) -> HttpResponse:
     """Manager, contractor and courier in one form, one transaction; the service writes (and
     tells) only what changed."""
@@ -333,7 +340,7 @@ def order_assign(request: HttpRequest, number: int) -> HttpResponse:
 
 
 @require_POST
-@managers_only
+@for_action(Action.LINK)
 def order_link(request: HttpRequest, number: int) -> HttpResponse:
     """A link by hand to another order, or a new linked order: a copy, a split (the chosen items
     move) or a subcontract (a work order for a contractor)."""
@@ -394,7 +401,7 @@ def _item_lines(request: HttpRequest) -> tuple[list[services.ItemInput], list[st
     return items, errors
 
 
-@managers_only
+@for_action(Action.PLACE_FOR_OTHERS)
 def order_new(request: HttpRequest) -> HttpResponse:
     form = NewOrderForm(request.POST or None, channels=channel_choices(language()))
     errors: list[str] = []
@@ -458,7 +465,7 @@ def _customer(request: HttpRequest, data: dict[str, Any]) -> Customer:
     )
 
 
-@managers_only
+@for_action(Action.PLACE_FOR_OTHERS)
 def customer_search(request: HttpRequest) -> HttpResponse:
     """Customers matching what the clerk typed (name, e-mail or phone): at most ten, for htmx."""
     text = request.GET.get("who", "").strip()

@@ -23,6 +23,7 @@ from ordo.documents.labels import LABELS, labels
 from ordo.documents.models import Counter, Document
 from ordo.errors import DomainError
 from ordo.orders.models import Order
+from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.workflow.snapshot import Actor
 
@@ -156,6 +157,7 @@ def document_issue(
     kind = _kind(kind)
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.ISSUE_DOCUMENTS)
         order = unit.order
         latest = Document.objects.filter(order=order, kind=kind).order_by("-version").first()
         if latest is not None and not reissue_reason:

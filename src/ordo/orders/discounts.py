@@ -19,6 +19,7 @@ from ordo.accounts.errors import AccountErrorCode
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, Order, OrderDiscount
+from ordo.orders.permissions import Action, require
 from ordo.orders.pricing import CENT, discount_rows_reprice, percent_of
 from ordo.orders.services import OrderUnit, channel_check, fees_for, lock_order
 from ordo.payments.services import payment_status_refresh
@@ -85,6 +86,7 @@ def discount_add(
         raise DomainError(OrderErrorCode.INVALID_DISCOUNT, "Name the discount.")
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.DISCOUNT)
         _prices_open(unit)
         order = unit.order
         amount = value if kind == OrderDiscount.Kind.AMOUNT else percent_of(order.subtotal, value)
@@ -113,6 +115,7 @@ def discount_add(
 def discount_remove(*, number: int, discount_id: int, actor: Actor, visible: QuerySet[Order] | None = None) -> Order:
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.DISCOUNT)
         _prices_open(unit)
         row = unit.order.discounts.filter(pk=discount_id).first()
         if row is None:

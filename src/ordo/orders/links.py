@@ -19,6 +19,7 @@ from ordo.errors import DomainError
 from ordo.orders.assignment import contractor_check
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import ZERO, Activity, Order, OrderDiscount, OrderItem, OrderLink
+from ordo.orders.permissions import Action, require
 from ordo.orders.pricing import share
 from ordo.orders.services import (
     ItemInput,
@@ -53,6 +54,7 @@ def order_link_create(
         raise DomainError(OrderErrorCode.INVALID_LINK, f"A link is one of {', '.join(Kind.values)}.")
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.LINK)
         if kind == Kind.MANUAL:
             link = _manual(unit, other, reason, visible)
         elif kind == Kind.SPLIT:
@@ -273,6 +275,7 @@ def order_link_remove(*, number: int, link_id: int, actor: Actor, visible: Query
     """Undo a link made by hand; links that record where an order came from stay."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.LINK)
         order = unit.order
         link = OrderLink.objects.filter(Q(source=order) | Q(target=order), pk=link_id).first()
         if link is None:

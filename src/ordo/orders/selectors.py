@@ -12,14 +12,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderLink, StatusChange
-from ordo.orders.workflows import status_finder
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
@@ -44,6 +42,12 @@ def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
     return orders.none()
 
 
+def orders_see_all(user: AnyUser) -> bool:
+    """Does the visibility rule let this user see every order (an admin, a manager of scope "all")?"""
+    role = role_of(user)
+    return role == Role.ADMIN or (role == Role.MANAGER and settings.ORDO_MANAGER_SCOPE == "all")
+
+
 def customer_ids_of(user: User) -> list[int]:
     """The customer records a user orders as: their own and the organizations they belong to."""
     found = Customer.objects.filter(Q(user=user) | Q(members__user=user)).values_list("id", flat=True)
@@ -66,41 +70,6 @@ def order_by_tracking_token(token: str) -> Order:
     if order is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, "No order has this tracking link.")
     return order
-
-
-def order_tracking(token: str, language: str) -> dict[str, Any]:
-    """What a tracking link shows (the API and the page alike): number, statuses with their labels,
-    items with their targets, payment status, total and the timeline of statuses. Nothing personal:
-    no names, addresses, phone numbers, comments or who did what."""
-    order = order_by_tracking_token(token)
-    find = status_finder(order)
-
-    def label(code: str, item: bool = False) -> dict[str, str] | None:
-        found = find(code, item)
-        return None if found is None else {"code": found.code, "label": found.label(language)}
-
-    items = list(order.items.all().order_by("id"))
-    names = {item.pk: item.name for item in items}
-    return {
-        "number": order.number,
-        "status": label(order.status),
-        "payment_status": order.payment_status,
-        "placed_date": timezone.localdate(order.placed_at),
-        "total": order.total,
-        "currency": order.currency,
-        "items": [
-            {"name": item.name, "quantity": item.quantity, "target": item.target, "status": label(item.status, True)}
-            for item in items
-        ],
-        "timeline": [
-            {
-                "at": row.at,
-                "item": names.get(row.item_id) if row.item_id else None,
-                "status": label(row.to_status, item=row.item_id is not None),
-            }
-            for row in history_for(order)
-        ],
-    }
 
 
 def tracking_url(order: Order) -> str:

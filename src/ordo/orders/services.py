@@ -38,6 +38,7 @@ from ordo.orders.models import (
     StatusChange,
 )
 from ordo.orders.models import Workflow as WorkflowRow
+from ordo.orders.permissions import Action, require
 from ordo.orders.pricing import percent_of, tier_reached
 from ordo.orders.snapshots import items_short, order_snapshot
 from ordo.orders.workflows import compiled_by_digest
@@ -740,6 +741,12 @@ def order_update(
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
         order = unit.order
+        _require_for_update(
+            actor,
+            channel=payment_channel is not None,
+            assign=any(v is not _UNSET for v in (manager_id, contractor_id, courier_id)),
+            edit=any(v is not None for v in (external_number, notes, delivery_address, issued_at)),
+        )
         fields = []
         if payment_channel is not None and payment_channel != order.payment_channel:
             unit.change_channel(payment_channel)
@@ -784,6 +791,16 @@ def order_update(
     return order
 
 
+def _require_for_update(actor: Actor, *, channel: bool, assign: bool, edit: bool) -> None:
+    """Each part of an edit is its own action: a customer may switch the channel, not the manager."""
+    if channel:
+        require(actor, Action.CHANGE_CHANNEL)
+    if assign:
+        require(actor, Action.ASSIGN)
+    if edit:
+        require(actor, Action.EDIT)
+
+
 def order_note_add(*, number: int, actor: Actor, text: str, visible: QuerySet[Order] | None = None) -> None:
     """A staff note on the order's timeline (who wrote it and when); notes are never edited."""
     text = text.strip()
@@ -791,6 +808,7 @@ def order_note_add(*, number: int, actor: Actor, text: str, visible: QuerySet[Or
         raise DomainError(OrderErrorCode.INVALID_NOTE, "Write something in the note.")
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.NOTE)
         unit.note("note", {"text": text[:5000]})
         unit.flush()
 

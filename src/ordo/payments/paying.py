@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from ordo.errors import DomainError
 from ordo.orders.models import Order
+from ordo.orders.permissions import Action, require
 from ordo.orders.selectors import tracking_url
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.gateways import stripe as stripe_gateway
@@ -42,6 +43,7 @@ def order_pay(
     pays at once without a fee; a card channel switches the order to it and opens a checkout for
     what is still due, the payment status following the gateway's webhook. Cash and bank channels
     are paid outside Ordo: refused, staff record those."""
+    require(actor, Action.PAY)
     code = channel or order.payment_channel
     found = PaymentChannel.objects.filter(code=code, enabled=True).first()
     if found is None:

@@ -20,6 +20,7 @@ from django.db.models import QuerySet, Sum
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order
+from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import fee_share
@@ -152,6 +153,7 @@ def refund_create(
     """Refund the whole order, chosen items, or an amount, to the wallet or the processor."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.REFUND)
         entry, _ = refund_in(unit, destination=destination, items=items, amount=amount, reason=reason)
         unit.flush()
     if entry.state == LedgerEntry.State.PENDING:

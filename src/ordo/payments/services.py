@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from ordo.errors import DomainError
 from ordo.notifications.outbox import Event
 from ordo.orders.models import Order
+from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, channel_check, lock_order
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import fee_share
@@ -135,6 +136,7 @@ def payment_record(
     amount = _amount(amount)
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.RECORD_PAYMENT)
         order = unit.order
         if currency and currency != order.currency:
             raise DomainError(
@@ -161,6 +163,7 @@ def payment_defer(
     """Record that the customer may pay later, until ``due_date`` (the auto-parts "deferred payment agreed")."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.RECORD_PAYMENT)
         order = unit.order
         entry = LedgerEntry.objects.create(
             order=order,

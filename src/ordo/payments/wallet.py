@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from ordo.accounts.models import Customer
 from ordo.errors import DomainError
 from ordo.orders.models import Order
+from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.models import PaymentChannel, WalletEntry
@@ -94,6 +95,7 @@ def wallet_pay(
     balance goes) or in part. No processing fee: an unpaid order switches to the wallet channel."""
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
+        require(actor, Action.PAY)
         order = unit.order
         channel = wallet_channel()
         if order.payment_status == "unpaid" and order.payment_channel != channel.code:

@@ -22,7 +22,7 @@ from ordo.catalog.selectors import alerts_of, product_find, skus_out_of_stock
 from ordo.catalog.services import LineEdit, order_items_edit
 from ordo.documents.models import Document
 from ordo.errors import DomainError
-from ordo.orders import selectors, services
+from ordo.orders import presenters, selectors, services
 from ordo.orders.pricing import standing
 from ordo.orders.workflows import status_finder
 from ordo.payments.paying import order_pay
@@ -286,7 +286,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 def track(request: HttpRequest, token: str) -> HttpResponse:
     """A guest's tracking page: what the e-mail showed, no login."""
     try:
-        view = selectors.order_tracking(token, language())
+        view = presenters.order_tracking(token, language())
     except DomainError:
         return not_found(request)
     return render(request, "portal/track.html", {"title": _("Order %(number)s") % {"number": view["number"]}, **view})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ordo.notifications.models import Message
 from ordo.orders.models import Order
+from ordo.orders.presenters import history_rows
 from ordo.orders.workflows import status_finder
 from ordo.payments.models import LedgerEntry
 from ordo.web import labels
@@ -42,13 +43,13 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
 
     staff = audience == "staff"
     entries: list[Entry] = []
-    for row in order.history.select_related("item").order_by("id"):
-        target = label(row.to_status, item=row.item_id is not None)
-        title = f"{row.item.name}: {target}" if row.item_id and row.item else target
-        detail = str(labels.HISTORY_KIND.get(row.kind, row.kind))
-        if staff and row.comment:
-            detail = f"{detail} · {row.comment}"
-        entries.append(Entry(row.at, "status", title, detail, row.actor_name if staff else ""))
+    for row in history_rows(order, internal=staff):
+        target = label(row["to"], item=row["item"] is not None)
+        title = f"{row['item_name']}: {target}" if row["item_name"] else target
+        detail = str(labels.HISTORY_KIND.get(row["kind"], row["kind"]))
+        if row["comment"]:
+            detail = f"{detail} · {row['comment']}"
+        entries.append(Entry(row["at"], "status", title, detail, row["actor"]))
     for entry in order.ledger.select_related("recorded_by").order_by("id"):
         if not staff and entry.state != LedgerEntry.State.CONFIRMED:
             continue

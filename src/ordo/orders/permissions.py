@@ -1,0 +1,106 @@
+"""Who may do what to an order: one rule per action, asked by the services, the API, the desk
+and the portal alike.
+
+Visibility comes first and is not decided here: an order outside ``orders_visible_to`` is "not
+found" for everyone. This module answers the next question, for an order the user sees: may their
+role take this action at all? Conditions that depend on the order itself (a fully paid order's
+channel is locked, items are editable only in some statuses) stay with the service that knows them.
+
+The services call ``require`` with the actor they were given, so every way in (a page, the API, a
+script) is refused alike; the pages call ``may`` to decide which forms to draw.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from ordo.accounts.models import Role
+from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
+from ordo.workflow.snapshot import Actor
+
+
+class Action(StrEnum):
+    #: The full order with staff's side: the activity log (internal notes), history with who and why.
+    READ_INTERNAL = "read_internal"
+    #: The delivery log of the order's notifications, and sending one again.
+    READ_NOTIFICATIONS = "read_notifications"
+    #: Pay online: by card through the gateway, or from the customer's wallet.
+    PAY = "pay"
+    #: Choose another payment channel (fees follow it) while the order is not fully paid.
+    CHANGE_CHANNEL = "change_channel"
+    #: Edit the order's details: delivery address, external number, notes, issue date.
+    EDIT = "edit"
+    #: Assign a manager, contractor or courier.
+    ASSIGN = "assign"
+    #: Change the items' quantities (the customer, while the workflow's status allows it).
+    EDIT_ITEMS = "edit_items"
+    #: Record money received outside Ordo, or a deferred-payment agreement.
+    RECORD_PAYMENT = "record_payment"
+    REFUND = "refund"
+    DISCOUNT = "discount"
+    #: Link orders, copy, split, subcontract.
+    LINK = "link"
+    #: Write a note on the order's timeline (staff only, never shown to the customer).
+    NOTE = "note"
+    READ_DOCUMENTS = "read_documents"
+    ISSUE_DOCUMENTS = "issue_documents"
+    #: Enter orders for any customer (phone, chat, e-mail).
+    PLACE_FOR_OTHERS = "place_for_others"
+    #: Place an order for oneself (or one's organization).
+    PLACE_OWN = "place_own"
+    #: A customer's wallet: balance and history (one's own wallet is always one's own to read).
+    READ_WALLETS = "read_wallets"
+
+
+_MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
+_STAFF = _MANAGERS | {Role.CONTRACTOR}
+
+#: The rule: which roles may take each action on an order they see. The system (timers, event
+#: rules, webhooks) may take every action.
+RULES: dict[Action, frozenset[str]] = {
+    Action.READ_INTERNAL: _STAFF,
+    Action.READ_NOTIFICATIONS: _MANAGERS,
+    Action.PAY: frozenset({Role.CUSTOMER}) | _MANAGERS,
+    Action.CHANGE_CHANNEL: frozenset({Role.CUSTOMER}) | _MANAGERS,
+    Action.EDIT: _MANAGERS,
+    Action.ASSIGN: _MANAGERS,
+    Action.EDIT_ITEMS: frozenset({Role.CUSTOMER}) | _MANAGERS,
+    Action.RECORD_PAYMENT: _MANAGERS,
+    Action.REFUND: _MANAGERS,
+    Action.DISCOUNT: _MANAGERS,
+    Action.LINK: _MANAGERS,
+    Action.NOTE: _STAFF,
+    Action.READ_DOCUMENTS: frozenset({Role.CUSTOMER}) | _MANAGERS,
+    Action.ISSUE_DOCUMENTS: _MANAGERS,
+    Action.PLACE_FOR_OTHERS: _MANAGERS,
+    Action.PLACE_OWN: frozenset({Role.CUSTOMER}),
+    Action.READ_WALLETS: _MANAGERS,
+}
+
+_REFUSAL = {
+    Action.READ_INTERNAL: "Only staff see an order's internal activity and history.",
+    Action.PAY: "Only the customer and managers pay for an order in Ordo.",
+    Action.CHANGE_CHANNEL: "Only the customer and managers choose the payment channel.",
+    Action.EDIT_ITEMS: "Only the customer and managers change the items.",
+    Action.READ_DOCUMENTS: "Only the customer and managers see an order's documents.",
+    Action.PLACE_OWN: "Only customers place orders for themselves.",
+}
+
+
+def may(role: str | None, action: Action) -> bool:
+    """May a user of ``role`` (None: no role at all) take ``action`` on an order they see?"""
+    if role == "system":
+        return True
+    return role is not None and role in RULES[action]
+
+
+def require(actor: Actor, action: Action) -> None:
+    """Refuse (``forbidden``) unless the actor's role may take ``action``."""
+    if not may(actor.role, action):
+        raise DomainError(OrderErrorCode.FORBIDDEN, _REFUSAL.get(action, "Only managers may do this."))
+
+
+def allowed(role: str | None) -> dict[str, bool]:
+    """Every action and whether ``role`` may take it: what a page needs to draw its forms."""
+    return {action.value: may(role, action) for action in Action}
