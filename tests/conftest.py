@@ -130,18 +130,36 @@ def other_customer(make_person) -> Person:
     return make_person("oscar-customer", "customer")
 
 
-@pytest.fixture
-def load_preset(db):
-    def load(name: str):
-        return preset_load_named(name)
+def sell(*lines: list[dict] | dict) -> None:
+    """Put the SKUs of these item lines in the catalog at the lines' own names and prices, so a
+    customer may order them (a customer's lines come from the catalog)."""
+    from ordo.catalog.models import Product
 
-    return load
+    for group in lines:
+        for line in [group] if isinstance(group, dict) else group:
+            Product.objects.update_or_create(
+                sku=line["sku"], defaults={"name": line["name"], "price": Decimal(str(line["unit_price"]))}
+            )
 
 
 ITEMS = [
     {"sku": "A-1", "name": "First thing", "quantity": 2, "unit_price": "10.00"},
     {"sku": "B-2", "name": "Second thing", "quantity": 1, "unit_price": "5.50"},
 ]
+
+
+#: The catalog of the test world: the SKUs most tests' customers order.
+MUG = {"sku": "MUG", "name": "Kubek", "quantity": 1, "unit_price": "39.00"}
+
+
+@pytest.fixture
+def load_preset(db):
+    def load(name: str):
+        loaded = preset_load_named(name)
+        sell(ITEMS, MUG)
+        return loaded
+
+    return load
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from ordo.orders.models import Order
+from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,7 @@ SERVICES = [
 
 def test_a_guest_follows_an_smm_order_item_by_item(load_preset, customer, manager):
     load_preset("smm")
+    sell(SERVICES)
     number = customer.api.post("/orders", {"items": SERVICES, "payment_channel": "card"}).body["number"]
     total = customer.api.total(number)  # goods and the card fee
     manager.api.pay(number, total, channel="card")
@@ -42,6 +44,7 @@ def test_a_guest_follows_an_smm_order_item_by_item(load_preset, customer, manage
 
 def test_a_wrong_link_shows_nothing(load_preset, customer):
     load_preset("shop")
+    sell(SERVICES)
     customer.api.post("/orders", {"items": [{"sku": "A", "name": "A", "quantity": 1, "unit_price": "1"}]})
     for token in ("x" * 32, "short", "a" * 65):
         response = Client().get(f"/api/v1/track/{token}")

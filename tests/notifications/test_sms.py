@@ -7,6 +7,7 @@ import base64
 import pytest
 
 from ordo.notifications.models import Message
+from tests.conftest import sell
 from tests.notifications.conftest import outbox
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def twilio(settings, http_peer):
 @pytest.fixture
 def autoparts_customer(load_preset, customer):
     load_preset("autoparts")
+    sell(ORDER["items"])
     customer.customer.phone = "+7 900 123-45-67"
     customer.customer.save()
     return customer
@@ -115,6 +117,7 @@ def test_twilio_4xx_is_permanent_5xx_is_retried(autoparts_customer, smtp, twilio
 
 def test_sms_is_off_without_a_provider(load_preset, customer, smtp, drain):
     load_preset("autoparts")
+    sell(ORDER["items"])
     number = customer.api.post("/orders", ORDER).body["number"]
     customer.api.fire(number, "reserve")
     drain()

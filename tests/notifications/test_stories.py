@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ordo.notifications.models import Message
+from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
+ONE_THING = [{"sku": "A", "name": "A", "quantity": 1, "unit_price": "1"}]
 
 
 def test_furniture_customer_and_staff_hear_of_each_step(load_preset, customer, manager, admin, smtp, drain):
@@ -62,6 +64,7 @@ def test_smm_order_email_carries_items_targets_and_tracking_link(load_preset, cu
         {"sku": "F1K", "name": "1000 followers", "quantity": 1, "unit_price": "12.00", "target": "https://x.test/@a"},
         {"sku": "L500", "name": "500 likes", "quantity": 1, "unit_price": "4.50", "target": "https://x.test/p/1"},
     ]
+    sell(items)
     order = customer.api.post("/orders", {"items": items, "payment_channel": "card"}).body
     number = order["number"]
     paid = manager.api.pay(number, manager.api.total(number)).body["order"]
@@ -88,6 +91,7 @@ def test_smm_order_email_carries_items_targets_and_tracking_link(load_preset, cu
 def test_smm_cancelled_item_reaches_staff(load_preset, customer, manager, admin, smtp, drain):
     load_preset("smm")
     item = {"sku": "F1K", "name": "1000 followers", "quantity": 1, "unit_price": "12.00", "target": "https://x.test/@a"}
+    sell(item)
     number = customer.api.post("/orders", {"items": [item], "payment_channel": "card"}).body["number"]
     item_id = manager.api.pay(number, manager.api.total(number)).body["order"]["items"][0]["id"]
     manager.api.post(f"/orders/{number}/items/{item_id}/transitions", {"transition": "cancel"})
@@ -101,9 +105,8 @@ def test_each_recipient_gets_their_own_language(load_preset, customer, manager, 
     load_preset("shop")
     customer.customer.language = "fi"
     customer.customer.save()
-    number = customer.api.post(
-        "/orders", {"items": [{"sku": "A", "name": "A", "quantity": 1, "unit_price": "1"}]}
-    ).body["number"]
+    sell(ONE_THING)
+    number = customer.api.post("/orders", {"items": ONE_THING}).body["number"]
     manager.api.fire(number, "start")
     drain()
     assert smtp.inbox.subjects("cora-customer@example.org") == [
@@ -116,7 +119,8 @@ def test_message_id_comes_from_the_dedupe_key(load_preset, customer, smtp, drain
     from ordo.notifications.channels.email import message_id
 
     load_preset("shop")
-    customer.api.post("/orders", {"items": [{"sku": "A", "name": "A", "quantity": 1, "unit_price": "1"}]})
+    sell(ONE_THING)
+    customer.api.post("/orders", {"items": ONE_THING})
     drain()
     sent = Message.objects.get(channel="email")
     assert smtp.inbox.messages[0]["Message-ID"] == message_id(sent.dedupe_key)

@@ -8,6 +8,7 @@ import pytest
 
 from ordo.payments.models import LedgerEntry, WalletEntry
 from ordo.payments.refunds import submit_pending_refunds
+from tests.conftest import sell
 from tests.payments.conftest import paid_session, send_hmac
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def test_smm_cancelled_item_goes_to_the_wallet_without_fees_and_the_wallet_pays_
     load_preset, customer, manager, stripe_api, stripe_webhook
 ):
     load_preset("smm")
+    sell(SMM_ITEMS)
     order = customer.api.post("/orders", {"items": SMM_ITEMS, "payment_channel": "card"}).body
     number = order["number"]
     assert number == 50001
@@ -68,9 +70,9 @@ def test_smm_cancelled_item_goes_to_the_wallet_without_fees_and_the_wallet_pays_
     assert manager.api.get(f"/orders/{number}").body["status"]["code"] == "completed"
 
     # The wallet pays the next order at once, and no processing fee is charged.
-    next_order = customer.api.post(
-        "/orders", {"items": [SMM_ITEMS[1] | {"unit_price": "4.50"}], "payment_channel": "card"}
-    )
+    small = {"sku": "L100", "name": "100 likes", "quantity": 1, "unit_price": "4.50", "target": "https://x.test/p/1"}
+    sell(small)
+    next_order = customer.api.post("/orders", {"items": [small], "payment_channel": "card"})
     assert next_order.body["totals"]["fees"] == "0.38"
     paid_from_wallet = customer.api.post(f"/orders/{next_order.body['number']}/pay", {"channel": "wallet"})
     assert paid_from_wallet.status == 200, paid_from_wallet.body
@@ -85,6 +87,7 @@ def test_a_guests_cancelled_item_goes_back_to_the_card_pending_until_stripe_conf
     load_preset, manager, stripe_api, stripe_webhook
 ):
     load_preset("smm")
+    sell(SMM_ITEMS)
     guest = {"name": "Guest", "email": "guest@example.org"}
     order = manager.api.post("/orders", {"items": SMM_ITEMS[:2], "payment_channel": "card", "customer": guest}).body
     number = order["number"]
@@ -176,6 +179,7 @@ def test_a_print_top_up_credits_the_organizations_wallet(load_preset, manager, s
 
 def test_paypal_refund_to_the_processor_keeps_the_processing_fee(load_preset, customer, manager, settings, client):
     load_preset("smm")
+    sell(SMM_ITEMS)
     settings.ORDO_PAYMENT_HMAC_SECRETS = {"paypal": "pp_secret"}
     order = customer.api.post("/orders", {"items": SMM_ITEMS[:1], "payment_channel": "paypal"}).body
     assert order["totals"]["total"] == "10.70"  # 10.00 + 3.49 % + 0.35
@@ -201,6 +205,7 @@ def test_paypal_refund_to_the_processor_keeps_the_processing_fee(load_preset, cu
 
 def test_refunding_more_than_was_paid_is_refused(load_preset, customer, manager):
     load_preset("shop")
+    sell(SMM_ITEMS)
     number = customer.api.post("/orders", {"items": SMM_ITEMS[:1], "payment_channel": "cash"}).body["number"]
     nothing = manager.api.post(f"/orders/{number}/refunds", {"destination": "processor"})
     assert (nothing.status, nothing.body["error"]) == (422, "nothing_to_refund")
@@ -217,6 +222,7 @@ def test_refunding_more_than_was_paid_is_refused(load_preset, customer, manager)
 
 def test_smm_order_moves_to_refunded_when_everything_is_refunded(load_preset, customer, manager):
     load_preset("smm")
+    sell(SMM_ITEMS)
     number = customer.api.post("/orders", {"items": SMM_ITEMS[:1], "payment_channel": "card"}).body["number"]
     manager.api.pay(number, manager.api.total(number))
     refund = manager.api.post(f"/orders/{number}/refunds", {"destination": "wallet", "amount": "10.54"})

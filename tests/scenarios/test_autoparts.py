@@ -3,6 +3,7 @@
 import pytest
 
 from ordo.jobs.runner import run_due
+from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,7 @@ PARTS = [
 @pytest.fixture(autouse=True)
 def autoparts(load_preset):
     load_preset("autoparts")
+    sell(PARTS)
 
 
 def place_and_confirm(customer):

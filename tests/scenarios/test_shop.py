@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import sell
+
 pytestmark = pytest.mark.django_db
 
 GOODS = [{"sku": "MUG-01", "name": "Ceramic mug", "quantity": 2, "unit_price": "39.00"}]
@@ -10,6 +12,7 @@ GOODS = [{"sku": "MUG-01", "name": "Ceramic mug", "quantity": 2, "unit_price": "
 @pytest.fixture(autouse=True)
 def shop(load_preset):
     load_preset("shop")
+    sell(GOODS)
 
 
 def test_staff_entered_order_from_new_to_delivered(manager, history):

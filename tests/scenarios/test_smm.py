@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.conftest import sell
+
 pytestmark = pytest.mark.django_db
 
 SERVICES = [
@@ -25,6 +27,7 @@ SERVICES = [
 @pytest.fixture(autouse=True)
 def smm(load_preset):
     load_preset("smm")
+    sell(SERVICES)
 
 
 def fire_item(person, number, item_id, code):

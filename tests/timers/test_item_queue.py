@@ -8,13 +8,17 @@ import pytest
 
 from ordo.notifications.models import Message
 from ordo.orders.queue import start_waiting_items
+from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
 PAGE = "https://x.test/@shop"
 
 
 def service(name: str, price: str, target: str) -> dict:
-    return {"sku": name.upper()[:8], "name": name, "quantity": 1, "unit_price": price, "target": target}
+    """An item line for a service the catalog sells (at this price)."""
+    line = {"sku": name.upper()[:8], "name": name, "quantity": 1, "unit_price": price, "target": target}
+    sell(line)
+    return line
 
 
 def statuses(manager, number: int) -> list[str]:

@@ -11,6 +11,7 @@ from ordo.jobs.runner import run_due
 from ordo.notifications.models import Message
 from ordo.orders.models import Order, StatusChange, TimerMark
 from ordo.orders.timers import sweep
+from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
 WEEK = timedelta(weeks=1)
@@ -118,6 +119,7 @@ def test_the_warning_e_mail_tells_when(load_preset, customer, manager, admin, sm
 
 def test_autoparts_reservation_lapses_after_three_days(load_preset, customer):
     load_preset("autoparts")
+    sell(ITEM)
     number = customer.api.post("/orders", {"items": ITEM}).body["number"]
     customer.api.fire(number, "reserve")
     entered = since(number)
@@ -130,6 +132,7 @@ def test_autoparts_reservation_lapses_after_three_days(load_preset, customer):
 
 def test_confirmed_reservation_does_not_lapse(load_preset, customer):
     load_preset("autoparts")
+    sell(ITEM)
     number = customer.api.post("/orders", {"items": ITEM}).body["number"]
     customer.api.fire(number, "reserve")
     run_due(worker="test")  # the background stock check
@@ -141,6 +144,7 @@ def test_confirmed_reservation_does_not_lapse(load_preset, customer):
 def test_unpaid_smm_order_is_cancelled_after_a_day(load_preset, customer, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     load_preset("smm")
+    sell(ITEM)
     number = customer.api.post("/orders", {"items": ITEM}).body["number"]
     time_machine.shift(timedelta(hours=23, minutes=59))
     sweep()
@@ -275,6 +279,8 @@ def test_timers_run_as_of_a_time_with_a_dry_run_first(load_preset, customer, man
     from ordo.cli import main
 
     load_preset("autoparts")
+
+    sell(ITEM)
     number = customer.api.post("/orders", {"items": ITEM}).body["number"]
     customer.api.fire(number, "reserve")
     later = (since(number) + timedelta(days=4)).isoformat()
@@ -293,6 +299,8 @@ def test_the_worker_sweeps_on_its_own(load_preset, customer, settings):
     from ordo.worker import Worker
 
     load_preset("autoparts")
+
+    sell(ITEM)
     number = customer.api.post("/orders", {"items": ITEM}).body["number"]
     customer.api.fire(number, "reserve")
     Order.objects.filter(number=number).update(status_since=timezone.now() - timedelta(days=4))
@@ -321,4 +329,5 @@ def test_print_orders_show_an_expected_issue_date_until_issued(load_preset, cust
 
 def test_other_presets_have_no_expected_issue_date(load_preset, customer):
     load_preset("shop")
+    sell(ITEM)
     assert customer.api.post("/orders", {"items": ITEM}).body["expected_issue_at"] is None

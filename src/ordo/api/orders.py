@@ -14,7 +14,7 @@ from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticError
 
-from ordo.accounts.models import Customer, Partner, Role
+from ordo.accounts.models import Customer, Partner
 from ordo.accounts.partners import PARTNER_SESSION_KEY
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_find_or_create
@@ -123,8 +123,8 @@ def _place(
     body = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
     items = [services.ItemInput(**item.model_dump(exclude={"materials"})) for item in payload.items]
     materials = [[MaterialLine(m.sku, m.quantity) for m in item.materials] for item in payload.items]
-    if role_of(request.user) == Role.CUSTOMER:
-        items = catalog_priced(items)
+    if may(role_of(request.user), Action.PLACE_OWN):
+        items = catalog_priced(items, free_lines=services.order_type_spec(payload.type).free_lines)
     order = services.order_place(
         actor=actor,
         customer=customer,

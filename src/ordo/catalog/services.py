@@ -199,13 +199,17 @@ def order_items_edit(
     return unit.order
 
 
-def catalog_priced(lines: Sequence[ItemInput]) -> list[ItemInput]:
+def catalog_priced(lines: Sequence[ItemInput], *, free_lines: bool = False) -> list[ItemInput]:
     """Items as a customer may order them: a SKU in the catalog gets the catalog's name, price and
-    category (a customer does not set prices); an inactive product cannot be ordered."""
+    category (a customer does not set prices); an inactive product cannot be ordered, and a SKU the
+    catalog does not know only where the order type takes free lines (custom work)."""
     products = {p.sku: p for p in Product.objects.filter(sku__in=[line.sku for line in lines])}
     inactive = sorted(sku for sku, p in products.items() if not p.active)
     if inactive:
         raise DomainError(CatalogErrorCode.UNKNOWN_PRODUCT, f"No longer sold: {', '.join(inactive)}.", skus=inactive)
+    unknown = sorted({line.sku for line in lines} - set(products))
+    if unknown and not free_lines:
+        raise DomainError(CatalogErrorCode.UNKNOWN_PRODUCT, f"Not in the catalog: {', '.join(unknown)}.", skus=unknown)
     return [
         replace(line, name=p.name, unit_price=p.price, category=p.category) if (p := products.get(line.sku)) else line
         for line in lines

@@ -28,3 +28,4 @@ class OrderErrorCode(StrEnum):
     UNKNOWN_DISCOUNT = "unknown_discount"
     PRICES_LOCKED = "prices_locked"
     INVALID_NOTE = "invalid_note"
+    AMOUNT_OUT_OF_RANGE = "amount_out_of_range"

@@ -9,10 +9,15 @@ from django.db import models
 from ordo.accounts.models import Customer, Partner
 
 ZERO = Decimal("0.00")
+#: The largest amount a money column holds (14 digits, 2 of them decimals). Every amount Ordo
+#: stores is checked against it where it is computed: a row that cannot be read back is never written.
+MAX_MONEY = Decimal("999999999999.99")
+#: The order's own sums, checked before an order row is written.
+ORDER_SUMS = ("subtotal", "discount", "fees", "total", "paid", "refunded")
 
 
 def money(**options: Any) -> models.DecimalField:
-    """An amount of money: up to 999,999,999,999.99 in the order's currency."""
+    """An amount of money: up to ``MAX_MONEY`` in the order's currency."""
     return models.DecimalField(max_digits=14, decimal_places=2, **options)
 
 
@@ -51,6 +56,9 @@ class OrderType(models.Model):
     execution_time = models.DurationField(null=True, blank=True)
     #: False for digital orders: nothing is delivered, so no courier can be assigned.
     delivery = models.BooleanField(default=True)
+    #: Customers may order lines outside the catalog at their own price (custom work, reviewed
+    #: and priced by staff first); otherwise a customer's lines must come from the catalog.
+    free_lines = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return self.code

@@ -26,6 +26,8 @@ from ordo.orders.assignment import auto_contractor, auto_manager, contractor_che
 from ordo.orders.effects import EFFECTS, EffectCall
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import (
+    MAX_MONEY,
+    ORDER_SUMS,
     ZERO,
     Activity,
     Counter,
@@ -297,6 +299,7 @@ class OrderUnit:
 
     def flush(self) -> None:
         if self.dirty:
+            sums_check(self.order)
             self.order.save(update_fields=sorted(self.dirty))
             self.dirty.clear()
         if self.dirty_items:
@@ -319,6 +322,18 @@ class OrderUnit:
                 )
             )
             self.events.clear()
+
+
+def sums_check(order: Order) -> None:
+    """Refuse sums the money columns cannot hold (the transaction then writes nothing)."""
+    for name in ORDER_SUMS:
+        value = getattr(order, name)
+        if not -MAX_MONEY <= value <= MAX_MONEY:
+            raise DomainError(
+                OrderErrorCode.AMOUNT_OUT_OF_RANGE,
+                f"The order's {name} would be {value}; amounts go up to {MAX_MONEY}.",
+                field=name,
+            )
 
 
 def _refused(refusal: Refusal, status: str) -> DomainError:
@@ -423,6 +438,10 @@ def _validate_items(items: Sequence[ItemInput]) -> None:
             Decimal("0.01")
         ):
             problems.append(f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals")
+        elif 1 <= item.quantity <= MAX_QUANTITY and item.unit_price * item.quantity > MAX_MONEY:
+            problems.append(f"item {index}: quantity × unit_price goes over {MAX_MONEY}")
+    if not problems and sum(i.unit_price * i.quantity for i in items) > MAX_MONEY:
+        problems.append(f"the items add up to more than {MAX_MONEY}")
     if problems:
         raise DomainError(OrderErrorCode.INVALID_ITEMS, "; ".join(problems), problems=problems)
 
@@ -457,6 +476,7 @@ class TypeSpec:
     language: str
     customer_kind: str
     delivery: bool
+    free_lines: bool
 
 
 def order_type_spec(code: str) -> TypeSpec:
@@ -472,6 +492,7 @@ def order_type_spec(code: str) -> TypeSpec:
                 "language",
                 "customer_kind",
                 "delivery",
+                "free_lines",
             )[:1]
         ),
         None,
@@ -604,6 +625,11 @@ def order_create(
         assigned.append(("manager_assigned", manager_id))
     if assign and contractor_id is None and (contractor_id := auto_contractor(items)) is not None:
         assigned.append(("contractor_assigned", contractor_id))
+    total = subtotal - discount + fees
+    if total > MAX_MONEY:
+        raise DomainError(
+            OrderErrorCode.AMOUNT_OUT_OF_RANGE, f"The order would total {total}; amounts go up to {MAX_MONEY}."
+        )
     number = _next_number()
     order = Order.objects.create(
         number=number,
@@ -620,7 +646,7 @@ def order_create(
         subtotal=subtotal,
         discount=discount,
         fees=fees,
-        total=subtotal - discount + fees,
+        total=total,
         payment_channel=channel.code if channel else "",
         customer=customer,
         manager_id=manager_id,

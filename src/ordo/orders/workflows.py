@@ -134,6 +134,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "customer_kind": order_type.customer,
                     "execution_time": order_type.execution_time,
                     "delivery": order_type.delivery,
+                    "free_lines": order_type.free_lines,
                 },
             )
         for position, channel in enumerate(preset.channels):

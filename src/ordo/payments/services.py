@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from ordo.errors import DomainError
 from ordo.notifications.outbox import Event
-from ordo.orders.models import Order
+from ordo.orders.models import MAX_MONEY, Order
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, channel_check, lock_order
 from ordo.payments.errors import PaymentErrorCode
@@ -35,11 +35,12 @@ class Recorded:
 def _amount(value: Decimal) -> Decimal:
     try:
         amount = Decimal(value)
-        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT):
+        if not amount.is_finite() or not 0 < amount <= MAX_MONEY or amount != amount.quantize(CENT):
             raise InvalidOperation
     except (InvalidOperation, TypeError, ValueError) as error:
         raise DomainError(
-            PaymentErrorCode.INVALID_AMOUNT, "The amount must be a positive number with at most 2 decimals."
+            PaymentErrorCode.INVALID_AMOUNT,
+            f"The amount must be a positive number up to {MAX_MONEY} with at most 2 decimals.",
         ) from error
     return amount
 

@@ -14,7 +14,8 @@ from django.db.models import QuerySet
 
 from ordo.accounts.models import Customer
 from ordo.errors import DomainError
-from ordo.orders.models import Order
+from ordo.orders.errors import OrderErrorCode
+from ordo.orders.models import MAX_MONEY, Order
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.payments.errors import PaymentErrorCode
@@ -52,6 +53,11 @@ def wallet_write(
         Customer.objects.select_for_update().filter(pk=order.customer_id).first()
         balance = wallet_balance(order.customer_id, order.currency)
     after = balance + amount if kind == WalletEntry.Kind.CREDIT else balance - amount
+    if after > MAX_MONEY:
+        raise DomainError(
+            OrderErrorCode.AMOUNT_OUT_OF_RANGE,
+            f"The wallet would hold {after} {order.currency}; a wallet holds up to {MAX_MONEY}.",
+        )
     if after < 0:
         raise DomainError(
             PaymentErrorCode.INSUFFICIENT_FUNDS,

@@ -118,6 +118,7 @@ ERROR = {
     "already_paid": _("The order is paid already."),
     "prices_locked": _("Prices cannot change any more."),
     "invalid_note": _("Write something in the note."),
+    "amount_out_of_range": _("The amount is too large: amounts go up to 999 999 999 999.99."),
     "unknown_transition": _("This step does not exist for this order."),
     "unknown_type": _("Choose one of the order types."),
     "unknown_item": _("The order has no such item."),

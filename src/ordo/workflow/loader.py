@@ -79,6 +79,9 @@ class OrderType:
     execution_time: timedelta | None = None
     #: False for digital orders: no delivery address, no courier.
     delivery: bool = True
+    #: Customers may order lines the catalog does not know, at the price they name (custom work
+    #: that staff review and price first); otherwise a customer's lines come from the catalog.
+    free_lines: bool = False
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -463,6 +466,7 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             str(spec.get("customer", "")),
             read.duration(spec, "execution_time", where),
             bool(spec.get("delivery", True)),
+            bool(spec.get("free_lines", False)),
         )
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
