@@ -14,6 +14,7 @@ from ordo.api.types import Id, Text
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Workflow as WorkflowRow
+from ordo.orders.selectors import orders_visible_to
 from ordo.orders.timers import forecast, planned_json
 from ordo.orders.workflows import compiled, workflow_timers_update
 from ordo.workflow.render import mermaid
@@ -64,7 +65,7 @@ def put_timers(request: HttpRequest, code: Text, payload: s.TimersIn):
 def timers_forecast(request: HttpRequest, days: int = Query(7, ge=0, le=366)):
     """Every order that will move or be warned about in the next ``days`` days, soonest first."""
     _staff(request)
-    return planned_json(forecast(days=days))
+    return planned_json(forecast(days=days, within=orders_visible_to(request.user)))
 
 
 @router.get("/workflows", response={200: list[s.WorkflowSummary], **ERRORS}, summary="List workflows")

@@ -21,6 +21,7 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderItem
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import ItemInput, OrderUnit, lock_order
+from ordo.text import whole_number
 from ordo.workflow.snapshot import Actor
 
 CENT = Decimal("0.01")
@@ -111,9 +112,10 @@ def catalog_import(text: str) -> Imported:
             problems.append(f"line {line}: price {row.get('price')!r} is not an amount")
             continue
         count = (row.get("on_hand") or "").strip()
+        on_hand = whole_number(count)
         if not sku or not name or len(sku) > 64:
             problems.append(f"line {line}: sku and name are required (sku at most 64 characters)")
-        elif count and (not count.isdigit() or int(count) > MAX_QUANTITY or not (row.get("location") or "").strip()):
+        elif count and (on_hand is None or on_hand > MAX_QUANTITY or not (row.get("location") or "").strip()):
             problems.append(f"line {line}: on_hand needs a location and a whole number up to {MAX_QUANTITY}")
         else:
             rows.append((sku, name, price, row, count))

@@ -37,6 +37,7 @@ from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
 from ordo.payments.refunds import refund_create
 from ordo.payments.services import payment_record
+from ordo.text import whole_number
 from ordo.web.labels import LINK_KIND, error_message
 from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label
 from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse_amount, refused, signed_in_user
@@ -213,10 +214,10 @@ def order_transition(request: HttpRequest, number: int) -> HttpResponse:
     actor, visible = actor_for(request.user), selectors.orders_visible_to(request.user)
 
     def write() -> object:
-        if item.isdigit():
+        if (item_id := whole_number(item)) is not None:
             return services.item_transition(
                 number=number,
-                item_id=int(item),
+                item_id=item_id,
                 transition=transition,
                 actor=actor,
                 expected_status=expected,
@@ -316,7 +317,7 @@ def order_channel(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _id_or_none(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return whole_number(text)
 
 
 @require_POST
@@ -345,7 +346,7 @@ def order_link(request: HttpRequest, number: int) -> HttpResponse:
     """A link by hand to another order, or a new linked order: a copy, a split (the chosen items
     move) or a subcontract (a work order for a contractor)."""
     kind = request.POST.get("kind", "manual")
-    chosen = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    chosen = [i for i in map(whole_number, request.POST.getlist("items")) if i is not None]
 
     def done(link: OrderLink) -> str:
         if kind == "manual":
@@ -388,12 +389,13 @@ def _item_lines(request: HttpRequest) -> tuple[list[services.ItemInput], list[st
         if not (sku.strip() or name.strip() or price.strip()):
             continue
         amount = parse_amount(price)
-        if not name.strip() or not qty.isdigit() or int(qty) < 1 or amount is None or amount < 0:
+        quantity = whole_number(qty)
+        if not name.strip() or quantity is None or quantity < 1 or amount is None or amount < 0:
             errors.append(_("Row %(n)s: give a name, a quantity of at least 1 and a price.") % {"n": n})
             continue
         items.append(
             services.ItemInput(
-                sku=sku.strip() or name.strip()[:64], name=name.strip(), quantity=int(qty), unit_price=amount
+                sku=sku.strip() or name.strip()[:64], name=name.strip(), quantity=quantity, unit_price=amount
             )
         )
     if not items and not errors:
@@ -497,14 +499,7 @@ def timers(request: HttpRequest) -> HttpResponse:
     """What timers will move (or warn about) in the next days, by day: a calendar list."""
     days = _id_or_none(request.GET.get("days")) or 14
     days = min(max(days, 1), 90)
-    planned = forecast(days=days, limit=2000)
-    # The forecast reads every workflow's due orders; the user sees only the ones in their view.
-    shown = set(
-        selectors.orders_visible_to(request.user)
-        .filter(number__in={p.number for p in planned})
-        .values_list("number", flat=True)
-    )
-    planned = [p for p in planned if p.number in shown]
+    planned = forecast(days=days, limit=2000, within=selectors.orders_visible_to(request.user))
     lang = language()
     labels: dict[str, str] = {}
     for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER):

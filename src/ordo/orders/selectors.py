@@ -18,6 +18,7 @@ from ordo.accounts.roles import AnyUser, role_of
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderLink, StatusChange
+from ordo.text import whole_number
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
@@ -202,8 +203,8 @@ def _search(orders: QuerySet[Order], text: str) -> QuerySet[Order]:
     answers alone (both indexed); otherwise the customer's name (any part), e-mail or phone. Looking
     the customers up first keeps the order table on its customer index instead of a scan."""
     exact = Q(external_number=text)
-    if text.isdigit() and len(text) < 19:
-        exact |= Q(number=int(text))
+    if (number := whole_number(text)) is not None:
+        exact |= Q(number=number)
     if orders.filter(exact).exists():
         return orders.filter(exact)
     customers = Customer.objects.filter(Q(name__icontains=text) | Q(email__iexact=text) | Q(phone=text))

@@ -47,6 +47,7 @@ from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import processing_fee
 from ordo.payments.models import PaymentChannel
+from ordo.text import target_problem
 from ordo.workflow.definition import Transition, Workflow
 from ordo.workflow.engine import Decision, Refusal, decide, first_for_event
 from ordo.workflow.guards import ITEM_GUARDS, STOCK_GUARDS
@@ -440,6 +441,8 @@ def _validate_items(items: Sequence[ItemInput]) -> None:
             problems.append(f"item {index}: unit_price must be between 0 and {MAX_PRICE} with at most 2 decimals")
         elif 1 <= item.quantity <= MAX_QUANTITY and item.unit_price * item.quantity > MAX_MONEY:
             problems.append(f"item {index}: quantity × unit_price goes over {MAX_MONEY}")
+        if item.target and (problem := target_problem(item.target)):
+            problems.append(f"item {index}: {problem}")
     if not problems and sum(i.unit_price * i.quantity for i in items) > MAX_MONEY:
         problems.append(f"the items add up to more than {MAX_MONEY}")
     if problems:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from ordo.db import adapt, insert_many, insert_rows
@@ -382,15 +382,19 @@ def sweep(
     return result
 
 
-def forecast(*, days: int, now: datetime | None = None, limit: int = 5000) -> list[Planned]:
-    """What will move or be warned about in the next ``days`` days, soonest first."""
+def forecast(
+    *, days: int, now: datetime | None = None, limit: int = 5000, within: QuerySet[Order] | None = None
+) -> list[Planned]:
+    """What will move or be warned about in the next ``days`` days, soonest first. ``within``: only
+    these orders (a visibility selector's queryset: a manager with own scope sees their own)."""
     now = now or timezone.now()
+    orders = Order.objects.all() if within is None else within
     horizon = now + timedelta(days=days)
     planned: list[Planned] = []
     for rule in rules():
         timer = rule.timer
         target = rule.transition.target
-        base = Order.objects.filter(workflow_id=rule.workflow_id, status=timer.status)
+        base = orders.filter(workflow_id=rule.workflow_id, status=timer.status)
         for number, status, since in base.filter(status_since__lte=horizon - timer.after).values_list(
             "number", "status", "status_since"
         )[:limit]:

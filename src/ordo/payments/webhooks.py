@@ -26,6 +26,7 @@ from ordo.payments.gateways import stripe as stripe_gateway
 from ordo.payments.models import GatewayEvent, LedgerEntry, PaymentChannel
 from ordo.payments.refunds import PROCESSOR, refund_confirm, refund_fail
 from ordo.payments.services import money_in, outstanding
+from ordo.text import whole_number
 from ordo.workflow.snapshot import Actor
 
 TOLERANCE = 300
@@ -118,7 +119,7 @@ def _refund(unit: OrderUnit, *, channel: str, refund_id: str, amount: Decimal, s
     rows = LedgerEntry.objects.filter(order=order, kind=LedgerEntry.Kind.REFUND)
     entry = rows.filter(reference=refund_id).first() if refund_id else None
     if entry is None and hint:
-        entry = rows.filter(pk=int(hint)).first() if str(hint).isdigit() else None
+        entry = rows.filter(pk=pk).first() if (pk := whole_number(str(hint))) is not None else None
     if entry is None:
         if status != "succeeded":
             return f"refund {refund_id} is {status}: nothing recorded"

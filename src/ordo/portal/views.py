@@ -28,6 +28,7 @@ from ordo.orders.workflows import status_finder
 from ordo.payments.paying import order_pay
 from ordo.payments.wallet import wallet_balances, wallet_entries
 from ordo.portal.forms import SignUpForm
+from ordo.text import whole_number
 from ordo.web.orders import channel_choices, item_rows, items_editable, order_buttons, status_label
 from ordo.web.pages import STAFF, for_roles, language, not_found, refused, signed_in_user
 from ordo.web.timeline import order_timeline
@@ -239,7 +240,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
             refused(request, error)
         else:
             messages.success(request, _("We will e-mail you once when it is back."))
-        return _back(int(back)) if back.isdigit() else redirect("portal:alerts")
+        number = whole_number(back)
+        return _back(number) if number is not None else redirect("portal:alerts")
     rows = list(_my_alerts(request)[:100])
     return render(request, "portal/alerts.html", {"title": _("Stock alerts"), "alerts": rows, "nav": "alerts"})
 

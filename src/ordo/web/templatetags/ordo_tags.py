@@ -8,6 +8,7 @@ from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
 
+from ordo.text import is_web_link
 from ordo.web import labels
 
 register = template.Library()
@@ -40,3 +41,9 @@ def source_label(code: str) -> str:
 @register.filter
 def kind_label(code: str) -> str:
     return str(labels.HISTORY_KIND.get(code, code))
+
+
+@register.filter
+def web_link(text: str) -> bool:
+    """Is this an http(s) URL, to be drawn as a link (anything else is shown as text)?"""
+    return is_web_link(text or "")
