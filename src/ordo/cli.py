@@ -23,6 +23,19 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Django's system checks and Ordo's own; ``--deploy`` adds what a public installation needs."""
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=args.deploy, fail_level="WARNING" if args.strict else "ERROR")
+    except SystemCheckError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ordo.server import serve
 
@@ -190,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--batch", type=int, default=50)
     worker.add_argument("--once", action="store_true", help="one round, then exit")
     worker.set_defaults(func=cmd_worker)
+
+    check = sub.add_parser("check", help="check the configuration (--deploy: for a public installation)")
+    check.add_argument("--deploy", action="store_true", help="also what serving on the internet needs")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(func=cmd_check)
 
     migrate = sub.add_parser("migrate", help="create or update the database tables")
     migrate.add_argument("--verbose", action="store_true")

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ordo.web.middleware.ContentSecurityPolicyMiddleware",
     # Last: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,6 +166,30 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Serving over HTTPS (see README, configuration). The embedded setup on http://127.0.0.1 keeps
+# them off; a public installation turns them on.
+#: Cookies (session, CSRF) only over HTTPS.
+ORDO_SECURE_COOKIES = _flag("ORDO_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = ORDO_SECURE_COOKIES
+#: Strict-Transport-Security for this many seconds (0: not sent). A year is 31536000.
+SECURE_HSTS_SECONDS = int(os.environ.get("ORDO_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("ORDO_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _flag("ORDO_HSTS_PRELOAD")
+#: Redirect plain HTTP to HTTPS.
+SECURE_SSL_REDIRECT = _flag("ORDO_SSL_REDIRECT")
+#: Behind a load balancer or proxy that ends TLS and says so in X-Forwarded-Proto (only then: a
+#: client could send the header itself to a server that faces the internet directly).
+if _flag("ORDO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = _flag("ORDO_USE_X_FORWARDED_HOST")
+#: The Content Security Policy sent with every page and API answer; empty: none.
+ORDO_CSP = os.environ.get(
+    "ORDO_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'",
+)
 
 LOGGING = {
     "version": 1,

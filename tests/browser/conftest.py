@@ -43,8 +43,10 @@ def chromium():
 
 @pytest.fixture
 def page_for(chromium, live_server):
-    """A fresh browser context (cookies of its own) in a language, at a screen width."""
+    """A fresh browser context (cookies of its own) in a language, at a screen width. Every test
+    fails if a page broke the Content Security Policy (an inline script or style it blocked)."""
     contexts = []
+    blocked: list[str] = []
 
     def make(language: str = "en", width: int = 1280, height: int = 900):
         context = chromium.new_context(
@@ -52,11 +54,19 @@ def page_for(chromium, live_server):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                blocked.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+            ),
+        )
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not blocked, blocked
 
 
 @pytest.fixture

@@ -154,3 +154,42 @@ def test_cash_is_paid_outside_ordo(load_preset, customer):
     number = customer.api.post("/orders", {"items": ITEM, "payment_channel": "cash"}).body["number"]
     response = customer.api.post(f"/orders/{number}/pay", {})
     assert (response.status, response.body["error"]) == (422, "manual_channel")
+
+
+@pytest.mark.parametrize(
+    ("kind", "obj"),
+    [
+        ("checkout.session.completed", {"payment_status": "paid", "amount_total": 7800}),  # no id
+        ("payment_intent.succeeded", {"id": "pi_1", "amount_received": "lots", "currency": "pln"}),
+        ("payment_intent.succeeded", {"id": "pi_1", "amount_received": -5, "currency": "pln"}),
+        ("charge.refunded", {"id": "ch_1", "amount": 7800, "currency": "pln", "refunds": {"data": [{"x": 1}]}}),
+        ("refund.updated", {"id": "re_1", "amount": 10**20, "status": "succeeded"}),
+        ("payment_intent.succeeded", {"id": "pi_1", "amount_received": 7800, "currency": "pln", "metadata": []}),
+    ],
+)
+def test_a_correctly_signed_but_malformed_event_is_400_and_changes_nothing(order, stripe_webhook, kind, obj):
+    """Finding: such events answered 500, and Stripe retries a 5xx for days."""
+    status, body = stripe_webhook(kind, {**obj, "metadata": obj.get("metadata", {"order": str(order["number"])})}, "e1")
+    assert (status, body["error"]) == (400, "invalid_webhook"), body
+    assert GatewayEvent.objects.count() == 0
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_a_malformed_hmac_event_is_400(load_preset, customer, settings, client):
+    load_preset("smm")
+    settings.ORDO_PAYMENT_HMAC_SECRETS = {"paypal": "s3cret"}
+    number = customer.api.post("/orders", {"items": ITEM, "payment_channel": "paypal"}).body["number"]
+    event = {"id": "evt-1", "type": "payment.succeeded", "order": number, "amount": "not money", "currency": "EUR"}
+    status, body = send_hmac(client, "paypal", "s3cret", event)
+    assert (status, body["error"]) == (400, "invalid_webhook"), body
+    assert LedgerEntry.objects.count() == 0
+
+
+def test_an_event_naming_an_impossible_order_number_is_kept_without_an_order(order, stripe_webhook):
+    status, body = stripe_webhook(
+        "payment_intent.succeeded",
+        {"id": "pi_9", "amount_received": 7800, "currency": "pln", "metadata": {"order": "9" * 40}},
+        "e9",
+    )
+    assert status == 200, body
+    assert body["outcome"].startswith("no order")

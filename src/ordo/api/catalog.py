@@ -27,7 +27,7 @@ from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
 
 router = Router(tags=["catalog"])
-ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
+ERRORS = s.ERRORS
 STAFF = (Role.ADMIN, Role.MANAGER)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -13,7 +13,7 @@ from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 
 router = Router(tags=["couriers"])
-ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 422: s.ErrorOut}
+ERRORS = s.ERRORS
 
 
 def _staff(request: HttpRequest) -> None:

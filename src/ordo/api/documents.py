@@ -19,7 +19,7 @@ from ordo.orders import selectors
 from ordo.orders.permissions import Action, require
 
 router = Router(tags=["documents"])
-ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
+ERRORS = s.ERRORS
 
 
 def _documents(request: HttpRequest, number: int):

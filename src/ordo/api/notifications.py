@@ -21,7 +21,7 @@ from ordo.orders.permissions import Action, require
 from ordo.workflow.definition import NOTIFICATION_EVENTS
 
 router = Router(tags=["notifications"])
-ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 422: s.ErrorOut}
+ERRORS = s.ERRORS
 
 
 def _require(request: HttpRequest, *roles: str) -> None:

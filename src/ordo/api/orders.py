@@ -33,14 +33,7 @@ from ordo.orders.models import Order
 from ordo.orders.permissions import Action, may, require
 
 router = Router(tags=["orders"])
-ERRORS = {
-    400: s.ErrorOut,
-    401: s.ErrorOut,
-    403: s.ErrorOut,
-    404: s.ErrorOut,
-    409: s.ErrorOut,
-    422: s.ErrorOut,
-}
+ERRORS = s.ERRORS
 
 
 def _language(request: HttpRequest) -> str:

@@ -24,7 +24,7 @@ from ordo.payments.services import payment_defer, payment_record
 from ordo.payments.wallet import wallet_balances, wallet_entries
 
 router = Router(tags=["payments"])
-ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
+ERRORS = s.ERRORS
 
 
 def _order(request: HttpRequest, number: int) -> dict:

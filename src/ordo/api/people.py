@@ -26,7 +26,7 @@ from ordo.orders.pricing import standing
 from ordo.orders.selectors import customer_ids_of
 
 router = Router(tags=["people"])
-ERRORS = {400: s.ErrorOut, 401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut, 409: s.ErrorOut, 422: s.ErrorOut}
+ERRORS = s.ERRORS
 STAFF = (Role.ADMIN, Role.MANAGER)
 
 

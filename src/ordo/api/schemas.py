@@ -387,6 +387,12 @@ class ErrorOut(Schema):
     detail: str | list
 
 
+#: The errors every operation may answer, documented alike: 400 unreadable (too large, too many
+#: files, bad cursor or signature), 401 not signed in, 403 the role may not, 404 not found (or not
+#: visible), 409 the order moved on or the thing exists, 422 invalid or refused by a rule.
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+
+
 class TimerIn(Strict):
     status: Text = Field(min_length=1, max_length=50)
     after: Text = Field(min_length=2, max_length=20, description="e.g. 2w, 3d, 24h")

@@ -20,7 +20,7 @@ from ordo.orders.workflows import compiled, workflow_timers_update
 from ordo.workflow.render import mermaid
 
 router = Router(tags=["workflows"])
-ERRORS = {401: s.ErrorOut, 403: s.ErrorOut, 404: s.ErrorOut}
+ERRORS = s.ERRORS
 
 
 def _staff(request: HttpRequest) -> None:

@@ -18,3 +18,4 @@ class PaymentErrorCode(StrEnum):
     ALREADY_PAID = "already_paid"
     BAD_SIGNATURE = "bad_signature"
     UNKNOWN_GATEWAY = "unknown_gateway"
+    INVALID_WEBHOOK = "invalid_webhook"

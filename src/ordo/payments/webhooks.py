@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 import time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -19,10 +19,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ordo.errors import DomainError
+from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.gateways import stripe as stripe_gateway
+from ordo.payments.gateways.events import (
+    HmacEvent,
+    StripeCharge,
+    StripeFailedIntent,
+    StripeIntent,
+    StripeRefund,
+    StripeSession,
+    hmac_event,
+    stripe_object,
+)
 from ordo.payments.models import GatewayEvent, LedgerEntry, PaymentChannel
 from ordo.payments.refunds import PROCESSOR, refund_confirm, refund_fail
 from ordo.payments.services import money_in, outstanding
@@ -33,17 +44,19 @@ TOLERANCE = 300
 
 
 def receive(*, gateway: str, payload: bytes, headers: Any) -> str:
-    """Verify and apply one webhook; returns what happened (kept on the GatewayEvent row)."""
+    """Verify and apply one webhook; returns what happened (kept on the GatewayEvent row). A bad
+    signature, or an event not of the shape its type promises, is refused before anything is written."""
     if gateway == "stripe":
         event = stripe_gateway.verified_event(payload, headers.get("Stripe-Signature", ""))
-        obj = event.get("data", {}).get("object", {}) or {}
-        number = (obj.get("metadata") or {}).get("order") or obj.get("client_reference_id")
-        return _apply(gateway, event, number, lambda unit: _stripe(unit, event["type"], obj))
+        kind, obj, refs = stripe_object(event)
+        number = refs.get("order") or refs.get("client_reference_id")
+        return _apply(gateway, event, number, lambda unit: _stripe(unit, kind, obj))
     channel = PaymentChannel.objects.filter(code=gateway, gateway=PaymentChannel.Gateway.HMAC).first()
     if channel is None:
         raise DomainError(PaymentErrorCode.UNKNOWN_GATEWAY, f"No signed-webhook gateway {gateway!r}.")
     event = _hmac_verified(gateway, payload, headers.get("Ordo-Signature", ""))
-    return _apply(gateway, event, event.get("order"), lambda unit: _generic(unit, channel, event))
+    typed = hmac_event(event)
+    return _apply(gateway, event, typed.order, lambda unit: _generic(unit, channel, typed))
 
 
 def _hmac_verified(gateway: str, payload: bytes, header: str) -> dict[str, Any]:
@@ -78,8 +91,11 @@ def _apply(gateway: str, event: dict[str, Any], number: Any, handle) -> str:
         except IntegrityError:
             return "duplicate: applied before"
         try:
-            unit = OrderUnit(lock_order(int(number)), actor=Actor(role="system", name=f"gateway: {gateway}"))
-        except (DomainError, TypeError, ValueError):
+            found = whole_number(str(number or ""))
+            if found is None:
+                raise DomainError(OrderErrorCode.NOT_FOUND, f"No order {number!r}.")
+            unit = OrderUnit(lock_order(found), actor=Actor(role="system", name=f"gateway: {gateway}"))
+        except DomainError:
             record.outcome = f"no order {number!r}: nothing recorded"
             record.save(update_fields=["outcome"])
             return record.outcome
@@ -149,75 +165,63 @@ def _refund(unit: OrderUnit, *, channel: str, refund_id: str, amount: Decimal, s
     return f"refund {refund_id} is {status}"
 
 
-def _stripe(unit: OrderUnit, kind: str, obj: dict[str, Any]) -> str:
+def _stripe(unit: OrderUnit, kind: str, obj: Any) -> str:
     channel = _card_channel(unit.order)
     minor = stripe_gateway.from_minor
-    if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
-        if obj.get("payment_status") != "paid":
-            return f"session {obj.get('id')} is {obj.get('payment_status')}: waiting"
-        reference = str(obj.get("payment_intent") or obj.get("id"))
+    if isinstance(obj, StripeSession):
+        if obj.payment_status != "paid":
+            return f"session {obj.id} is {obj.payment_status}: waiting"
+        if obj.amount_total is None or obj.currency is None:
+            return f"session {obj.id} names no amount: nothing recorded"
+        reference = obj.payment_intent or obj.id
         return _payment(
-            unit, channel=channel, amount=minor(obj["amount_total"]), currency=obj["currency"], reference=reference
+            unit, channel=channel, amount=minor(obj.amount_total), currency=obj.currency, reference=reference
         )
-    if kind == "payment_intent.succeeded":
+    if isinstance(obj, StripeIntent):
         return _payment(
-            unit, channel=channel, amount=minor(obj["amount_received"]), currency=obj["currency"], reference=obj["id"]
+            unit, channel=channel, amount=minor(obj.amount_received), currency=obj.currency, reference=obj.id
         )
-    if kind == "payment_intent.payment_failed":
-        reason = (obj.get("last_payment_error") or {}).get("message", "declined")
+    if isinstance(obj, StripeFailedIntent):
+        reason = obj.last_payment_error.message if obj.last_payment_error else "declined"
         unit.note("payment_failed", {"gateway": "stripe", "reason": reason})
         return f"payment failed: {reason}"
-    if kind == "charge.refunded":
+    if isinstance(obj, StripeCharge):
         # Refunds may arrive before the payment event: record the payment from the charge first.
         outcome = _payment(
             unit,
             channel=channel,
-            amount=minor(obj.get("amount_captured") or obj["amount"]),
-            currency=obj["currency"],
-            reference=obj.get("payment_intent") or obj["id"],
+            amount=minor(obj.amount_captured or obj.amount),
+            currency=obj.currency,
+            reference=obj.payment_intent or obj.id,
         )
-        refunds = (obj.get("refunds") or {}).get("data") or []
-        results = [
-            _refund(
-                unit,
-                channel=channel,
-                refund_id=r["id"],
-                amount=minor(r["amount"]),
-                status=r.get("status", ""),
-                hint=(r.get("metadata") or {}).get("ordo_refund"),
-            )
-            for r in refunds
-        ]
+        results = [_stripe_refund(unit, channel, r) for r in obj.refunds.data]
         return "; ".join([outcome, *results])
-    if kind in ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated"):
-        return _refund(
-            unit,
-            channel=channel,
-            refund_id=obj["id"],
-            amount=minor(obj["amount"]),
-            status=obj.get("status", ""),
-            hint=(obj.get("metadata") or {}).get("ordo_refund"),
-        )
+    if isinstance(obj, StripeRefund):
+        return _stripe_refund(unit, channel, obj)
     return f"{kind}: not used"
 
 
-def _generic(unit: OrderUnit, channel: PaymentChannel, event: dict[str, Any]) -> str:
+def _stripe_refund(unit: OrderUnit, channel: str, refund: StripeRefund) -> str:
+    return _refund(
+        unit,
+        channel=channel,
+        refund_id=refund.id,
+        amount=stripe_gateway.from_minor(refund.amount),
+        status=refund.status,
+        hint=refund.metadata.get("ordo_refund"),
+    )
+
+
+def _generic(unit: OrderUnit, channel: PaymentChannel, event: HmacEvent) -> str:
     """HMAC gateways send ``{"id", "type", "order", "amount", "currency", "reference"}`` with
     types payment.succeeded, payment.failed, refund.succeeded and refund.failed."""
-    try:
-        amount = Decimal(str(event.get("amount", "0"))).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return "amount is not a number: nothing recorded"
-    reference = str(event.get("reference") or event["id"])
-    kind = event["type"]
-    if kind == "payment.succeeded":
-        return _payment(
-            unit, channel=channel.code, amount=amount, currency=str(event.get("currency", "")), reference=reference
-        )
-    if kind == "payment.failed":
-        unit.note("payment_failed", {"gateway": channel.code, "reason": str(event.get("reason", "declined"))})
+    reference = event.reference or event.id
+    if event.type == "payment.succeeded":
+        return _payment(unit, channel=channel.code, amount=event.amount, currency=event.currency, reference=reference)
+    if event.type == "payment.failed":
+        unit.note("payment_failed", {"gateway": channel.code, "reason": event.reason})
         return "payment failed"
-    if kind in ("refund.succeeded", "refund.failed"):
-        status = "succeeded" if kind == "refund.succeeded" else "failed"
-        return _refund(unit, channel=channel.code, refund_id=reference, amount=amount, status=status)
-    return f"{kind}: not used"
+    if event.type in ("refund.succeeded", "refund.failed"):
+        status = "succeeded" if event.type == "refund.succeeded" else "failed"
+        return _refund(unit, channel=channel.code, refund_id=reference, amount=event.amount, status=status)
+    return f"{event.type}: not used"

@@ -136,6 +136,7 @@ ERROR = {
     "item_already_refunded": _("This item was refunded already."),
     "bad_signature": _("The signature does not verify."),
     "unknown_gateway": _("No such payment gateway."),
+    "invalid_webhook": _("The payment gateway's message is not of the expected shape."),
     "unknown_customer": _("No such customer."),
     "customer_exists": _("An account with this e-mail exists already."),
     "invalid_member": _("Only people become members of organizations."),
