@@ -113,3 +113,15 @@ def lease_claim(
         if ids:
             manager.filter(id__in=ids).update(status=leased, leased_until=now + lease, lease_owner=worker)
     return ids
+
+
+def lease_renew(model: type[models.Model], *, leased: str, worker: str, ids: Sequence[int], now: datetime) -> int:
+    """Extend the lease of the rows among ``ids`` that ``worker`` still holds; returns how many.
+    A worker renews before it sends each row and, every third of a lease, the rest of its batch, so
+    no lease runs out while the rows are in its hands (and one taken over is never sent twice)."""
+    if not ids:
+        return 0
+    lease = timedelta(seconds=settings.ORDO_WORKER_LEASE_SECONDS)
+    return model._default_manager.filter(id__in=list(ids), status=leased, lease_owner=worker).update(
+        leased_until=now + lease
+    )

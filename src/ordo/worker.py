@@ -19,7 +19,7 @@ from django.db import close_old_connections
 
 from ordo.jobs.runner import run_due
 from ordo.notifications.channels import email
-from ordo.notifications.relay import claim, deliver, release
+from ordo.notifications.relay import claim, deliver, hold, release
 from ordo.orders.queue import start_waiting_items
 from ordo.orders.timers import sweep
 from ordo.payments.refunds import submit_pending_refunds
@@ -40,19 +40,26 @@ class Worker:
         such as the stock check's "please confirm"); returns how many jobs and messages were tried."""
         ran = run_due(worker=self.name) if not self.stopping.is_set() else 0
         messages = claim(worker=self.name, limit=self.batch)
-        tried = 0
+        done = 0
+        renewed = time.monotonic()
         mail = email.Session()
         try:
             for message in messages:
                 if self.stopping.is_set():
                     break
+                done += 1
+                if time.monotonic() - renewed > settings.ORDO_WORKER_LEASE_SECONDS / 3:
+                    # A slow mail server: keep the whole rest of the batch ours.
+                    hold(worker=self.name, ids=[m.pk for m in messages[done - 1 :]])
+                    renewed = time.monotonic()
+                if not hold(worker=self.name, ids=[message.pk]):
+                    continue  # the lease ran out and another worker took the row: it is theirs
                 deliver(message, worker=self.name, mail=mail)
-                tried += 1
         finally:
             mail.close()
-        if tried < len(messages):
-            release(worker=self.name, ids=[m.pk for m in messages[tried:]])
-        return ran + tried
+        if done < len(messages):
+            release(worker=self.name, ids=[m.pk for m in messages[done:]])
+        return ran + done
 
     def sweep_if_due(self) -> None:
         """Run the timer sweep every ``ORDO_TIMER_SWEEP_SECONDS`` (60)."""

@@ -192,3 +192,27 @@ def test_two_workers_on_postgres_send_each_of_10000_messages_once(load_preset, c
     assert len(ids) == 10_000
     assert max(ids.values()) == 1
     assert len({a.worker for a in Message.objects.get(dedupe_key="load:0").attempt_log.all()}) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_live_workers_never_send_one_message_twice_when_a_batch_outlives_its_lease(load_preset, customer, smtp):
+    """Finding: a worker sent its claimed batch one by one without renewing the lease; with a slow
+    mail server the batch outlived the lease, a second worker re-claimed rows still in hand, and
+    both sent them. Here each message takes 0.5 s, the batch of 12 takes 6 s, the lease is 2 s."""
+    load_preset("shop")
+    queue(customer, 12)
+    smtp.inbox.delay = 0.5
+    first = start_worker(smtp.url, "--batch", "12", lease=2)
+    wait_for(lambda: Message.objects.filter(status="sending").count() == 12, timeout=30, step=0.05)
+    second = start_worker(smtp.url, "--batch", "12", lease=2)
+    try:
+        wait_for(lambda: Message.objects.filter(status="sent").count() == 12, timeout=60, step=0.2)
+    finally:
+        for worker in (first, second):
+            worker.send_signal(signal.SIGTERM)
+        for worker in (first, second):
+            worker.wait(timeout=30)
+    ids = Counter(m["Message-ID"] for m in smtp.inbox.messages)
+    assert len(ids) == 12
+    assert max(ids.values()) == 1, ids
+    assert all(m.attempt_log.count() == 1 for m in Message.objects.all())

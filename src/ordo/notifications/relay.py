@@ -2,7 +2,9 @@
 
 At least once: a worker killed after sending but before recording leaves its rows leased; when
 the lease runs out another worker sends them again with the same Message-ID / Idempotency-Key,
-so receivers can drop the repeat. Rows are claimed with ``SKIP LOCKED`` on PostgreSQL, so many
+so receivers can drop the repeat. A live worker renews its leases as it goes (before each send, and
+the rest of its batch every third of a lease), and never sends a row it no longer holds: a slow or
+hanging mail server cannot make two live workers send the same message. Rows are claimed with ``SKIP LOCKED`` on PostgreSQL, so many
 workers never hold the same row; on SQLite the IMMEDIATE transaction serializes claimers.
 """
 
@@ -17,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ordo.db import lease_claim
+from ordo.db import lease_claim, lease_renew
 from ordo.notifications.channels import DeliveryError
 from ordo.notifications.channels import email as email_channel
 from ordo.notifications.channels import sms as sms_channel
@@ -51,6 +53,11 @@ def claim(*, worker: str, limit: int = 50, now: datetime | None = None) -> list[
         now=now or timezone.now(),
     )
     return list(Message.objects.filter(id__in=ids, lease_owner=worker).order_by("id"))
+
+
+def hold(*, worker: str, ids: list[int]) -> int:
+    """Renew the worker's lease on these claimed rows; returns how many it still holds."""
+    return lease_renew(Message, leased=Message.Status.SENDING, worker=worker, ids=ids, now=timezone.now())
 
 
 def release(*, worker: str, ids: list[int]) -> None:
