@@ -46,7 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     from ordo.worker import Worker
 
-    worker = Worker(batch=args.batch)
+    worker = Worker(batch=args.batch, parent=args.parent)
     if args.once:
         print(f"{worker.run_once()} message(s) tried.")
         return 0
@@ -202,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="deliver notifications (run any number on PostgreSQL)")
     worker.add_argument("--batch", type=int, default=50)
     worker.add_argument("--once", action="store_true", help="one round, then exit")
+    worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)  # ordo serve's pid: exit when it dies
     worker.set_defaults(func=cmd_worker)
 
     check = sub.add_parser("check", help="check the configuration (--deploy: for a public installation)")

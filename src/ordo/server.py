@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -29,7 +30,9 @@ def serve(*, host: str, port: int, workers: int = 2, threads: int = 4, with_work
     """Serve until stopped. ``with_worker`` runs one ``ordo worker`` beside the web processes — a
     child process rather than a thread, because gunicorn forks its web workers from this one."""
     print(f"Ordo serving on http://{host}:{port}/  (API docs: http://{host}:{port}/api/v1/docs)", flush=True)
-    background = subprocess.Popen([sys.executable, "-m", "ordo.cli", "worker"]) if with_worker else None
+    worker = [sys.executable, "-m", "ordo.cli", "worker", "--parent", str(os.getpid())]
+    # The worker stops when this process dies, even by SIGKILL (see Worker's ``parent``).
+    background = subprocess.Popen(worker) if with_worker else None
     try:
         _run(host=host, port=port, workers=workers, threads=threads)
     finally:

@@ -6,10 +6,12 @@ rows claimed but not yet tried are given back at once.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -27,8 +29,27 @@ from ordo.payments.refunds import submit_pending_refunds
 log = logging.getLogger(__name__)
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel send SIGTERM when the parent process dies (prctl PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the loop's parent check still stops it
+        log.warning("worker: the parent-death signal is not available")
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class Worker:
-    def __init__(self, *, batch: int = 50, poll: float | None = None, name: str | None = None):
+    def __init__(
+        self, *, batch: int = 50, poll: float | None = None, name: str | None = None, parent: int | None = None
+    ):
+        """``parent``: the pid of the process that started this worker (``ordo serve``); the worker
+        stops when that process is gone, however it died, instead of running on with old code."""
+        self.parent = parent
         self.batch = batch
         self.poll = settings.ORDO_WORKER_POLL_SECONDS if poll is None else poll
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -75,12 +96,21 @@ class Worker:
         """Work the outbox does not cover: waiting items whose target freed up, card refunds to submit."""
         return start_waiting_items() + submit_pending_refunds()
 
+    def orphaned(self) -> bool:
+        """Has the parent this worker was started by died (it was re-parented)?"""
+        return self.parent is not None and os.getppid() != self.parent
+
     def run_forever(self) -> None:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
             signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
+        if self.parent is not None:
+            _die_with_parent()
         log.warning("worker %s started", self.name)
         while not self.stopping.is_set():
+            if self.orphaned():
+                log.warning("worker %s: its parent %s is gone; stopping", self.name, self.parent)
+                break
             close_old_connections()
             try:
                 self.sweep_if_due()
