@@ -125,3 +125,21 @@ def lease_renew(model: type[models.Model], *, leased: str, worker: str, ids: Seq
     return model._default_manager.filter(id__in=list(ids), status=leased, lease_owner=worker).update(
         leased_until=now + lease
     )
+
+
+def insert_new(model: type[models.Model], rows: Sequence[models.Model], *, returning: str) -> list[Any]:
+    """INSERT rows, skipping those that a unique constraint already holds (``ON CONFLICT DO
+    NOTHING``); returns ``returning`` of the rows actually inserted. Two processes marking the same
+    rows at once each learn which marks are theirs (SQLite 3.35+ and PostgreSQL)."""
+    if not rows:
+        return []
+    sql, fields = _insert_sql(model)
+    column = model._meta.get_field(returning)
+    assert isinstance(column, models.Field)
+    quote = connection.ops.quote_name
+    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+    sql = sql.split(" VALUES ")[0] + f" VALUES {values} ON CONFLICT DO NOTHING RETURNING {quote(column.column)}"
+    params = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]

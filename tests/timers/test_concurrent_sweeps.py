@@ -57,3 +57,55 @@ def test_two_sweepers_move_each_due_order_once(load_preset, customer):
     assert Order.objects.filter(status="in_print").count() == COUNT
     assert StatusChange.objects.filter(kind="timer").count() == COUNT
     assert StatusChange.objects.filter(kind="timer").values("order").distinct().count() == COUNT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_warn_each_order_once_and_neither_fails(load_preset, customer):
+    """Finding: a sweep read warning marks from a stale snapshot, tried to write a message another
+    sweep had written, and crashed on the dedupe key, skipping the rest of its sweep."""
+    if connection.vendor != "postgresql":
+        pytest.skip("many sweepers share due orders on PostgreSQL (SKIP LOCKED)")
+    from ordo.notifications.models import Message
+    from ordo.orders.models import TimerMark
+
+    load_preset("print")
+    print_type = OrderType.objects.get(code="regular")
+    # Shipped 22 days ago: the warning is due (day 21), the move not yet (day 28).
+    since = timezone.now() - timedelta(days=22)
+    Order.objects.bulk_create(
+        [
+            Order(
+                number=800_000 + i,
+                tracking_token=f"warn-{i}",
+                type="regular",
+                source="api",
+                workflow_id=print_type.workflow_id,
+                status="shipped",
+                status_since=since,
+                currency="RUB",
+                customer=customer.customer,
+                placed_at=since,
+            )
+            for i in range(COUNT)
+        ],
+        batch_size=2000,
+    )
+    env = {**os.environ, "ORDO_DATABASE_URL": database_url(), "ORDO_LOG_LEVEL": "ERROR"}
+    for _round in range(3):
+        sweepers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ordo.cli", "timers", "run"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outputs = [s.communicate(timeout=600) for s in sweepers]
+        assert all(s.returncode == 0 for s in sweepers), outputs
+    assert TimerMark.objects.filter(kind="warned").count() == COUNT
+    warnings = Message.objects.filter(event="timer_warning")
+    recipients = warnings.values("recipient").distinct().count()
+    assert warnings.count() == COUNT * recipients
+    assert Order.objects.filter(status="shipped").count() == COUNT

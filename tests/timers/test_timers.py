@@ -331,3 +331,29 @@ def test_other_presets_have_no_expected_issue_date(load_preset, customer):
     load_preset("shop")
     sell(ITEM)
     assert customer.api.post("/orders", {"items": ITEM}).body["expected_issue_at"] is None
+
+
+def test_a_sweep_that_read_warnings_before_another_sweep_wrote_them_sends_nothing_twice(
+    load_preset, customer, manager, monkeypatch
+):
+    """What two sweeps at once do on PostgreSQL, made certain: the second reads the due orders as
+    not yet warned (its snapshot is older than the first sweep's commit). It marks none of them, so
+    it writes no message, and it does not fail."""
+    from ordo.orders import timers
+
+    load_preset("print")
+    sell(ITEM)
+    number = customer.api.post("/orders", {"items": ITEM}).body["number"]
+    move_to(manager, number, "accept", "start_print", "finish_print", "ship")
+    Order.objects.filter(number=number).update(status_since=timezone.now() - timedelta(days=22))
+    assert sweep().warned == 1
+    stale = iter([[timers.Due(*row) for row in Order.objects.filter(number=number).values_list(*timers.FIELDS)]])
+    claim = timers._claim
+    monkeypatch.setattr(timers, "_claim", lambda queryset, fields=timers.FIELDS: next(stale, None) or claim(queryset))
+    (rule,) = [r for r in timers.rules() if r.timer.status == "shipped"]
+    again = timers.SweepResult()
+    timers._warnings(rule, timezone.now(), again, dry_run=False)
+    assert again.warned == 0
+    assert Message.objects.filter(event="timer_warning", order__number=number).count() == len(
+        {m.recipient for m in Message.objects.filter(event="timer_warning")}
+    )

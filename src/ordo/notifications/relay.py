@@ -4,8 +4,9 @@ At least once: a worker killed after sending but before recording leaves its row
 the lease runs out another worker sends them again with the same Message-ID / Idempotency-Key,
 so receivers can drop the repeat. A live worker renews its leases as it goes (before each send, and
 the rest of its batch every third of a lease), and never sends a row it no longer holds: a slow or
-hanging mail server cannot make two live workers send the same message. Rows are claimed with ``SKIP LOCKED`` on PostgreSQL, so many
-workers never hold the same row; on SQLite the IMMEDIATE transaction serializes claimers.
+hanging mail server cannot make two live workers send the same message. Rows are claimed with
+``SKIP LOCKED`` on PostgreSQL, so many workers never hold the same row; on SQLite the IMMEDIATE
+transaction serializes claimers.
 """
 
 from __future__ import annotations

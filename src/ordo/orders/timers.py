@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
-from ordo.db import adapt, insert_many, insert_rows
+from ordo.db import adapt, insert_many, insert_new, insert_rows
 from ordo.notifications.models import Message
 from ordo.notifications.outbox import dedupe_key, targets
 from ordo.orders.effects import BULK_EFFECTS
@@ -329,19 +329,25 @@ def _warnings(rule: Rule, now: datetime, result: SweepResult, dry_run: bool) -> 
                     for o in batch
                 ]
                 continue
-            TimerMark.objects.bulk_create(
-                [
-                    TimerMark(
-                        order_id=o.id,
-                        status_seq=o.status_seq,
-                        transition=timer.transition,
-                        kind=TimerMark.Kind.WARNED,
-                        at=now,
-                    )
-                    for o in batch
-                ],
-                ignore_conflicts=True,
+            # Another sweep may have warned some of these since this one read them: only the
+            # orders whose mark this sweep inserted get messages.
+            marked = set(
+                insert_new(
+                    TimerMark,
+                    [
+                        TimerMark(
+                            order_id=o.id,
+                            status_seq=o.status_seq,
+                            transition=timer.transition,
+                            kind=TimerMark.Kind.WARNED,
+                            at=now,
+                        )
+                        for o in batch
+                    ],
+                    returning="order",
+                )
             )
+            batch = [o for o in batch if o.id in marked]
             insert_rows(
                 [
                     Message(
