@@ -138,7 +138,7 @@ def insert_new(model: type[models.Model], rows: Sequence[models.Model], *, retur
     assert isinstance(column, models.Field)
     quote = connection.ops.quote_name
     values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
-    sql = sql.split(" VALUES ")[0] + f" VALUES {values} ON CONFLICT DO NOTHING RETURNING {quote(column.column)}"
+    sql = sql.split(" VALUES ")[0] + f" VALUES {values} ON CONFLICT DO NOTHING RETURNING {quote(column.attname)}"
     params = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
