@@ -1,10 +1,11 @@
-"""Orders placed without an account join the account that proves the address.
+"""An account proves its e-mail address, and then orders placed without an account join it.
 
 Staff and guest checkouts file an order under a customer record found or made by its e-mail, with no
-login. When someone later signs up with that address, the orders stay where they are until the
-address is proved: the sign-up sends a link to it, and the account holder who opens it (signed in,
-within three days) gets the guest records' orders, memberships and alerts on their own record; the
-emptied guest records go. Each moved order says so in its activity.
+login. Signing up in the portal does not prove the address: the sign-up sends a link to it, and only
+the account holder who opens it (signed in, within three days) has the address proven. From then on
+staff entering an order for the address reach the account, and the guest records' orders,
+memberships and alerts join it at once; the emptied guest records go. Each moved order says so in
+its activity. Until then the account claims nothing by its address.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,16 +40,20 @@ def guest_records(email: str) -> QuerySet[Customer]:
 
 
 def claim_offer(user: User, language: str) -> bool:
-    """If orders were placed without an account under the user's address, e-mail the address a
-    link that joins them to the account (through the outbox). True when a link was sent."""
+    """E-mail the user's address a link that proves it (through the outbox); the e-mail also offers
+    the orders placed earlier under the address without an account, if there are any. Returns
+    whether there are such orders. Nothing is sent for an address already proven."""
     from ordo.notifications.models import Channel, Message
 
-    if not guest_records(user.email).filter(orders__isnull=False).exists():
+    customer = Customer.objects.filter(user=user).first()
+    if customer is None or customer.email_verified_at is not None or not user.email:
         return False
+    earlier = guest_records(user.email).filter(orders__isnull=False).exists()
     token = signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=SALT, compress=True)
     now = timezone.now()
+    event = "claim_orders" if earlier else "confirm_email"
     Message.objects.create(
-        event="claim_orders",
+        event=event,
         recipient="subscriber",
         channel=Channel.EMAIL,
         context={
@@ -56,10 +61,25 @@ def claim_offer(user: User, language: str) -> bool:
             "language": language,
             "claim": settings.ORDO_PUBLIC_URL + reverse("portal:claim", kwargs={"token": token}),
         },
-        dedupe_key=f"claim_orders:{user.pk}:{token[-20:]}",
+        dedupe_key=f"{event}:{user.pk}:{token[-20:]}",
         available_at=now,
         created_at=now,
     )
+    return earlier
+
+
+#: One link at a time: asking again within this long sends nothing more.
+RESEND_AFTER = timedelta(minutes=10)
+
+
+def proof_resend(user: User, language: str) -> bool:
+    """The account holder asks for the link again; False when one went out in the last ten minutes."""
+    from ordo.notifications.models import Message
+
+    mine = Q(dedupe_key__startswith=f"claim_orders:{user.pk}:") | Q(dedupe_key__startswith=f"confirm_email:{user.pk}:")
+    if Message.objects.filter(mine, created_at__gte=timezone.now() - RESEND_AFTER).exists():
+        return False
+    claim_offer(user, language)
     return True
 
 
@@ -77,8 +97,9 @@ def claim_check(*, user: User, token: str) -> str:
 
 
 def guest_orders_claim(*, user: User, token: str) -> list[int]:
-    """Move the guest records' orders (and memberships and alerts) to the user's own record, in
-    one transaction; returns the numbers of the orders moved (none left: an empty list)."""
+    """Prove the user's address and move the guest records' orders (and memberships and alerts)
+    to the user's own record, in one transaction; returns the numbers of the orders moved (none
+    left: an empty list)."""
     from ordo.catalog.models import StockAlert
     from ordo.orders.models import Activity, Order
 
@@ -86,6 +107,9 @@ def guest_orders_claim(*, user: User, token: str) -> list[int]:
     actor = actor_for(user)
     with transaction.atomic():
         mine = Customer.objects.select_for_update().get(user=user)
+        if mine.email_verified_at is None:
+            mine.email_verified_at = timezone.now()
+            mine.save(update_fields=["email_verified_at"])
         guests = list(guest_records(email).exclude(pk=mine.pk).select_for_update(of=("self",)))
         orders = list(Order.objects.filter(customer__in=guests).order_by("id").values_list("id", "number", "customer"))
         Order.objects.filter(id__in=[o[0] for o in orders]).update(customer=mine)

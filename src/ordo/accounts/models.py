@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Role(models.TextChoices):
@@ -66,9 +68,28 @@ class Customer(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="registered_customers"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the account holder proved the address (opened the link e-mailed to it), or staff
+    #: created the account. Until then the account claims nothing by its address: no phone or
+    #: guest orders, no alerts.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One record per address among those without an account (the ones staff and guest
+            # checkouts file orders under): concurrent first orders cannot split a customer.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(user__isnull=True) & ~Q(email=""),
+                name="one_guest_record_per_email",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def email_proven(self) -> bool:
+        return self.user_id is not None and self.email_verified_at is not None
 
 
 class Partner(models.Model):

@@ -6,7 +6,8 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ordo.accounts.errors import AccountErrorCode
@@ -21,11 +22,19 @@ class AccountError(ValueError):
 
 
 def user_create(
-    *, username: str, role: str, email: str = "", password: str | None = None, name: str = ""
+    *,
+    username: str,
+    role: str,
+    email: str = "",
+    password: str | None = None,
+    name: str = "",
+    email_verified: bool = True,
 ) -> tuple[User, str]:
     """Create a user with a role; returns the user and the password (generated when not given).
 
-    A customer user also gets a ``Customer`` record, so they can order at once.
+    A customer user also gets a ``Customer`` record, so they can order at once. Its address counts
+    as proven (staff vouch for it) unless ``email_verified`` is False: a portal sign-up proves it
+    by the link it is sent.
     """
     if role not in Role.values:
         raise AccountError(f"unknown role {role!r}; one of {', '.join(Role.values)}")
@@ -43,7 +52,12 @@ def user_create(
         )
         Profile.objects.create(user=user, role=role)
         if role == Role.CUSTOMER:
-            Customer.objects.create(user=user, name=name or username, email=email)
+            Customer.objects.create(
+                user=user,
+                name=name or username,
+                email=email,
+                email_verified_at=timezone.now() if email_verified and email else None,
+            )
     return user, password
 
 
@@ -99,14 +113,33 @@ def token_find(key: str) -> ApiToken | None:
 def customer_find_or_create(
     *, email: str, name: str, phone: str = "", kind: str = "person", registered_by: User | None = None
 ) -> Customer:
-    """The customer with this e-mail (case-insensitive), or a new one registered by ``registered_by``
-    (the employee entering the order); used when staff enter an order."""
+    """The customer an order for this address is filed under (staff entering an order, a guest
+    checkout): the account that proved the address, else the one record without an account for
+    it, made now if there is none (``registered_by`` the employee entering the order). An account
+    that has not proved the address never gets orders by it. Safe under concurrency: the unique
+    constraint on records without an account decides which of two simultaneous makers wins."""
     if kind not in Customer.Kind.values:
         raise AccountError(f"unknown customer kind {kind!r}")
-    existing = Customer.objects.filter(email__iexact=email).order_by("id").first() if email else None
-    if existing is not None:
-        return existing
-    return Customer.objects.create(email=email, name=name, phone=phone, kind=kind, registered_by=registered_by)
+    email = email.strip()
+    new = {"email": email, "name": name, "phone": phone, "kind": kind, "registered_by": registered_by}
+    if not email:
+        return Customer.objects.create(**new)
+    proven = (
+        Customer.objects.filter(email__iexact=email, user__isnull=False, email_verified_at__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    if proven is not None:
+        return proven
+    guest = Customer.objects.filter(email__iexact=email, user__isnull=True).first()
+    if guest is not None:
+        return guest
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(**new)
+    except IntegrityError:
+        # Another request made the record between our look and our insert: it is the one.
+        return Customer.objects.get(email__iexact=email, user__isnull=True)
 
 
 def customer_create(
@@ -122,18 +155,25 @@ def customer_create(
 ) -> Customer:
     """Register a customer (a person or an organization) on behalf of ``registered_by``, who then
     manages their orders when manager auto-assignment is on. E-mails are unique among customers."""
-    if email and Customer.objects.filter(email__iexact=email).exists():
-        raise DomainError(AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already.")
-    return Customer.objects.create(
-        name=name,
-        kind=kind,
-        email=email,
-        phone=phone,
-        tax_id=tax_id,
-        address=address,
-        language=language,
-        registered_by=registered_by,
-    )
+    exists = DomainError(AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already.")
+    # An account that has not proved the address does not hold it.
+    holders = Customer.objects.filter(email__iexact=email).filter(Q(user=None) | Q(email_verified_at__isnull=False))
+    if email and holders.exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(
+                name=name,
+                kind=kind,
+                email=email,
+                phone=phone,
+                tax_id=tax_id,
+                address=address,
+                language=language,
+                registered_by=registered_by,
+            )
+    except IntegrityError:
+        raise exists from None
 
 
 def member_add(*, organization: Customer, person: Customer) -> None:
@@ -162,12 +202,14 @@ def partner_create(*, code: str, name: str, email: str = "", user: User | None =
 
 def customer_sign_up(*, email: str, name: str, password: str, phone: str = "", language: str = "") -> User:
     """A customer opens an account in the portal: a user named by their e-mail (lower-case) and
-    their own customer record. Orders placed earlier with the same e-mail, without an account, stay
-    with their record until the address is proved (``accounts.claims``)."""
+    their own customer record. The address is not proven yet: until the account holder opens the
+    link e-mailed to it (``accounts.claims``), orders placed with it elsewhere stay where they are."""
     email = email.strip().lower()
     if User.objects.filter(username__iexact=email).exists():
         raise DomainError(AccountErrorCode.CUSTOMER_EXISTS, "An account with this e-mail exists already.")
     with transaction.atomic():
-        user, _password = user_create(username=email, role=Role.CUSTOMER, email=email, password=password, name=name)
+        user, _password = user_create(
+            username=email, role=Role.CUSTOMER, email=email, password=password, name=name, email_verified=False
+        )
         Customer.objects.filter(user=user).update(phone=phone.strip(), language=language)
     return user

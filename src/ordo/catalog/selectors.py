@@ -15,8 +15,9 @@ from ordo.orders.errors import OrderErrorCode
 
 
 def alerts_of(user: AnyUser) -> QuerySet[StockAlert]:
-    """Admins and managers see every alert; a customer those of their account or their address
-    (alerts they opened as a guest before signing up); anyone else is refused. Newest first."""
+    """Admins and managers see every alert; a customer those of their account, and of their address
+    once the account proved it (alerts opened as a guest before signing up); anyone else is refused.
+    Newest first."""
     alerts = StockAlert.objects.select_related("product").order_by("-id")
     role = role_of(user)
     if role in (Role.ADMIN, Role.MANAGER):
@@ -25,7 +26,8 @@ def alerts_of(user: AnyUser) -> QuerySet[StockAlert]:
     if customer is None:
         raise DomainError(OrderErrorCode.FORBIDDEN, "Only customers and staff keep alerts.")
     mine = Q(customer=customer)
-    if customer.email:
+    if customer.email and customer.email_proven:
+        # A guest's alerts for the address become the account's once it proved the address.
         mine |= Q(email__iexact=customer.email)
     return alerts.filter(mine)
 

@@ -140,7 +140,8 @@ def render(message: Message) -> Rendered:
     if ctx.get("reset"):
         links.append({"label": phrase(language, "label.reset"), "url": ctx["reset"]})
     if ctx.get("claim"):
-        links.append({"label": phrase(language, "label.claim"), "url": ctx["claim"]})
+        label = "label.confirm" if event == "confirm_email" else "label.claim"
+        links.append({"label": phrase(language, label), "url": ctx["claim"]})
     if ctx.get("unsubscribe"):
         links.append({"label": phrase(language, "label.unsubscribe"), "url": ctx["unsubscribe"]})
         # RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.

@@ -15,4 +15,5 @@ urlpatterns = [
     path("alerts/<int:alert_id>/end", views.alert_end, name="alert-end"),
     path("track/<str:token>", views.track, name="track"),
     path("claim/<str:token>", views.claim, name="claim"),
+    path("confirm-email", views.confirm_again, name="confirm-again"),
 ]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ordo.accounts.claims import claim_offer, guest_orders_claim
+from ordo.accounts.claims import claim_offer, guest_orders_claim, guest_records, proof_resend
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_sign_up
@@ -70,6 +70,7 @@ def my_orders(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "next_cursor": next_cursor,
             "standing": standing(customer.pk) if customer else [],
+            "unconfirmed": customer is not None and customer.email_verified_at is None and bool(customer.email),
         },
     )
 
@@ -101,6 +102,8 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                         " to it, and they join your account."
                     ),
                 )
+            else:
+                messages.info(request, _("Open the link we have just e-mailed you to confirm your address."))
             return redirect("portal:home")
     return render(request, "portal/signup.html", {"title": _("Create an account"), "form": form})
 
@@ -265,12 +268,26 @@ def alert_end(request: HttpRequest, alert_id: int) -> HttpResponse:
     return redirect("portal:alerts")
 
 
+@require_POST
+@for_roles(Role.CUSTOMER)
+def confirm_again(request: HttpRequest) -> HttpResponse:
+    """Send the link that proves the account's address once more (at most every ten minutes)."""
+    if proof_resend(signed_in_user(request), language()):
+        messages.success(request, _("We have e-mailed you the link again."))
+    else:
+        messages.info(request, _("We e-mailed you a link a few minutes ago: look for it in your mailbox."))
+    return redirect("portal:home")
+
+
 @for_roles(Role.CUSTOMER)
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the "add your earlier orders" e-mail: opening it asks; the button joins them
     (a mail scanner fetching the link changes nothing)."""
     if request.method != "POST":
-        return render(request, "portal/claim.html", {"title": _("Add your earlier orders")})
+        user = signed_in_user(request)
+        earlier = guest_records(user.email).filter(orders__isnull=False).exists()
+        title = _("Add your earlier orders") if earlier else _("Confirm your e-mail address")
+        return render(request, "portal/claim.html", {"title": title, "earlier": earlier})
     try:
         moved = guest_orders_claim(user=signed_in_user(request), token=token)
     except DomainError as error:
@@ -281,7 +298,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
                 request, _("Orders added to your account: %(numbers)s.") % {"numbers": ", ".join(map(str, moved))}
             )
         else:
-            messages.info(request, _("No orders placed without an account are left to add."))
+            messages.info(request, _("Your address is confirmed. No orders placed without an account are left to add."))
     return redirect("portal:home")
 
 
