@@ -17,13 +17,9 @@ from tests.peers import database_url
 COUNT = 10_000
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_sweepers_move_each_due_order_once(load_preset, customer):
-    if connection.vendor != "postgresql":
-        pytest.skip("many sweepers share due orders on PostgreSQL (SKIP LOCKED)")
-    load_preset("print")
+def waiting(customer, status: str, since) -> None:
+    """COUNT print orders in ``status`` since ``since``."""
     print_type = OrderType.objects.get(code="regular")
-    weeks_ago = timezone.now() - timedelta(weeks=3)
     Order.objects.bulk_create(
         [
             Order(
@@ -32,16 +28,24 @@ def test_two_sweepers_move_each_due_order_once(load_preset, customer):
                 type="regular",
                 source="api",
                 workflow_id=print_type.workflow_id,
-                status="placed",
-                status_since=weeks_ago,
+                status=status,
+                status_since=since,
                 currency="RUB",
                 customer=customer.customer,
-                placed_at=weeks_ago,
+                placed_at=since,
             )
             for i in range(COUNT)
         ],
         batch_size=2000,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweepers_move_each_due_order_once(load_preset, customer):
+    if connection.vendor != "postgresql":
+        pytest.skip("many sweepers share due orders on PostgreSQL (SKIP LOCKED)")
+    load_preset("print")
+    waiting(customer, "placed", timezone.now() - timedelta(weeks=3))
     env = {**os.environ, "ORDO_DATABASE_URL": database_url(), "ORDO_LOG_LEVEL": "ERROR"}
     sweepers = [
         subprocess.Popen(
@@ -69,27 +73,8 @@ def test_two_sweepers_warn_each_order_once_and_neither_fails(load_preset, custom
     from ordo.orders.models import TimerMark
 
     load_preset("print")
-    print_type = OrderType.objects.get(code="regular")
     # Shipped 22 days ago: the warning is due (day 21), the move not yet (day 28).
-    since = timezone.now() - timedelta(days=22)
-    Order.objects.bulk_create(
-        [
-            Order(
-                number=800_000 + i,
-                tracking_token=f"warn-{i}",
-                type="regular",
-                source="api",
-                workflow_id=print_type.workflow_id,
-                status="shipped",
-                status_since=since,
-                currency="RUB",
-                customer=customer.customer,
-                placed_at=since,
-            )
-            for i in range(COUNT)
-        ],
-        batch_size=2000,
-    )
+    waiting(customer, "shipped", timezone.now() - timedelta(days=22))
     env = {**os.environ, "ORDO_DATABASE_URL": database_url(), "ORDO_LOG_LEVEL": "ERROR"}
     for _round in range(3):
         sweepers = [

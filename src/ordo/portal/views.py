@@ -102,8 +102,6 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                         " to it, and they join your account."
                     ),
                 )
-            else:
-                messages.info(request, _("Open the link we have just e-mailed you to confirm your address."))
             return redirect("portal:home")
     return render(request, "portal/signup.html", {"title": _("Create an account"), "form": form})
 

@@ -1,13 +1,13 @@
-"""Customers prove their address; one record per address among those without an account.
+"""Customers prove their address, and records without an account that share one are merged.
 
 Records without an account that share an address (made by concurrent first orders) are merged
-into the oldest before the unique constraint is added: their orders, stock alerts, wallet entries
-(balances recomputed in order) and memberships move to it.
+into the oldest: their orders, stock alerts, wallet entries (balances recomputed in order) and
+memberships move to it. The next migration adds the unique constraint (in a transaction of its
+own: PostgreSQL cannot build an index on a table with pending foreign-key checks).
 """
 
 from collections import defaultdict
 
-import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
@@ -72,12 +72,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(staff_made_accounts_are_proven, migrations.RunPython.noop),
         migrations.RunPython(merge_guest_duplicates, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="customer",
-            constraint=models.UniqueConstraint(
-                django.db.models.functions.text.Lower("email"),
-                condition=models.Q(("user__isnull", True), models.Q(("email", ""), _negated=True)),
-                name="one_guest_record_per_email",
-            ),
-        ),
     ]
