@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
@@ -15,6 +14,7 @@ from ordo.accounts import services as accounts
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Role
 from ordo.accounts.roles import role_of
+from ordo.accounts.selectors import customers_matching
 from ordo.api import schemas as s
 from ordo.api.present import user_ref
 from ordo.api.types import Id, Text
@@ -94,7 +94,7 @@ def list_customers(request: HttpRequest, query: Query[CustomerQuery]):
     customers = Customer.objects.order_by("name", "id")
     if query.q:
         text = query.q.strip()
-        customers = customers.filter(Q(name__icontains=text) | Q(email__iexact=text) | Q(phone=text))
+        customers = customers.filter(id__in=customers_matching(text).values("id"))
     if query.kind:
         customers = customers.filter(kind=query.kind)
     return [_ref(c) for c in customers[: query.limit]]

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
+from ordo.accounts.selectors import customers_matching
 from ordo.accounts.services import customer_find_or_create
 from ordo.delivery.models import Courier
 from ordo.desk.diagrams import workflow_svg
@@ -473,11 +473,7 @@ def customer_search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("who", "").strip()
     found = []
     if len(text) >= 2:
-        found = list(
-            Customer.objects.filter(
-                Q(name__icontains=text) | Q(email__icontains=text) | Q(phone__contains=text)
-            ).order_by("name")[:10]
-        )
+        found = list(customers_matching(text).order_by("name")[:10])
     return render(request, "desk/_customers.html", {"customers": found, "text": text})
 
 

@@ -8,3 +8,6 @@ class OrdersConfig(AppConfig):
     def ready(self) -> None:
         # Register the named effects so preset validation knows them.
         from ordo.orders import effects  # noqa: F401
+        from ordo.search import install
+
+        install()

@@ -179,6 +179,8 @@ class OrderItem(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["order", "position"], name="item_position_unique")]
+        # The desk's search by SKU ("which orders have BP-443?") finds the items first.
+        indexes = [models.Index(fields=["sku"], name="item_sku")]
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.position} {self.sku}"

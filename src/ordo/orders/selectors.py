@@ -15,9 +15,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
+from ordo.accounts.selectors import customers_matching
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.models import Order, OrderLink, StatusChange
+from ordo.orders.models import Order, OrderItem, OrderLink, StatusChange
 from ordo.text import whole_number
 
 
@@ -200,15 +201,17 @@ def orders_filtered(user: AnyUser, filters: OrderFilters) -> QuerySet[Order]:
 
 def _search(orders: QuerySet[Order], text: str) -> QuerySet[Order]:
     """Text search as a clerk means it: an order number or external number that matches exactly
-    answers alone (both indexed); otherwise the customer's name (any part), e-mail or phone. Looking
-    the customers up first keeps the order table on its customer index instead of a scan."""
+    answers alone (both indexed); otherwise the customer's name or e-mail (any part, any case, any
+    alphabet) or phone (by its digits), or an item's SKU. Looking the customers and items up first
+    keeps the order table on its primary key and customer index instead of a scan."""
     exact = Q(external_number=text)
     if (number := whole_number(text)) is not None:
         exact |= Q(number=number)
     if orders.filter(exact).exists():
         return orders.filter(exact)
-    customers = Customer.objects.filter(Q(name__icontains=text) | Q(email__iexact=text) | Q(phone=text))
-    return orders.filter(customer_id__in=customers.values("id"))
+    customers = customers_matching(text).values("id")
+    with_sku = OrderItem.objects.filter(sku=text).values("order_id")
+    return orders.filter(Q(customer_id__in=customers) | Q(id__in=with_sku))
 
 
 def order_list_for(
