@@ -16,7 +16,10 @@ def _due_orders(count: int, start: int) -> list[int]:
     from ordo.orders.models import Order, OrderType
 
     print_type = OrderType.objects.get(code="regular")
-    customer = Customer.objects.order_by("id").first()
+    # A fresh database (``--only timers``) has no customer yet.
+    customer = Customer.objects.order_by("id").first() or Customer.objects.create(
+        name="Bench", email="bench@example.org"
+    )
     weeks_ago = timezone.now() - timedelta(weeks=3)
     Order.objects.bulk_create(
         [
