@@ -90,3 +90,26 @@ def test_admins_revoke_tokens_from_the_admin(browser, customer):
     )
     assert response.status_code == 200
     assert customer.api.get("/orders").status == 401
+
+
+def test_orders_are_strictly_read_only_in_the_admin(browser, customer):
+    """An edit there would bypass the order's lock, totals, timeline and the permission rule (a
+    quantity changed in the admin left the total as it was)."""
+    from ordo.orders.models import Order, OrderItem
+    from tests.conftest import ITEMS
+
+    number = customer.api.post("/orders", {"items": ITEMS}).body["number"]
+    order = Order.objects.get(number=number)
+    item = order.items.first()
+    page = browser.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert 'name="items-0-quantity"' not in page
+    assert 'name="_save"' not in page
+    changed = browser.post(
+        f"/admin/orders/order/{order.pk}/change/",
+        {"notes": "edited in admin", "items-TOTAL_FORMS": "1", "items-0-id": item.pk, "items-0-quantity": "99"},
+    )
+    assert changed.status_code == 403
+    assert browser.get("/admin/orders/order/add/").status_code == 403
+    assert browser.post(f"/admin/orders/order/{order.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert OrderItem.objects.get(pk=item.pk).quantity == item.quantity
+    assert Order.objects.get(pk=order.pk).notes == ""

@@ -56,34 +56,43 @@ class OrderTypeAdmin(admin.ModelAdmin):
     list_display = ("code", "workflow", "item_workflow", "currency", "delivery")
 
 
-class OrderItemInline(admin.TabularInline):
-    model = OrderItem
-    extra = 0
-    readonly_fields = ("status", "status_since")
+class ReadOnlyInline(admin.TabularInline):
+    """Items, history, discounts and links change through the API and the desk, which lock the
+    order, recompute totals and log who did it; the admin only shows them."""
 
-
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
     extra = 0
     can_delete = False
-    readonly_fields = (
-        "at",
-        "item",
-        "from_status",
-        "to_status",
-        "transition",
-        "actor_name",
-        "kind",
-        "comment",
-    )
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
+    model = OrderItem
+    fields = ("position", "sku", "name", "quantity", "unit_price", "target", "status", "status_since")
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ("at", "item", "from_status", "to_status", "transition", "actor_name", "kind", "comment")
+
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    """Orders are read here; status and payment changes go through the services (API and desk)."""
+    """Orders are only read here, strictly: an edit in the admin would bypass the order's lock,
+    its totals, its timeline and the permission rule. Changes go through the desk and the API."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     list_display = (
         "number",
@@ -116,20 +125,6 @@ class OrderAdmin(admin.ModelAdmin):
         "placed_at",
     )
     inlines = [OrderItemInline, StatusChangeInline]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """Discounts and links change through the API and the desk, which recompute totals and log
-    who did it; the admin shows them."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderDiscountInline(ReadOnlyInline):
