@@ -13,6 +13,7 @@ from ordo.orders.models import (
     Workflow,
 )
 from ordo.orders.workflows import _statuses_in_use, definition_digest
+from ordo.web.admin import ReadOnlyAdmin
 from ordo.workflow.loader import validate, workflow_from_dict
 
 
@@ -81,18 +82,9 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     """Orders are only read here, strictly: an edit in the admin would bypass the order's lock,
     its totals, its timeline and the permission rule. Changes go through the desk and the API."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     list_display = (
         "number",
