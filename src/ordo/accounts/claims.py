@@ -39,6 +39,11 @@ def guest_records(email: str) -> QuerySet[Customer]:
     )
 
 
+def earlier_orders(email: str) -> bool:
+    """Were orders placed with this address without an account (guest records that hold orders)?"""
+    return guest_records(email).filter(orders__isnull=False).exists()
+
+
 def claim_offer(user: User, language: str) -> bool:
     """E-mail the user's address a link that proves it (through the outbox); the e-mail also offers
     the orders placed earlier under the address without an account, if there are any. Returns
@@ -48,7 +53,7 @@ def claim_offer(user: User, language: str) -> bool:
     customer = Customer.objects.filter(user=user).first()
     if customer is None or customer.email_verified_at is not None or not user.email:
         return False
-    earlier = guest_records(user.email).filter(orders__isnull=False).exists()
+    earlier = earlier_orders(user.email)
     token = signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=SALT, compress=True)
     now = timezone.now()
     event = "claim_orders" if earlier else "confirm_email"

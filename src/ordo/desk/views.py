@@ -316,10 +316,6 @@ def order_channel(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-def _id_or_none(text: str | None) -> int | None:
-    return whole_number(text)
-
-
 @require_POST
 @for_action(Action.ASSIGN)
 def order_assign(request: HttpRequest, number: int) -> HttpResponse:
@@ -333,9 +329,9 @@ def order_assign(request: HttpRequest, number: int) -> HttpResponse:
             number=number,
             actor=actor_for(request.user),
             visible=selectors.orders_visible_to(request.user),
-            manager_id=_id_or_none(request.POST.get("manager")),
-            contractor_id=_id_or_none(request.POST.get("contractor")),
-            courier_id=_id_or_none(request.POST.get("courier")),
+            manager_id=whole_number(request.POST.get("manager")),
+            contractor_id=whole_number(request.POST.get("contractor")),
+            courier_id=whole_number(request.POST.get("courier")),
         ),
     )
 
@@ -363,9 +359,9 @@ def order_link(request: HttpRequest, number: int) -> HttpResponse:
             actor=actor_for(request.user),
             source=Source.PANEL,
             items=chosen or None,
-            other=_id_or_none(request.POST.get("order")),
+            other=whole_number(request.POST.get("order")),
             reason=request.POST.get("reason", "").strip(),
-            contractor_id=_id_or_none(request.POST.get("contractor")),
+            contractor_id=whole_number(request.POST.get("contractor")),
             visible=selectors.orders_visible_to(request.user),
         ),
     )
@@ -493,7 +489,7 @@ def workflows(request: HttpRequest) -> HttpResponse:
 @staff_only
 def timers(request: HttpRequest) -> HttpResponse:
     """What timers will move (or warn about) in the next days, by day: a calendar list."""
-    days = _id_or_none(request.GET.get("days")) or 14
+    days = whole_number(request.GET.get("days")) or 14
     days = min(max(days, 1), 90)
     planned = forecast(days=days, limit=2000, within=selectors.orders_visible_to(request.user))
     lang = language()

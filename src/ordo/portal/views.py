@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ordo.accounts.claims import claim_offer, guest_orders_claim, guest_records, proof_resend
+from ordo.accounts.claims import claim_offer, earlier_orders, guest_orders_claim, proof_resend
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_sign_up
@@ -283,7 +283,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     (a mail scanner fetching the link changes nothing)."""
     if request.method != "POST":
         user = signed_in_user(request)
-        earlier = guest_records(user.email).filter(orders__isnull=False).exists()
+        earlier = earlier_orders(user.email)
         title = _("Add your earlier orders") if earlier else _("Confirm your e-mail address")
         return render(request, "portal/claim.html", {"title": title, "earlier": earlier})
     try:
