@@ -58,7 +58,9 @@ def page_for(chromium, live_server):
         page.on(
             "console",
             lambda message: (
-                blocked.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+                blocked.append(f"{page.url}: {message.text} at {message.location}")
+                if "Content Security Policy" in message.text
+                else None
             ),
         )
         return page

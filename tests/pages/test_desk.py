@@ -119,7 +119,7 @@ def test_list_pages_by_cursor_in_each_sort_without_gaps_or_repeats(furniture, ma
             params = {"sort": sort}
             for _ in range(5):
                 response = desk.get("/desk/", params)
-                seen += [row.number for row, _label in response.context["rows"]]
+                seen += [row.number for row, _status, _type in response.context["rows"]]
                 cursor = response.context["next_cursor"]
                 if not cursor:
                     break
@@ -168,10 +168,10 @@ def test_clerk_enters_a_phone_order_for_a_new_customer(load_preset, manager, bro
             "kind": "person",
             "type": "regular",
             "payment_channel": "",
-            "item_sku": ["M-1", "", ""],
-            "item_name": ["Mug", "", ""],
-            "item_qty": ["2", "1", "1"],
-            "item_price": ["12,50", "", ""],
+            "line_sku": ["M-1", "", ""],
+            "line_name": ["Mug", "", ""],
+            "line_qty": ["2", "1", "1"],
+            "line_price": ["12,50", "", ""],
         },
     )
     assert response.status_code == 302
@@ -191,10 +191,10 @@ def test_order_entry_with_a_bad_row_places_nothing_and_keeps_what_was_typed(load
             "name": "Pat",
             "kind": "person",
             "type": "regular",
-            "item_sku": ["M-1"],
-            "item_name": ["Mug"],
-            "item_qty": ["0"],
-            "item_price": ["x"],
+            "line_sku": ["M-1"],
+            "line_name": ["Mug"],
+            "line_qty": ["0"],
+            "line_price": ["x"],
         },
     )
     assert response.status_code == 200

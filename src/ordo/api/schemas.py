@@ -651,6 +651,14 @@ class ImportOut(Schema):
 class LineIn(Strict):
     sku: Text = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=1_000_000)
+    unit_price: Decimal | None = Field(
+        None,
+        ge=0,
+        max_digits=14,
+        decimal_places=2,
+        description="Managers only: a price other than the line's (a new line's is the catalog's).",
+    )
+    name: Text = Field("", max_length=300, description="For a SKU the catalog does not know (a free line).")
 
 
 class ItemsIn(Strict):

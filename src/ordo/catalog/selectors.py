@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Case, F, Q, QuerySet, Sum, Value, When
 
 from ordo.accounts.models import Role
 from ordo.accounts.roles import AnyUser, role_of
@@ -12,6 +12,7 @@ from ordo.catalog.errors import CatalogErrorCode
 from ordo.catalog.models import Product, StockAlert
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
+from ordo.search import Folded, fold
 
 
 def alerts_of(user: AnyUser) -> QuerySet[StockAlert]:
@@ -40,6 +41,22 @@ def product_find(typed: str) -> Product:
     if len(found) != 1 or not sku:
         raise DomainError(CatalogErrorCode.UNKNOWN_PRODUCT, f"No product has the SKU {sku!r}.")
     return found[0]
+
+
+def products_matching(text: str) -> QuerySet[Product]:
+    """Products on sale whose SKU or name contains ``text`` in any case and alphabet, exact SKUs
+    first, each with ``free`` (units free in stock; None where stock is not kept in Ordo)."""
+    folded = fold(text.strip())
+    return (
+        Product.objects.filter(active=True)
+        .annotate(search_name=Folded("name"), search_sku=Folded("sku"))
+        .filter(Q(search_name__contains=folded) | Q(search_sku__contains=folded))
+        .annotate(
+            exact=Case(When(search_sku=folded, then=Value(0)), default=Value(1)),
+            free=Sum(F("stock__on_hand") - F("stock__reserved")),
+        )
+        .order_by("exact", "name", "sku")
+    )
 
 
 def skus_out_of_stock(skus: Iterable[str]) -> set[str]:

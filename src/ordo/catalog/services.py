@@ -18,7 +18,7 @@ from ordo.catalog.stock import stock_freed
 from ordo.errors import DomainError
 from ordo.orders.discounts import reprice
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.models import Order, OrderItem
+from ordo.orders.models import MAX_MONEY, Order, OrderItem, OrderType
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import ItemInput, OrderUnit, lock_order
 from ordo.text import whole_number
@@ -142,63 +142,141 @@ def catalog_import(text: str) -> Imported:
 
 @dataclass(frozen=True)
 class LineEdit:
+    """One line of an order's new item list. ``unit_price`` None keeps the line's price (a new line
+    takes the catalog's); ``name`` is for a line the catalog does not know (a free line)."""
+
     sku: str
     quantity: int
+    unit_price: Decimal | None = None
+    name: str = ""
+
+
+def _lines_check(lines: Sequence[LineEdit]) -> None:
+    skus = [line.sku.strip() for line in lines]
+    if not lines or len(set(skus)) != len(skus) or any(not sku for sku in skus):
+        raise DomainError(OrderErrorCode.INVALID_ITEMS, "List each SKU once; an order keeps one item at least.")
+    for line in lines:
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            raise DomainError(
+                OrderErrorCode.INVALID_ITEMS,
+                f"{line.sku}: a quantity is a whole number from 1 to {MAX_QUANTITY:,}.",
+                sku=line.sku,
+            )
+        price = line.unit_price
+        if price is not None and (
+            not price.is_finite() or not 0 <= price <= MAX_MONEY or price != price.quantize(CENT)
+        ):
+            raise DomainError(
+                OrderErrorCode.INVALID_ITEMS,
+                f"{line.sku}: a price is from 0 to {MAX_MONEY} with at most 2 decimals.",
+                sku=line.sku,
+            )
 
 
 def order_items_edit(
     *, number: int, lines: Sequence[LineEdit], actor: Actor, visible: QuerySet[Order] | None = None
 ) -> Order:
-    """Replace an order's items while its status is open for edits (auto-parts ``new``): add,
-    remove, change quantities. Names and prices come from the catalog; lines kept by SKU keep their
-    ids. Totals, discounts and the fee are recomputed."""
-    skus = [line.sku for line in lines]
-    if not lines or len(set(skus)) != len(skus) or any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
-        raise DomainError(
-            OrderErrorCode.INVALID_ITEMS,
-            "List each SKU once, with a quantity of at least 1; an order keeps one item.",
-        )
+    """Replace an order's items while its workflow's status is open for edits and nothing is paid:
+    add, remove, change quantities, and (managers) prices. A new line takes its name and price from
+    the catalog; a SKU the catalog does not know is a free line, only where the order type takes
+    them. Lines kept by SKU keep their ids. Totals, discounts and the fee are recomputed, and one
+    activity row says what changed."""
+    _lines_check(lines)
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
         require(actor, Action.EDIT_ITEMS)
         order = unit.order
         status = unit.workflow.status(order.status)
-        if status is None or not status.editable or order.payment_status != "unpaid":
+        if status is None or not status.editable:
+            label = status.label() if status else order.status
             raise DomainError(
-                CatalogErrorCode.ITEMS_LOCKED, f"Order {number} is {order.status}: its items can no longer change."
+                CatalogErrorCode.ITEMS_LOCKED,
+                f"Order {number} is {label}: the workflow no longer lets its items change.",
+                status=order.status,
             )
-        products = {p.sku: p for p in Product.objects.filter(sku__in=skus, active=True)}
-        unknown = [sku for sku in skus if sku not in products]
-        if unknown:
+        if order.payment_status != "unpaid":
+            raise DomainError(
+                CatalogErrorCode.ITEMS_LOCKED,
+                f"Order {number} is {order.payment_status.replace('_', ' ')}: paid items no longer change.",
+                payment_status=order.payment_status,
+            )
+        existing = {item.sku: item for item in unit.items}
+        wanted = [replace(line, sku=line.sku.strip()) for line in lines]
+        products = {p.sku: p for p in Product.objects.filter(sku__in=[line.sku for line in wanted], active=True)}
+        free = OrderType.objects.filter(code=order.type, free_lines=True).exists()
+        unknown = [line.sku for line in wanted if line.sku not in products and line.sku not in existing]
+        if unknown and not free:
             raise DomainError(
                 CatalogErrorCode.UNKNOWN_PRODUCT, f"Not in the catalog: {', '.join(unknown)}.", skus=unknown
             )
-        existing = {item.sku: item for item in unit.items}
-        before = [(i.sku, i.quantity) for i in unit.items]
-        OrderItem.objects.filter(order=order).exclude(sku__in=skus).delete()
-        position = max((i.position for i in unit.items), default=0)
-        for line in lines:
-            product = products[line.sku]
-            item = existing.get(line.sku)
-            if item is None:
-                position += 1
-                OrderItem.objects.create(
-                    order=order,
-                    position=position,
-                    sku=product.sku,
-                    name=product.name,
-                    category=product.category,
-                    quantity=line.quantity,
-                    unit_price=product.price,
-                )
-            elif item.quantity != line.quantity:
-                item.quantity = line.quantity
-                item.save(update_fields=["quantity"])
+        changes = _items_apply(unit, wanted, existing, products, actor)
+        if not changes:
+            return order
         unit._items = None
-        unit.note("items_edited", {"before": before, "after": [(line.sku, line.quantity) for line in lines]})
+        unit.note("items_edited", {"changes": changes})
         reprice(unit)
+        unit.settle()
         unit.flush()
     return unit.order
+
+
+def _items_apply(
+    unit: OrderUnit,
+    lines: Sequence[LineEdit],
+    existing: dict[str, OrderItem],
+    products: dict[str, Product],
+    actor: Actor,
+) -> list[list[str]]:
+    """Write the new item list; return what changed, as rows a person reads: ``[sku, what, from, to]``."""
+    order = unit.order
+    changes: list[list[str]] = []
+    kept = {line.sku for line in lines}
+    for old in existing.values():
+        if old.sku not in kept:
+            changes.append([old.sku, "removed", str(old.quantity), ""])
+    OrderItem.objects.filter(order=order).exclude(sku__in=kept).delete()
+    position = max((i.position for i in existing.values()), default=0)
+    for line in lines:
+        item = existing.get(line.sku)
+        product = products.get(line.sku)
+        if item is None:
+            if product is not None:
+                price = line.unit_price if line.unit_price is not None else product.price
+                if price != product.price:
+                    require(actor, Action.SET_PRICES)
+            elif line.name.strip() and line.unit_price is not None:
+                price = line.unit_price
+            else:
+                raise DomainError(
+                    OrderErrorCode.INVALID_ITEMS,
+                    f"{line.sku} is not in the catalog: give the line a name and a price.",
+                    sku=line.sku,
+                )
+            position += 1
+            OrderItem.objects.create(
+                order=order,
+                position=position,
+                sku=line.sku,
+                name=product.name if product is not None else line.name.strip()[:200],
+                category=product.category if product is not None else "",
+                quantity=line.quantity,
+                unit_price=price,
+            )
+            changes.append([line.sku, "added", "", f"{line.quantity} × {price}"])
+            continue
+        fields = []
+        if item.quantity != line.quantity:
+            changes.append([line.sku, "quantity", str(item.quantity), str(line.quantity)])
+            item.quantity = line.quantity
+            fields.append("quantity")
+        if line.unit_price is not None and line.unit_price != item.unit_price:
+            require(actor, Action.SET_PRICES)
+            changes.append([line.sku, "price", str(item.unit_price), str(line.unit_price)])
+            item.unit_price = line.unit_price
+            fields.append("unit_price")
+        if fields:
+            item.save(update_fields=fields)
+    return changes
 
 
 def catalog_priced(lines: Sequence[ItemInput], *, free_lines: bool = False) -> list[ItemInput]:

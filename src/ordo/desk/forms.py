@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ordo.accounts.models import Role
-from ordo.orders.models import OrderType, Source, Workflow
+from ordo.orders.models import Source, Workflow
 from ordo.orders.selectors import SORTS, OrderFilters
 from ordo.orders.workflows import compiled
 from ordo.web.labels import PAYMENT_STATUS, SOURCE
+from ordo.web.orders import type_labels
 from ordo.web.pages import language
 
 
@@ -59,10 +60,7 @@ class OrderFilterForm(forms.Form):
         f = {name: field for name, field in self.fields.items() if isinstance(field, forms.ChoiceField)}
         f["status"].choices = status_choices()
         f["payment_status"].choices = [("", "—"), *((k, str(v)) for k, v in PAYMENT_STATUS.items())]
-        f["type"].choices = [
-            ("", "—"),
-            *((t, t) for t in OrderType.objects.order_by("code").values_list("code", flat=True)),
-        ]
+        f["type"].choices = [("", "—"), *type_labels(language()).items()]
         f["source"].choices = [("", "—"), *((s, str(SOURCE.get(s, s))) for s in Source.values)]
         f["manager"].choices = staff_choices(Role.MANAGER, Role.ADMIN)
         f["contractor"].choices = staff_choices(Role.CONTRACTOR)
@@ -134,8 +132,8 @@ class NewOrderForm(forms.Form):
 
     def __init__(self, *args, channels: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        types = list(OrderType.objects.order_by("code").values_list("code", flat=True))
-        for name, choices in (("type", [(t, t) for t in types]), ("payment_channel", [("", "—"), *channels])):
+        types = type_labels(language())
+        for name, choices in (("type", list(types.items())), ("payment_channel", [("", "—"), *channels])):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
             field.choices = choices

@@ -18,6 +18,15 @@ urlpatterns = [
     path("orders/<int:number>/channel", views.order_channel, name="order-channel"),
     path("orders/<int:number>/assign", views.order_assign, name="order-assign"),
     path("orders/<int:number>/link", views.order_link, name="order-link"),
+    path("orders/<int:number>/items", views.order_items, name="order-items"),
+    path("orders/<int:number>/details", views.order_details, name="order-details"),
+    path("orders/<int:number>/discounts", views.order_discount, name="order-discount"),
+    path(
+        "orders/<int:number>/discounts/<int:discount_id>/delete",
+        views.order_discount_remove,
+        name="order-discount-delete",
+    ),
+    path("products/pick", views.products_pick, name="products-pick"),
     path("workflows", views.workflows, name="workflows"),
     path("timers", views.timers, name="timers"),
 ]

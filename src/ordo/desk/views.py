@@ -23,15 +23,19 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.accounts.services import customer_find_or_create
+from ordo.catalog.selectors import products_matching
+from ordo.catalog.services import LineEdit, order_items_edit
 from ordo.delivery.models import Courier
 from ordo.desk.diagrams import workflow_svg
 from ordo.desk.forms import NewOrderForm, OrderFilterForm, SavedViewForm, staff_choices
+from ordo.desk.lines import Typed, catalog_filled, lines_read, typed_rows
 from ordo.desk.selectors import saved_views_for
 from ordo.desk.services import saved_view_delete, saved_view_save
 from ordo.errors import DomainError
 from ordo.orders import links, selectors, services
 from ordo.orders.assignment import contractor_candidates
-from ordo.orders.models import OrderLink, Source, Workflow
+from ordo.orders.discounts import discount_add, discount_remove
+from ordo.orders.models import Order, OrderItem, OrderLink, Source, Workflow
 from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
@@ -39,11 +43,13 @@ from ordo.payments.refunds import refund_create
 from ordo.payments.services import payment_record
 from ordo.text import whole_number
 from ordo.web.labels import LINK_KIND, error_message
-from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label
+from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label, type_labels
 from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse_amount, refused, signed_in_user
+from ordo.web.templatetags.ordo_tags import money
 from ordo.web.timeline import order_timeline
 
 PAGE = 50
+ZERO = Decimal("0.00")
 
 staff_only = for_roles(*STAFF)
 
@@ -82,11 +88,12 @@ def order_list(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("That page link is out of date; here is the first page."))
         return redirect("desk:orders")
     lang = language()
+    types = type_labels(lang)
     context = {
         "title": _("Orders"),
         "nav": "orders",
         "form": form,
-        "rows": [(order, status_label(order, lang)) for order in page],
+        "rows": [(order, status_label(order, lang), types.get(order.type, order.type)) for order in page],
         "next_cursor": next_cursor,
         "query": _query_without(request, "cursor"),
         "cleaned_query": form.cleaned_query(),
@@ -160,6 +167,8 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "nav": "orders",
         "order": order,
         "status": status_label(order, lang),
+        "type_label": type_labels(lang).get(order.type, order.type),
+        "delivered": services.order_type_spec(order.type).delivery if order.type else True,
         "items": item_rows(order, items, actor, lang),
         "buttons": order_buttons(order, items, actor, lang),
         "timeline": order_timeline(order, audience="staff", language=lang),
@@ -170,6 +179,35 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "contractors": [(c.user_id, c.name or c.username) for c in contractor_candidates(items)] if manager else [],
         "couriers": list(Courier.objects.filter(active=True).order_by("name")) if manager else [],
         "due": order.total - order.paid + order.refunded,
+        "discounts": list(order.discounts.order_by("id")) if can[Action.DISCOUNT] else [],
+        **_item_editor(order, items, can),
+    }
+
+
+def _item_editor(order: Order, items: list[OrderItem], can: dict[str, bool]) -> dict[str, Any]:
+    """The card's item editor: open where the workflow's status allows edits and nothing is paid;
+    else a sentence saying why it is closed."""
+    if not can[Action.EDIT_ITEMS]:
+        return {"items_open": False, "items_closed_because": ""}
+    flow = compiled(order.workflow)
+    status = flow.status(order.status)
+    if status is None or not status.editable:
+        where = [s.label(language()) for s in flow.statuses if s.editable]
+        because = (
+            _("Items can be changed while the order is: %(statuses)s.") % {"statuses": ", ".join(where)}
+            if where
+            else _("This workflow does not let items change after the order is placed.")
+        )
+        return {"items_open": False, "items_closed_because": because}
+    if order.payment_status != "unpaid":
+        return {"items_open": False, "items_closed_because": _("Items of an order with money paid no longer change.")}
+    rows = [Typed(i.sku, i.name, str(i.quantity), f"{i.unit_price:.2f}") for i in items]
+    return {
+        "items_open": True,
+        "lines": [{"sku": r.sku, "name": r.name, "qty": r.qty, "price": r.price} for r in rows],
+        "blank_line": Typed(),
+        "lines_total": order.subtotal,
+        "items_hint": _("A quantity of 0 removes a line."),
     }
 
 
@@ -194,13 +232,23 @@ def _after_post(request: HttpRequest, number: int | None) -> HttpResponse:
     return redirect("desk:order", number=number)
 
 
-def _run(request: HttpRequest, number: int, done: str | Callable[[Any], str], write: Callable[[], Any]) -> HttpResponse:
-    """Run one service call; say it is done (``done`` may word it from the result) or why not."""
+def _run(
+    request: HttpRequest,
+    number: int,
+    done: str | Callable[[Any], str],
+    write: Callable[[], Any],
+    *,
+    money_of: bool = False,
+) -> HttpResponse:
+    """Run one service call; say it is done (``done`` may word it from the result, or with
+    ``money_of`` name the total of the order it returns) or why not."""
     try:
         result = write()
     except DomainError as error:
         refused(request, error)
     else:
+        if money_of:
+            done = str(done) % {"total": money(result.total, result.currency)}
         messages.success(request, done(result) if callable(done) else done)
     return _after_post(request, number)
 
@@ -367,44 +415,109 @@ def order_link(request: HttpRequest, number: int) -> HttpResponse:
     )
 
 
-# -- manual order entry --------------------------------------------------------------------------
-
-
-def _item_lines(request: HttpRequest) -> tuple[list[services.ItemInput], list[str]]:
-    """The item rows typed in; blank rows are skipped, a half-filled one is an error."""
-    post = request.POST
-    rows = zip(
-        post.getlist("item_sku"),
-        post.getlist("item_name"),
-        post.getlist("item_qty"),
-        post.getlist("item_price"),
-        strict=False,
+@require_POST
+@for_action(Action.EDIT_ITEMS)
+def order_items(request: HttpRequest, number: int) -> HttpResponse:
+    """The item editor's save: the whole list of lines, one service call."""
+    lines, errors = lines_read(typed_rows(request.POST), zero_removes=True)
+    if errors or not lines:
+        for error in errors or [_("An order keeps one item at least.")]:
+            messages.error(request, error)
+        return _after_post(request, number)
+    return _run(
+        request,
+        number,
+        _("Items saved; the total is %(total)s."),
+        lambda: order_items_edit(
+            number=number,
+            lines=[LineEdit(line.sku, line.quantity, line.unit_price, line.name) for line in lines],
+            actor=actor_for(request.user),
+            visible=selectors.orders_visible_to(request.user),
+        ),
+        money_of=True,
     )
-    items, errors = [], []
-    for n, (sku, name, qty, price) in enumerate(rows, start=1):
-        if not (sku.strip() or name.strip() or price.strip()):
-            continue
-        amount = parse_amount(price)
-        quantity = whole_number(qty)
-        if not name.strip() or quantity is None or quantity < 1 or amount is None or amount < 0:
-            errors.append(_("Row %(n)s: give a name, a quantity of at least 1 and a price.") % {"n": n})
-            continue
-        items.append(
-            services.ItemInput(
-                sku=sku.strip() or name.strip()[:64], name=name.strip(), quantity=quantity, unit_price=amount
-            )
-        )
-    if not items and not errors:
-        errors.append(_("Add at least one item."))
-    return items, errors
+
+
+@require_POST
+@for_action(Action.EDIT)
+def order_details(request: HttpRequest, number: int) -> HttpResponse:
+    post = request.POST
+    return _run(
+        request,
+        number,
+        _("Details saved."),
+        lambda: services.order_update(
+            number=number,
+            actor=actor_for(request.user),
+            visible=selectors.orders_visible_to(request.user),
+            external_number=post.get("external_number", "")[:64],
+            notes=post.get("notes", ""),
+            delivery_address=post.get("delivery_address") if "delivery_address" in post else None,
+        ),
+    )
+
+
+@require_POST
+@for_action(Action.DISCOUNT)
+def order_discount(request: HttpRequest, number: int) -> HttpResponse:
+    value = parse_amount(request.POST.get("value", ""))
+    if value is None:
+        messages.error(request, _("Enter the discount as a number, like 10 or 12.50."))
+        return _after_post(request, number)
+    return _run(
+        request,
+        number,
+        _("Discount added."),
+        lambda: discount_add(
+            number=number,
+            actor=actor_for(request.user),
+            name=request.POST.get("name", ""),
+            kind=request.POST.get("kind", "amount"),
+            value=value,
+            reason=request.POST.get("reason", ""),
+            visible=selectors.orders_visible_to(request.user),
+        ),
+    )
+
+
+@require_POST
+@for_action(Action.DISCOUNT)
+def order_discount_remove(request: HttpRequest, number: int, discount_id: int) -> HttpResponse:
+    return _run(
+        request,
+        number,
+        _("Discount removed."),
+        lambda: discount_remove(
+            number=number,
+            discount_id=discount_id,
+            actor=actor_for(request.user),
+            visible=selectors.orders_visible_to(request.user),
+        ),
+    )
+
+
+@staff_only
+def products_pick(request: HttpRequest) -> HttpResponse:
+    """Products matching what the clerk typed (SKU or name, any case): at most twelve, with the
+    units free in stock, for the item lines' picker."""
+    text = request.GET.get("product_q", "").strip()
+    found = list(products_matching(text)[:12]) if len(text) >= 2 else []
+    currency = request.GET.get("currency", "")[:3]
+    return render(request, "desk/_picked.html", {"products": found, "text": text, "currency": currency})
+
+
+# -- manual order entry --------------------------------------------------------------------------
 
 
 @for_action(Action.PLACE_FOR_OTHERS)
 def order_new(request: HttpRequest) -> HttpResponse:
     form = NewOrderForm(request.POST or None, channels=channel_choices(language()))
     errors: list[str] = []
+    rows = typed_rows(request.POST) if request.method == "POST" else []
     if request.method == "POST":
-        items, errors = _item_lines(request)
+        lines, errors = lines_read(rows)
+        if not lines and not errors:
+            errors.append(_("Add at least one item."))
         if form.is_valid() and not errors:
             data = form.cleaned_data
             try:
@@ -412,7 +525,12 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 order = services.order_place(
                     actor=actor_for(request.user),
                     customer=customer,
-                    items=items,
+                    items=[
+                        services.ItemInput(
+                            sku=line.sku, name=line.name, quantity=line.quantity, unit_price=line.unit_price or ZERO
+                        )
+                        for line in catalog_filled(lines)
+                    ],
                     type=data["type"],
                     source=Source.PANEL,
                     payment_channel=data["payment_channel"],
@@ -424,7 +542,13 @@ def order_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
                 return redirect("desk:order", number=order.number)
-    rows = max(3, len(request.POST.getlist("item_name")))
+    shown = [r for r in rows if not r.blank] or [Typed()]
+    total = sum((line.quantity * (line.unit_price or 0) for line in catalog_filled(lines_read(shown)[0])), Decimal("0"))
+    type_code = form.data.get("type") or form.fields["type"].initial or ""
+    try:
+        currency = services.order_type_spec(type_code).currency if type_code else ""
+    except DomainError:
+        currency = ""
     return render(
         request,
         "desk/new.html",
@@ -433,19 +557,13 @@ def order_new(request: HttpRequest) -> HttpResponse:
             "nav": "new",
             "form": form,
             "errors": errors,
-            "rows": _rows(request, rows),
+            "lines": [{"sku": r.sku, "name": r.name, "qty": r.qty, "price": r.price} for r in shown],
+            "blank_line": Typed(),
+            "lines_total": total,
+            "currency": currency,
+            "items_hint": _("A row with a catalogue SKU alone takes the product's name and price."),
         },
     )
-
-
-def _rows(request: HttpRequest, count: int) -> list[dict[str, str]]:
-    post = request.POST
-    fields = ("item_sku", "item_name", "item_qty", "item_price")
-    values = {name: post.getlist(name) for name in fields}
-    return [
-        {name: (values[name][i] if i < len(values[name]) else ("1" if name == "item_qty" else "")) for name in fields}
-        for i in range(count)
-    ]
 
 
 def _customer(request: HttpRequest, data: dict[str, Any]) -> Customer:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from ordo.accounts.models import Customer, Partner
+from ordo.workflow.definition import label_for
 
 ZERO = Decimal("0.00")
 #: The largest amount a money column holds (14 digits, 2 of them decimals). Every amount Ordo
@@ -59,9 +60,14 @@ class OrderType(models.Model):
     #: Customers may order lines outside the catalog at their own price (custom work, reviewed
     #: and priced by staff first); otherwise a customer's lines must come from the catalog.
     free_lines = models.BooleanField(default=False)
+    #: The type's name per language (``{"en": "Order", "ru": "Заказ"}``); the code where empty.
+    labels = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.code
+
+    def label(self, language: str = "en") -> str:
+        return label_for(self.labels, language, self.code)
 
 
 class Counter(models.Model):

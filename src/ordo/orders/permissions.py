@@ -35,6 +35,8 @@ class Action(StrEnum):
     ASSIGN = "assign"
     #: Change the items' quantities (the customer, while the workflow's status allows it).
     EDIT_ITEMS = "edit_items"
+    #: Set an item's price other than the catalog's (a customer's lines are priced by the catalog).
+    SET_PRICES = "set_prices"
     #: Record money received outside Ordo, or a deferred-payment agreement.
     RECORD_PAYMENT = "record_payment"
     REFUND = "refund"
@@ -66,6 +68,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.EDIT: _MANAGERS,
     Action.ASSIGN: _MANAGERS,
     Action.EDIT_ITEMS: frozenset({Role.CUSTOMER}) | _MANAGERS,
+    Action.SET_PRICES: _MANAGERS,
     Action.RECORD_PAYMENT: _MANAGERS,
     Action.REFUND: _MANAGERS,
     Action.DISCOUNT: _MANAGERS,

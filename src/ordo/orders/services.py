@@ -787,18 +787,20 @@ def order_update(
             unit.note("manager_assigned", {"from": order.manager_id, "to": manager_id})
             order.manager_id = manager_id  # type: ignore[assignment]
             fields.append("manager")
+        edited: dict[str, dict[str, str]] = {}
         if external_number is not None:
             # Blank brings back the default: the order's own number.
-            order.external_number = external_number.strip() or str(order.number)
-            fields.append("external_number")
+            edited["external_number"] = _edit(order, "external_number", external_number.strip() or str(order.number))
         if notes is not None:
-            order.notes = notes
-            fields.append("notes")
+            edited["notes"] = _edit(order, "notes", notes)
         if delivery_address is not None:
-            if delivery_address:
+            if delivery_address and delivery_address != order.delivery_address:
                 delivery_check(order)
-            order.delivery_address = delivery_address
-            fields.append("delivery_address")
+            edited["delivery_address"] = _edit(order, "delivery_address", delivery_address)
+        edited = {name: change for name, change in edited.items() if change}
+        if edited:
+            unit.note("details_edited", edited)
+            fields.extend(edited)
         if contractor_id is not _UNSET and contractor_id != order.contractor_id:
             if contractor_id is not None:
                 contractor_check(int(contractor_id), unit.items)  # type: ignore[call-overload]
@@ -818,6 +820,15 @@ def order_update(
             assign_courier(unit, courier_id)  # type: ignore[arg-type]
         unit.flush()
     return order
+
+
+def _edit(order: Order, name: str, value: str) -> dict[str, str]:
+    """Set a text field; what it was and is now when that changed it (for the activity row)."""
+    before = getattr(order, name)
+    if before == value:
+        return {}
+    setattr(order, name, value)
+    return {"from": before[:500], "to": value[:500]}
 
 
 def _require_for_update(actor: Actor, *, channel: bool, assign: bool, edit: bool) -> None:

@@ -135,6 +135,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "execution_time": order_type.execution_time,
                     "delivery": order_type.delivery,
                     "free_lines": order_type.free_lines,
+                    "labels": dict(order_type.labels),
                 },
             )
         for position, channel in enumerate(preset.channels):

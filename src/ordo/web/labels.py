@@ -71,6 +71,7 @@ ACTIVITY = {
     "unlinked": _("Link removed"),
     "items_moved": _("Items moved to a split order"),
     "items_edited": _("Items edited"),
+    "details_edited": _("Details edited"),
     "materials_changed": _("Materials changed"),
     "discount_added": _("Discount added"),
     "discount_removed": _("Discount removed"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ordo.orders.models import Order, OrderItem
+from ordo.orders.models import Order, OrderItem, OrderType
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.payments.models import PaymentChannel
@@ -23,6 +23,7 @@ class Button:
     reasons: list[str]
     comment_required: bool
     final: bool  # leads to a final status (cancel, issue): the page asks to confirm
+    dangerous: bool  # the workflow marks it hard to undo: styled apart, and confirmed too
 
 
 @dataclass
@@ -41,6 +42,7 @@ def _buttons(options: list[Option], workflow, language: str) -> list[Button]:
             reasons=[guard_message(g.code, g.message) for g in option.failed_guards],
             comment_required=option.transition.comment_required,
             final=workflow.is_final(option.transition.target),
+            dangerous=option.transition.dangerous,
         )
         for option in options
     ]
@@ -77,6 +79,11 @@ def items_editable(order: Order) -> bool:
     """Is the order in a status whose items the customer may still change (auto-parts ``new``)?"""
     found = compiled(order.workflow).status(order.status)
     return bool(found and found.editable)
+
+
+def type_labels(language: str) -> dict[str, str]:
+    """Every order type's name in ``language``, by code (one query)."""
+    return {t.code: t.label(language) for t in OrderType.objects.order_by("code")}
 
 
 def channel_choices(language: str, *, paid_in_ordo: bool = False) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from typing import Literal
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ordo.notifications.models import Message
 from ordo.orders.models import Order
@@ -92,6 +93,24 @@ def _usernames(rows) -> dict[int, str]:
     return dict(User.objects.filter(pk__in=[i for i in ids if i]).values_list("pk", "username"))
 
 
+FIELD = {
+    "external_number": gettext_lazy("external number"),
+    "notes": gettext_lazy("notes"),
+    "delivery_address": gettext_lazy("delivery address"),
+}
+
+
+def _item_change(row: list[str]) -> str:
+    sku, what, before, after = [*row, "", "", "", ""][:4]
+    if what == "added":
+        return _("%(sku)s added: %(line)s") % {"sku": sku, "line": after}
+    if what == "removed":
+        return _("%(sku)s removed") % {"sku": sku}
+    if what == "price":
+        return _("%(sku)s price %(before)s → %(after)s") % {"sku": sku, "before": before, "after": after}
+    return _("%(sku)s quantity %(before)s → %(after)s") % {"sku": sku, "before": before, "after": after}
+
+
 def _activity_detail(kind: str, detail: dict, people: dict[int, str]) -> str:
     if kind in ASSIGNMENTS:
         return " → ".join(people.get(detail.get(end) or 0, "—") for end in ("from", "to"))
@@ -111,6 +130,13 @@ def _activity_detail(kind: str, detail: dict, people: dict[int, str]) -> str:
         return f"{detail.get('amount', '')} → {detail.get('to', '')}"
     if kind in ("discount_added", "discount_removed"):
         return str(detail.get("name", ""))
+    if kind == "items_edited":
+        return "; ".join(_item_change(row) for row in detail.get("changes", []))
+    if kind == "details_edited":
+        return "; ".join(
+            f"{FIELD.get(name, name)}: {change.get('from') or '—'} → {change.get('to') or '—'}"
+            for name, change in detail.items()
+        )
     if kind in ("payment_failed", "payment_flagged"):
         return str(detail.get("reason", ""))
     return ""

@@ -58,6 +58,8 @@ class Transition:
     #: Narrower roles for some sources: furniture's customer may cancel only before payment.
     roles_from: Mapping[str, frozenset[str]] = field(default_factory=dict)
     comment_required: bool = False
+    #: Hard to undo (cancel, refund): pages style it apart and ask to confirm.
+    dangerous: bool = False
 
     def label(self, language: str = "en") -> str:
         return label_for(self.labels, language, self.code)

@@ -82,6 +82,8 @@ class OrderType:
     #: Customers may order lines the catalog does not know, at the price they name (custom work
     #: that staff review and price first); otherwise a customer's lines come from the catalog.
     free_lines: bool = False
+    #: The type's name per language ("Order", "Wallet top-up"); the code where none is given.
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -246,6 +248,7 @@ def workflow_from_dict(data: Mapping[str, Any]) -> tuple[Workflow, list[Problem]
                 labels=read.labels(t, where),
                 roles_from=_roles_from(read, t, where),
                 comment_required=bool(t.get("comment_required", False)),
+                dangerous=bool(t.get("dangerous", False)),
             )
         )
     events = []
@@ -467,6 +470,7 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             read.duration(spec, "execution_time", where),
             bool(spec.get("delivery", True)),
             bool(spec.get("free_lines", False)),
+            read.labels(spec, where) if "labels" in spec else {},
         )
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")

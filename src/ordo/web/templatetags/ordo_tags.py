@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
@@ -25,7 +26,16 @@ def money(amount: Decimal | int | None, currency: str = "") -> str:
         return ""
     if not currency:
         return format_decimal(amount, format="#,##0.00", locale=_locale())
-    return format_currency(amount, currency, locale=_locale())
+    return _spaced(format_currency(amount, currency, locale=_locale()))
+
+
+#: A currency code written against the digits ("PLN78.00"): CLDR's currency spacing puts a space
+#: there, which Babel leaves out.
+_CODE_BEFORE = re.compile(r"^(-?)([A-Z]{3})(?=\d)")
+
+
+def _spaced(text: str) -> str:
+    return _CODE_BEFORE.sub("\\1\\2\u00a0", text)
 
 
 @register.filter

@@ -1,0 +1,66 @@
+"""A day's work in the desk, in real Chromium: editing an order's items with the catalogue picker,
+the result of each action kept in view, a dangerous step asking first."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from ordo.catalog.models import Product
+from ordo.orders.models import Order
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_manager_edits_an_orders_items_and_sees_the_total_change(
+    load_preset, manager, customer, place, signed_in, shot
+):
+    load_preset("shop")
+    Product.objects.create(sku="TEA-1", name="Herbata zielona", price=Decimal("12.00"))
+    order = place(customer)  # A-1 × 2 at 10.00, B-2 × 1 at 5.50: 25.50
+    desk = signed_in(manager)
+    desk.goto(f"/desk/orders/{order.number}")
+    desk.locator("#edit-items summary").click()
+    editor = desk.locator("#edit-items")
+    expect(editor.locator("[data-lines-total]")).to_contain_text("25.50")
+
+    editor.locator("input[name=line_qty]").first.fill("3")  # A-1: 3 × 10.00
+    expect(editor.locator("[data-lines-total]")).to_contain_text("35.50")
+    editor.locator("#edit-pick").fill("herbata")
+    editor.get_by_role("button", name="Herbata zielona").click()
+    expect(editor.locator("[data-lines-total]")).to_contain_text("47.50")
+    editor.get_by_role("button", name="Remove row 2").click()  # B-2 goes
+    expect(editor.locator("[data-lines-total]")).to_contain_text("42.00")
+    shot(desk, "desk-edit-items")
+
+    with desk.expect_response(lambda r: r.url.endswith("/items")):
+        editor.get_by_role("button", name="Save the items").click()
+    toast = desk.locator("#toast")
+    expect(toast).to_contain_text("Items saved; the total is PLN\u00a042.00")
+    expect(toast).to_be_in_viewport()
+    saved = Order.objects.get(pk=order.pk)
+    assert saved.total == Decimal("42.00")
+    assert [(i.sku, i.quantity) for i in saved.items.order_by("position")] == [("A-1", 3), ("TEA-1", 1)]
+    expect(desk.locator(".timeline")).to_contain_text("TEA-1 added: 1 × 12.00")
+
+
+def test_cancel_is_styled_apart_and_asks_before_it_fires(load_preset, manager, customer, place, signed_in):
+    load_preset("shop")
+    order = place(customer)
+    desk = signed_in(manager, width=360)
+    desk.goto(f"/desk/orders/{order.number}")
+    cancel = desk.locator('button[data-transition="cancel"]')
+    expect(cancel).to_have_class("danger")
+    asked: list[str] = []
+
+    def dismiss(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    desk.once("dialog", dismiss)
+    cancel.click()
+    expect(desk.locator("#order-status")).to_have_text("New")
+    assert asked == ["Cancel: are you sure?"]
+    assert Order.objects.get(pk=order.pk).status == "new"
