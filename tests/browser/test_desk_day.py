@@ -4,6 +4,7 @@ the result of each action kept in view, a dangerous step asking first."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -64,3 +65,52 @@ def test_cancel_is_styled_apart_and_asks_before_it_fires(load_preset, manager, c
     expect(desk.locator("#order-status")).to_have_text("New")
     assert asked == ["Cancel: are you sure?"]
     assert Order.objects.get(pk=order.pk).status == "new"
+
+
+def test_manager_starts_30_orders_at_once_sees_the_3_refused_and_downloads_slips_and_a_sheet(
+    load_preset, manager, customer, place, signed_in, shot
+):
+    load_preset("shop")
+    numbers = [place(customer).number for _ in range(30)]
+    for number in numbers[:3]:
+        manager.api.fire(number, "start")
+    desk = signed_in(manager)
+    expect(desk.locator("#match-count")).to_have_text("30")
+    desk.get_by_label("Choose every order on this page").check()
+    expect(desk.locator("[data-chosen]")).to_have_text("Chosen: 30")
+    desk.locator("#bulk-action").select_option("transition:start")
+    desk.get_by_role("button", name="Apply to the chosen orders").click()
+    expect(desk.locator("h1")).to_have_text("Done with 27 of 30 orders")
+    refused = desk.locator("#refused tbody tr")
+    expect(refused).to_have_count(3)
+    expect(refused.first).to_contain_text("The order has moved on")
+    shot(desk, "desk-bulk-result")
+    assert Order.objects.filter(status="in_progress").count() == 30
+
+    desk.get_by_role("link", name="Back to the list").click()
+    desk.get_by_label(f"Choose order {numbers[0]}").check()
+    desk.get_by_label(f"Choose order {numbers[1]}").check()
+    desk.locator("#bulk-action").select_option("slips")
+    with desk.expect_download() as slips:
+        desk.get_by_role("button", name="Apply to the chosen orders").click()
+    assert slips.value.suggested_filename == "packing-slips.pdf"
+    assert Path(slips.value.path()).read_bytes()[:5] == b"%PDF-"
+    with desk.expect_download() as sheet:
+        desk.get_by_role("link", name="XLSX", exact=True).click()
+    assert sheet.value.suggested_filename.endswith(".xlsx")
+    from openpyxl import load_workbook
+
+    with open(sheet.value.path(), "rb") as file:
+        rows = list(load_workbook(file, read_only=True).active.iter_rows(values_only=True))
+    assert len(rows) == 31
+
+
+def test_the_list_at_phone_width_shows_the_first_order_on_the_first_screen(
+    load_preset, manager, customer, place, signed_in, shot
+):
+    load_preset("shop")
+    first = [place(customer).number for _ in range(3)][-1]
+    desk = signed_in(manager, width=360)
+    link = desk.get_by_role("link", name=str(first), exact=True)
+    expect(link).to_be_in_viewport()
+    shot(desk, "desk-list-phone")

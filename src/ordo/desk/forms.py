@@ -85,6 +85,13 @@ class OrderFilterForm(forms.Form):
             placed_before=moment(data.get("placed_before")),
         )
 
+    @property
+    def filters_set(self) -> int:
+        """How many filters besides the search hold a value (the folded filters say so)."""
+        if not self.is_bound or not self.is_valid():
+            return 0
+        return sum(1 for name, value in self.cleaned_data.items() if name not in ("q", "sort") and value)
+
     def sort_order(self) -> str:
         return (self.cleaned_data.get("sort") if self.is_valid() else "") or "newest"
 

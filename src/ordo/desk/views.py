@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,15 +27,20 @@ from ordo.accounts.services import customer_find_or_create
 from ordo.catalog.selectors import products_matching
 from ordo.catalog.services import LineEdit, order_items_edit
 from ordo.delivery.models import Courier
+from ordo.desk import exports
 from ordo.desk.diagrams import workflow_svg
 from ordo.desk.forms import NewOrderForm, OrderFilterForm, SavedViewForm, staff_choices
 from ordo.desk.lines import Typed, catalog_filled, lines_read, typed_rows
 from ordo.desk.selectors import saved_views_for
 from ordo.desk.services import saved_view_delete, saved_view_save
+from ordo.documents.models import Document
+from ordo.documents.services import document_issue
+from ordo.documents.slips import papers_pdf
 from ordo.errors import DomainError
-from ordo.orders import links, selectors, services
+from ordo.orders import bulk, links, selectors, services
 from ordo.orders.assignment import contractor_candidates
 from ordo.orders.discounts import discount_add, discount_remove
+from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderItem, OrderLink, Source, Workflow
 from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.timers import forecast
@@ -42,7 +48,7 @@ from ordo.orders.workflows import compiled
 from ordo.payments.refunds import refund_create
 from ordo.payments.services import payment_record
 from ordo.text import whole_number
-from ordo.web.labels import LINK_KIND, error_message
+from ordo.web.labels import DOCUMENT_KIND, LINK_KIND, error_message
 from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label, type_labels
 from ordo.web.pages import STAFF, for_roles, is_htmx, language, not_found, parse_amount, refused, signed_in_user
 from ordo.web.templatetags.ordo_tags import money
@@ -54,13 +60,13 @@ ZERO = Decimal("0.00")
 staff_only = for_roles(*STAFF)
 
 
-def for_action(action: Action) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def for_action(action: Action) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Staff pages that take ``action``: the one permission rule decides (contractors may not pay,
     refund, assign…), and a refusal is shown on the card instead of a bare error page."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             try:
                 require(actor_for(request.user), action)
             except DomainError as error:
@@ -98,6 +104,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "query": _query_without(request, "cursor"),
         "cleaned_query": form.cleaned_query(),
         "views": list(saved_views_for(signed_in_user(request))),
+        "bulk_transitions": _transition_choices(lang),
+        "can": allowed(role_of(request.user)),
+        "managers": staff_choices(Role.MANAGER, Role.ADMIN),
+        "contractors": staff_choices(Role.CONTRACTOR),
+        "couriers": list(Courier.objects.filter(active=True).order_by("name")),
         "view_form": SavedViewForm(),
     }
     partial = is_htmx(request) and request.headers.get("HX-Target") == "results"
@@ -109,14 +120,142 @@ def order_list(request: HttpRequest) -> HttpResponse:
 def status_counts(request: HttpRequest) -> HttpResponse:
     """Counts per status for the list's filters: fetched by the list page after it shows (htmx)."""
     form = OrderFilterForm(request.GET or None)
-    counts = selectors.status_counts(request.user, form.filters())
+    filters = form.filters()
+    counts = selectors.status_counts(request.user, filters)
     labels = dict(form.fields["status"].choices)  # type: ignore[attr-defined]
     rows = sorted(((labels.get(code, code), code, n) for code, n in counts.items()), key=lambda r: -r[2])
+    total = sum(counts.values())
     return render(
         request,
         "desk/_counts.html",
-        {"rows": rows, "total": sum(counts.values()), "query": _query_without(request, "status", "cursor")},
+        {
+            "rows": rows,
+            "total": total,
+            "matching": counts.get(filters.status, 0) if filters.status else total,
+            "query": _query_without(request, "status", "cursor"),
+        },
     )
+
+
+# -- many orders at once ----------------------------------------------------------------------------
+
+
+def _transition_choices(lang: str) -> list[tuple[str, str]]:
+    """Every order transition of every workflow, by code, for the list's bulk action."""
+    seen: dict[str, str] = {}
+    for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER).order_by("code"):
+        for transition in compiled(row).transitions:
+            seen.setdefault(transition.code, transition.label(lang))
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
+def _chosen(request: HttpRequest) -> list[int]:
+    """The orders a bulk action is for: the ticked ones, or all that match the list's filters
+    (refused above the limit rather than cut silently)."""
+    post = request.POST
+    if post.get("all_matching"):
+        filters = OrderFilterForm(QueryDict(post.get("query", ""))).filters()
+        numbers = list(
+            selectors.orders_filtered(request.user, filters)
+            .order_by("-id")
+            .values_list("number", flat=True)[: bulk.MAX_ORDERS + 1]
+        )
+        if len(numbers) > bulk.MAX_ORDERS:
+            raise DomainError(
+                OrderErrorCode.INVALID_BULK,
+                f"More than {bulk.MAX_ORDERS:,} orders match the filters; narrow them first.",
+                limit=bulk.MAX_ORDERS,
+            )
+        return bulk.numbers_check(numbers)
+    return bulk.numbers_check([n for n in map(whole_number, post.getlist("number")) if n is not None])
+
+
+def _people(post: QueryDict) -> dict[str, int | None]:
+    """The assignment fields the clerk set: "" keeps, "none" takes off, an id assigns."""
+    chosen: dict[str, int | None] = {}
+    for name in ("manager", "contractor", "courier"):
+        value = post.get(name, "")
+        if value == "none":
+            chosen[f"{name}_id"] = None
+        elif (person := whole_number(value)) is not None:
+            chosen[f"{name}_id"] = person
+    return chosen
+
+
+@require_POST
+@staff_only
+def bulk_action(request: HttpRequest) -> HttpResponseBase:
+    """One action on the chosen orders: a transition, an assignment, packing slips or an export.
+    Each order is tried on its own; the answer lists what was done and why each refusal."""
+    post = request.POST
+    action = post.get("action", "")
+    actor, visible = actor_for(request.user), selectors.orders_visible_to(request.user)
+    try:
+        numbers = _chosen(request)
+        if action.startswith("export:"):
+            require(actor, Action.EXPORT)
+            shape, _colon, kind = action.removeprefix("export:").partition(":")
+            return _export(request, visible.filter(number__in=numbers), shape, kind)
+        if action == "slips":
+            require(actor, Action.READ_INTERNAL)
+            chosen = visible.filter(number__in=numbers).select_related("customer").order_by("-id")
+            return _pdf(papers_pdf(chosen, "packing"), "packing-slips.pdf", inline=False)
+        if action.startswith("transition:"):
+            outcome = bulk.bulk_transition(
+                numbers, transition=action[11:], actor=actor, comment=post.get("comment", ""), visible=visible
+            )
+        elif action == "assign":
+            outcome = bulk.bulk_assign(numbers, actor=actor, visible=visible, **_people(post))
+        else:
+            raise DomainError(OrderErrorCode.INVALID_BULK, "Choose what to do with the orders.")
+    except DomainError as error:
+        refused(request, error)
+        query = post.get("query", "")
+        return redirect(f"{reverse('desk:orders')}?{query}" if query else reverse("desk:orders"))
+    done_label = dict(_transition_choices(language())).get(action[11:], "") if action.startswith("transition:") else ""
+    return render(
+        request,
+        "desk/bulk.html",
+        {
+            "title": _("Done with %(count)s of %(total)s orders") % {"count": len(outcome.done), "total": len(numbers)},
+            "nav": "orders",
+            "done": outcome.done,
+            "done_label": done_label,
+            "refused": [
+                (number, error_message(str(error.code), error.message, error.details))
+                for number, error in outcome.refused
+            ],
+            "query": post.get("query", ""),
+        },
+    )
+
+
+@for_action(Action.EXPORT)
+def order_export(request: HttpRequest) -> HttpResponseBase:
+    """Every order matching the list's filters as CSV or XLSX (orders or items as rows)."""
+    form = OrderFilterForm(request.GET or None)
+    orders = selectors.orders_filtered(request.user, form.filters())
+    return _export(request, orders, request.GET.get("rows", "orders"), request.GET.get("format", "csv"))
+
+
+def _export(request: HttpRequest, orders: Any, shape: str, kind: str) -> HttpResponseBase:
+    shape = "items" if shape == "items" else "orders"
+    header, rows = exports.table(orders, shape, language())  # type: ignore[arg-type]
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"ordo-{shape}-{stamp}"
+    if kind == "xlsx":
+        sheet = _("Orders") if shape == "orders" else _("Items")
+        response: HttpResponseBase = FileResponse(
+            exports.xlsx_file(header, rows, sheet=sheet),
+            as_attachment=True,
+            filename=f"{name}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = StreamingHttpResponse(exports.csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
@@ -180,7 +319,21 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "couriers": list(Courier.objects.filter(active=True).order_by("name")) if manager else [],
         "due": order.total - order.paid + order.refunded,
         "discounts": list(order.discounts.order_by("id")) if can[Action.DISCOUNT] else [],
+        **_documents(order, can),
         **_item_editor(order, items, can),
+    }
+
+
+def _documents(order: Order, can: dict[str, bool]) -> dict[str, Any]:
+    """The card's documents: every issued version (newest first per kind) and the kinds still to issue."""
+    if not can[Action.READ_DOCUMENTS]:
+        return {"documents": [], "to_issue": []}
+    issued = list(Document.objects.filter(order=order).defer("pdf").order_by("kind", "-version"))
+    kinds = {d.kind for d in issued}
+    return {
+        "documents": [(d, DOCUMENT_KIND.get(d.kind, d.kind)) for d in issued],
+        "to_issue": [(k, label) for k, label in DOCUMENT_KIND.items() if k not in kinds],
+        "reissuable": [(k, label) for k, label in DOCUMENT_KIND.items() if k in kinds],
     }
 
 
@@ -504,6 +657,67 @@ def products_pick(request: HttpRequest) -> HttpResponse:
     found = list(products_matching(text)[:12]) if len(text) >= 2 else []
     currency = request.GET.get("currency", "")[:3]
     return render(request, "desk/_picked.html", {"products": found, "text": text, "currency": currency})
+
+
+@require_POST
+@for_action(Action.ISSUE_DOCUMENTS)
+def order_document_issue(request: HttpRequest, number: int) -> HttpResponse:
+    """Issue a document (a new number), or with a reason a new version of an issued one."""
+    kind = request.POST.get("kind", "")
+    reason = request.POST.get("reason", "").strip()[:500]
+    return _run(
+        request,
+        number,
+        lambda document: (
+            _("%(kind)s %(number)s issued.")
+            % {"kind": DOCUMENT_KIND.get(document.kind, document.kind), "number": document.number}
+        ),
+        lambda: document_issue(
+            number=number,
+            kind=kind,
+            actor=actor_for(request.user),
+            visible=selectors.orders_visible_to(request.user),
+            reissue_reason=reason,
+        ),
+    )
+
+
+@for_action(Action.READ_DOCUMENTS)
+def order_document(request: HttpRequest, number: int, document_id: int) -> HttpResponse:
+    document = (
+        Document.objects.filter(order__in=selectors.orders_visible_to(request.user), order__number=number)
+        .filter(pk=document_id)
+        .first()
+    )
+    if document is None:
+        return not_found(request)
+    return _pdf(bytes(document.pdf), document.filename, inline=True)
+
+
+@for_action(Action.READ_INTERNAL)
+def order_paper(request: HttpRequest, number: int, paper: str) -> HttpResponse:
+    """The order's packing slip or pick list as PDF (made now, not kept)."""
+    order = selectors.orders_visible_to(request.user).filter(number=number).select_related("customer").first()
+    if order is None or paper not in ("packing", "pick"):
+        return not_found(request)
+    return _pdf(papers_pdf([order], paper), f"{paper}-{number}.pdf", inline=True)  # type: ignore[arg-type]
+
+
+@for_action(Action.READ_INTERNAL)
+def order_print(request: HttpRequest, number: int) -> HttpResponse:
+    """The order on one printable page (the browser's print dialog makes the paper)."""
+    try:
+        context = _card_context(request, number)
+    except DomainError:
+        return not_found(request)
+    return render(request, "desk/print.html", context)
+
+
+def _pdf(content: bytes, filename: str, *, inline: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # -- manual order entry --------------------------------------------------------------------------

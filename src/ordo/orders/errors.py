@@ -29,3 +29,4 @@ class OrderErrorCode(StrEnum):
     PRICES_LOCKED = "prices_locked"
     INVALID_NOTE = "invalid_note"
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
+    INVALID_BULK = "invalid_bulk"

@@ -51,6 +51,8 @@ class Action(StrEnum):
     PLACE_FOR_OTHERS = "place_for_others"
     #: Place an order for oneself (or one's organization).
     PLACE_OWN = "place_own"
+    #: Export the list of orders (with the customers' contacts) as a file.
+    EXPORT = "export"
     #: A customer's wallet: balance and history (one's own wallet is always one's own to read).
     READ_WALLETS = "read_wallets"
 
@@ -78,6 +80,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.ISSUE_DOCUMENTS: _MANAGERS,
     Action.PLACE_FOR_OTHERS: _MANAGERS,
     Action.PLACE_OWN: frozenset({Role.CUSTOMER}),
+    Action.EXPORT: _MANAGERS,
     Action.READ_WALLETS: _MANAGERS,
 }
 

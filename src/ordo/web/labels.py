@@ -59,6 +59,8 @@ LINK_KIND = {
     "manual": _("Linked by hand"),
 }
 
+DOCUMENT_KIND = {"invoice": _("Invoice"), "contract": _("Contract"), "act": _("Act of acceptance")}
+
 ACTIVITY = {
     "note": _("Note"),
     "claimed": _("Joined the customer's account"),
@@ -119,6 +121,7 @@ ERROR = {
     "already_paid": _("The order is paid already."),
     "prices_locked": _("Prices cannot change any more."),
     "invalid_note": _("Write something in the note."),
+    "invalid_bulk": _("Choose from 1 to 1,000 orders for one action."),
     "amount_out_of_range": _("The amount is too large: amounts go up to 999 999 999 999.99."),
     "unknown_transition": _("This step does not exist for this order."),
     "unknown_type": _("Choose one of the order types."),

@@ -159,9 +159,19 @@
     (root || document).querySelectorAll("[data-lines]").forEach(recount);
   }
 
-  document.addEventListener("DOMContentLoaded", function () { refresh(document); });
+  // Folded parts (the list's filters and bulk bar) stay open on a wide screen; on a phone they fold
+  // away so the first order is on the first screen.
+  function unfold(root) {
+    if (!window.matchMedia("(min-width: 801px)").matches) return;
+    (root || document).querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { refresh(document); unfold(document); });
   document.addEventListener("htmx:afterSettle", function (event) {
     refresh(event.target);
+    unfold(event.target);
     // "Done" fades after a while; an error stays until it is closed or the next action replaces it.
     document.querySelectorAll("#toast p.ok").forEach(function (message) {
       setTimeout(function () { message.remove(); }, 10000);
