@@ -114,3 +114,35 @@ def test_the_list_at_phone_width_shows_the_first_order_on_the_first_screen(
     link = desk.get_by_role("link", name=str(first), exact=True)
     expect(link).to_be_in_viewport()
     shot(desk, "desk-list-phone")
+
+
+def test_manager_finds_russian_and_polish_customers_and_adds_a_courier(
+    load_preset, manager, customer, place, signed_in, shot
+):
+    from ordo.accounts.models import Customer
+    from ordo.delivery.models import Courier
+
+    load_preset("shop")
+    Customer.objects.create(name="Иван Петров", phone="+7 900 123-45-67")
+    Customer.objects.create(name="ANNA WIŚNIEWSKA", phone="+48 600 100 200")
+    desk = signed_in(manager, language="ru", width=360)
+    desk.goto("/desk/people")
+    for typed, found in (
+        ("иван", "Иван Петров"),
+        ("wiśniewska", "ANNA WIŚNIEWSKA"),
+        ("600 100 200", "ANNA WIŚNIEWSKA"),
+    ):
+        desk.locator("#cq").fill(typed)
+        desk.locator("#cq").press("Enter")
+        expect(desk.locator("#customer-table")).to_contain_text(found)
+    desk.get_by_role("link", name="ANNA WIŚNIEWSKA").click()
+    expect(desk.locator("h1")).to_contain_text("ANNA WIŚNIEWSKA")
+    shot(desk, "desk-customer-phone-ru")
+
+    desk.goto("/desk/couriers")
+    desk.locator("#co-name").fill("Piotr Kurier")
+    desk.locator("#co-phone").fill("+48 501 000 000")
+    desk.get_by_role("button", name="Добавить курьера").click()
+    expect(desk.locator("#courier-table")).to_contain_text("Piotr Kurier")
+    expect(desk.locator("main")).to_contain_text("Курьер Piotr Kurier добавлен.")
+    assert Courier.objects.filter(name="Piotr Kurier", active=True).exists()

@@ -10,3 +10,4 @@ class AccountErrorCode(StrEnum):
     UNKNOWN_TOKEN = "unknown_token"
     INVALID_TIERS = "invalid_tiers"
     INVALID_CLAIM = "invalid_claim"
+    INVALID_CUSTOMER = "invalid_customer"

@@ -72,6 +72,8 @@ class Customer(models.Model):
     #: created the account. Until then the account claims nothing by its address: no phone or
     #: guest orders, no alerts.
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    #: Staff's notes on the customer (never shown to the customer).
+    notes = models.TextField(blank=True)
 
     class Meta:
         constraints = [

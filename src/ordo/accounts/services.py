@@ -213,3 +213,48 @@ def customer_sign_up(*, email: str, name: str, password: str, phone: str = "", l
         )
         Customer.objects.filter(user=user).update(phone=phone.strip(), language=language)
     return user
+
+
+#: What staff may change of a customer from the profile page.
+EDITABLE = ("name", "email", "phone", "address", "tax_id", "language", "notes")
+
+
+def customer_update(*, customer_id: int, changes: dict[str, str]) -> tuple[Customer, list[str]]:
+    """Change a customer's contacts and notes; returns the customer and the fields that changed.
+    A name is required; an e-mail another customer holds is refused (as at registration); an
+    account's e-mail changes only by its holder (it is how they sign in and prove who they are)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
+        if customer is None:
+            raise DomainError(AccountErrorCode.UNKNOWN_CUSTOMER, f"Customer {customer_id} not found.")
+        values = {name: value.strip() if name != "notes" else value for name, value in changes.items()}
+        if "name" in values and not values["name"]:
+            raise DomainError(AccountErrorCode.INVALID_CUSTOMER, "A customer needs a name.", field="name")
+        email = values.get("email")
+        if email is not None and email.lower() != customer.email.lower():
+            if customer.user_id is not None:
+                raise DomainError(
+                    AccountErrorCode.INVALID_CUSTOMER,
+                    "This customer signs in with the e-mail: only they change it.",
+                    field="email",
+                )
+            taken = Customer.objects.filter(email__iexact=email).exclude(pk=customer.pk)
+            if email and taken.filter(Q(user=None) | Q(email_verified_at__isnull=False)).exists():
+                raise DomainError(
+                    AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already."
+                )
+        changed = [name for name, value in values.items() if getattr(customer, name) != value]
+        for name in changed:
+            setattr(customer, name, values[name])
+        if changed:
+            try:
+                with transaction.atomic():
+                    customer.save(update_fields=changed)
+            except IntegrityError:
+                raise DomainError(
+                    AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already."
+                ) from None
+    return customer, changed

@@ -5,20 +5,18 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from ordo.accounts.models import Role
-from ordo.accounts.roles import role_of
+from ordo.accounts.roles import actor_for
 from ordo.api import schemas as s
 from ordo.delivery.models import Courier
-from ordo.errors import DomainError
-from ordo.orders.errors import OrderErrorCode
+from ordo.delivery.services import courier_create
+from ordo.orders.permissions import Action, require
 
 router = Router(tags=["couriers"])
 ERRORS = s.ERRORS
 
 
 def _staff(request: HttpRequest) -> None:
-    if role_of(request.user) not in (Role.ADMIN, Role.MANAGER):
-        raise DomainError(OrderErrorCode.FORBIDDEN, "Only staff may manage couriers.")
+    require(actor_for(request.user), Action.MANAGE_COURIERS)
 
 
 @router.get("/couriers", response={200: list[s.CourierOut], **ERRORS}, summary="List couriers")
@@ -33,4 +31,4 @@ def list_couriers(request: HttpRequest, active: bool | None = None):
 @router.post("/couriers", response={201: s.CourierOut, **ERRORS}, summary="Add a courier")
 def create_courier(request: HttpRequest, payload: s.CourierIn):
     _staff(request)
-    return Status(201, Courier.objects.create(**payload.model_dump()))
+    return Status(201, courier_create(**payload.model_dump()))

@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from ordo.accounts import services as accounts
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Role
-from ordo.accounts.roles import role_of
+from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.api import schemas as s
 from ordo.api.present import user_ref
@@ -22,8 +22,9 @@ from ordo.errors import DomainError
 from ordo.orders.discounts import TierInput, discount_tiers_replace
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier
+from ordo.orders.permissions import Action, may, require
 from ordo.orders.pricing import standing
-from ordo.orders.selectors import customer_ids_of
+from ordo.orders.selectors import customer_ids_of, customers_visible_to
 
 router = Router(tags=["people"])
 ERRORS = s.ERRORS
@@ -72,11 +73,13 @@ def _detail(customer: Customer) -> dict[str, Any]:
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
     """A customer the caller may see: staff any, a customer themselves and their organizations."""
     role = role_of(request.user)
-    found = Customer.objects.select_related("registered_by").filter(pk=customer_id).first()
-    visible = role in STAFF or (
-        role == Role.CUSTOMER and isinstance(request.user, User) and customer_id in customer_ids_of(request.user)
-    )
-    if found is None or not visible:
+    if may(role, Action.READ_CUSTOMERS):
+        found = customers_visible_to(request.user).select_related("registered_by").filter(pk=customer_id).first()
+    elif role == Role.CUSTOMER and isinstance(request.user, User) and customer_id in customer_ids_of(request.user):
+        found = Customer.objects.select_related("registered_by").filter(pk=customer_id).first()
+    else:
+        found = None
+    if found is None:
         raise DomainError(AccountErrorCode.UNKNOWN_CUSTOMER, f"Customer {customer_id} not found.")
     return found
 
@@ -90,8 +93,11 @@ class CustomerQuery(Schema):
 @router.get("/customers", response={200: list[s.CustomerRef], **ERRORS}, summary="Find customers")
 def list_customers(request: HttpRequest, query: Query[CustomerQuery]):
     """Staff look customers up by name, e-mail or phone (e.g. a customer on the phone)."""
-    _require(request, *STAFF)
-    customers = (customers_matching(query.q) if query.q else Customer.objects.all()).order_by("name", "id")
+    require(actor_for(request.user), Action.READ_CUSTOMERS)
+    customers = customers_visible_to(request.user)
+    if query.q:
+        customers = customers.filter(pk__in=customers_matching(query.q).values("id"))
+    customers = customers.order_by("name", "id")
     if query.kind:
         customers = customers.filter(kind=query.kind)
     return [_ref(c) for c in customers[: query.limit]]
@@ -100,7 +106,7 @@ def list_customers(request: HttpRequest, query: Query[CustomerQuery]):
 @router.post("/customers", response={201: s.CustomerDetail, **ERRORS}, summary="Register a customer")
 def create_customer(request: HttpRequest, payload: s.CustomerCreate):
     """The registering employee becomes the manager of the customer's orders (when that setting is on)."""
-    _require(request, *STAFF)
+    require(actor_for(request.user), Action.EDIT_CUSTOMERS)
     registered_by = request.user if isinstance(request.user, User) else None
     customer = accounts.customer_create(**payload.model_dump(), registered_by=registered_by)
     return Status(201, _detail(customer))
@@ -124,7 +130,7 @@ def get_customer(request: HttpRequest, customer_id: Id):
 @router.post("/customers/{customer_id}/members", response={200: s.CustomerDetail, **ERRORS}, summary="Add a member")
 def add_member(request: HttpRequest, customer_id: Id, payload: s.MemberIn):
     """Let a person order for this organization and see its orders."""
-    _require(request, *STAFF)
+    require(actor_for(request.user), Action.EDIT_CUSTOMERS)
     organization = _customer(request, customer_id)
     accounts.member_add(organization=organization, person=_customer(request, payload.person))
     return _detail(organization)
@@ -136,7 +142,7 @@ def add_member(request: HttpRequest, customer_id: Id, payload: s.MemberIn):
     summary="Remove a member",
 )
 def remove_member(request: HttpRequest, customer_id: Id, person_id: Id):
-    _require(request, *STAFF)
+    require(actor_for(request.user), Action.EDIT_CUSTOMERS)
     organization = _customer(request, customer_id)
     accounts.member_remove(organization=organization, person=_customer(request, person_id))
     return _detail(organization)

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class CatalogErrorCode(StrEnum):
     UNKNOWN_PRODUCT = "unknown_product"
+    INVALID_PRODUCT = "invalid_product"
     PRODUCT_EXISTS = "product_exists"
     INVALID_STOCK = "invalid_stock"
     INVALID_IMPORT = "invalid_import"

@@ -29,6 +29,13 @@ MAX_QUANTITY = 1_000_000
 
 
 def product_create(*, sku: str, name: str, price: Decimal, category: str = "", active: bool = True) -> Product:
+    sku, name = sku.strip(), name.strip()
+    if not sku or not name or len(sku) > 64:
+        raise DomainError(CatalogErrorCode.INVALID_PRODUCT, "A product needs a SKU (up to 64 characters) and a name.")
+    if not (price.is_finite() and 0 <= price <= MAX_MONEY and price == price.quantize(CENT)):
+        raise DomainError(
+            CatalogErrorCode.INVALID_PRODUCT, f"A price is from 0 to {MAX_MONEY} with at most 2 decimals."
+        )
     if Product.objects.filter(sku=sku).exists():
         raise DomainError(CatalogErrorCode.PRODUCT_EXISTS, f"A product with the SKU {sku!r} exists already.")
     return Product.objects.create(sku=sku, name=name, price=price, category=category, active=active)

@@ -100,3 +100,33 @@ def courier_confirm_delivery(*, token: str) -> Order:
         link.save(update_fields=["used_at"])
         unit.flush()
     return unit.order
+
+
+def courier_create(*, name: str, email: str = "", phone: str = "", language: str = "") -> Courier:
+    """Add a courier to the directory (seed 002: "add courier"). A name is required; an e-mail must
+    look like one (assignments are sent to it); a phone gets SMS where the shop has them."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    name, email, phone = name.strip(), email.strip(), phone.strip()
+    if not name or len(name) > 200:
+        raise DomainError(OrderErrorCode.INVALID_COURIER, "A courier needs a name (up to 200 characters).")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(OrderErrorCode.INVALID_COURIER, f"{email!r} is not an e-mail address.") from None
+    if language not in ("", *(code for code, _ in settings.LANGUAGES)):
+        raise DomainError(OrderErrorCode.INVALID_COURIER, f"Unknown language {language!r}.")
+    return Courier.objects.create(name=name, email=email, phone=phone[:40], language=language)
+
+
+def courier_set_active(*, courier_id: int, active: bool) -> Courier:
+    """Switch a courier off (no new assignments; links already sent stay good) or on again."""
+    courier = Courier.objects.filter(pk=courier_id).first()
+    if courier is None:
+        raise DomainError(OrderErrorCode.NOT_FOUND, f"Courier {courier_id} not found.")
+    if courier.active != active:
+        courier.active = active
+        courier.save(update_fields=["active"])
+    return courier

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ordo.desk import views
+from ordo.desk import directory, views
 
 app_name = "desk"
 urlpatterns = [
@@ -33,6 +33,16 @@ urlpatterns = [
     path("orders/<int:number>/<str:paper>.pdf", views.order_paper, name="order-paper"),
     path("orders/<int:number>/print", views.order_print, name="order-print"),
     path("products/pick", views.products_pick, name="products-pick"),
+    path("people", directory.customer_list, name="customer-list"),
+    path("people/<int:customer_id>", directory.customer_profile, name="customer"),
+    path("people/<int:customer_id>/edit", directory.customer_edit, name="customer-edit"),
+    path("products", directory.product_list, name="products"),
+    path("products/new", directory.product_new, name="product-new"),
+    path("products/stock", directory.stock_change, name="stock-change"),
+    path("products/import", directory.product_import, name="product-import"),
+    path("couriers", directory.courier_list, name="couriers"),
+    path("couriers/new", directory.courier_new, name="courier-new"),
+    path("couriers/<int:courier_id>/active", directory.courier_active, name="courier-active"),
     path("workflows", views.workflows, name="workflows"),
     path("timers", views.timers, name="timers"),
 ]

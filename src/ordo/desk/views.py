@@ -725,7 +725,14 @@ def _pdf(content: bytes, filename: str, *, inline: bool) -> HttpResponse:
 
 @for_action(Action.PLACE_FOR_OTHERS)
 def order_new(request: HttpRequest) -> HttpResponse:
-    form = NewOrderForm(request.POST or None, channels=channel_choices(language()))
+    chosen = None
+    if request.method == "GET" and (customer_id := whole_number(request.GET.get("customer"))) is not None:
+        chosen = selectors.customers_visible_to(request.user).filter(pk=customer_id).first()
+    form = NewOrderForm(
+        request.POST or None,
+        channels=channel_choices(language()),
+        initial={"customer": chosen.pk} if chosen else None,
+    )
     errors: list[str] = []
     rows = typed_rows(request.POST) if request.method == "POST" else []
     if request.method == "POST":
@@ -776,6 +783,8 @@ def order_new(request: HttpRequest) -> HttpResponse:
             "lines_total": total,
             "currency": currency,
             "items_hint": _("A row with a catalogue SKU alone takes the product's name and price."),
+            "chosen": chosen,
+            "chosen_list": [chosen] if chosen else [],
         },
     )
 

@@ -30,3 +30,4 @@ class OrderErrorCode(StrEnum):
     INVALID_NOTE = "invalid_note"
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
     INVALID_BULK = "invalid_bulk"
+    INVALID_COURIER = "invalid_courier"

@@ -53,6 +53,13 @@ class Action(StrEnum):
     PLACE_OWN = "place_own"
     #: Export the list of orders (with the customers' contacts) as a file.
     EXPORT = "export"
+    #: The customer directory: profiles with contacts, orders and notes; editing them.
+    READ_CUSTOMERS = "read_customers"
+    EDIT_CUSTOMERS = "edit_customers"
+    #: Products, stock counts, receipts of goods and catalog imports.
+    MANAGE_CATALOG = "manage_catalog"
+    #: The courier directory: adding couriers, switching them off.
+    MANAGE_COURIERS = "manage_couriers"
     #: A customer's wallet: balance and history (one's own wallet is always one's own to read).
     READ_WALLETS = "read_wallets"
 
@@ -81,6 +88,10 @@ RULES: dict[Action, frozenset[str]] = {
     Action.PLACE_FOR_OTHERS: _MANAGERS,
     Action.PLACE_OWN: frozenset({Role.CUSTOMER}),
     Action.EXPORT: _MANAGERS,
+    Action.READ_CUSTOMERS: _MANAGERS,
+    Action.EDIT_CUSTOMERS: _MANAGERS,
+    Action.MANAGE_CATALOG: _MANAGERS,
+    Action.MANAGE_COURIERS: _MANAGERS,
     Action.READ_WALLETS: _MANAGERS,
 }
 

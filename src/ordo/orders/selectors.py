@@ -44,6 +44,20 @@ def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
     return orders.none()
 
 
+def customers_visible_to(user: AnyUser) -> QuerySet[Customer]:
+    """The customer directory by the same rule: whoever sees every order sees every customer; a
+    manager of scope "own" the customers they registered or whose orders they manage; anyone else
+    none (contractors see a customer only on the orders given to them)."""
+    role = role_of(user)
+    customers = Customer.objects.all()
+    if orders_see_all(user):
+        return customers
+    if role == Role.MANAGER and isinstance(user, User):
+        managed = Order.objects.filter(manager=user).values("customer_id")
+        return customers.filter(Q(registered_by=user) | Q(id__in=managed))
+    return customers.none()
+
+
 def orders_see_all(user: AnyUser) -> bool:
     """Does the visibility rule let this user see every order (an admin, a manager of scope "all")?"""
     role = role_of(user)
