@@ -116,7 +116,7 @@ def test_the_csv_import_from_the_desk_adds_products_and_counts(load_preset, mana
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     load_preset("shop")
-    csv = "sku,name,price,location,on_hand\nKAWA-1,Kawa ziarnista,39.00,a1,7\n".encode()
+    csv = b"sku,name,price,location,on_hand\nKAWA-1,Kawa ziarnista,39.00,a1,7\n"
     response = browser_of(manager).post(
         "/desk/products/import", {"file": SimpleUploadedFile("c.csv", csv, "text/csv")}, follow=True
     )
