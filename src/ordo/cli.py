@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _django() -> None:
@@ -17,10 +18,29 @@ def _django() -> None:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    new = not connection.introspection.table_names()
     call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
-    print("Database is up to date.")
+    where = _database_name(connection)
+    if new:
+        tables = len(connection.introspection.table_names())
+        print(f"Created a new database: {where} ({tables} tables, {len(pending)} migrations).")
+    elif pending:
+        print(f"Updated the database {where}: {len(pending)} migrations applied.")
+    else:
+        print(f"The database {where} is up to date.")
     return 0
+
+
+def _database_name(connection: Any) -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return str(settings["NAME"])
+    return f"PostgreSQL {settings.get('NAME')} on {settings.get('HOST') or 'localhost'}"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -177,9 +197,16 @@ def cmd_timers_forecast(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from ordo.demo import demo_install
+    from ordo.demo import PresetMismatch, demo_install, demo_reset
 
-    credentials = demo_install(preset=args.preset)
+    try:
+        if args.reset:
+            demo_reset()
+            print("The embedded database is empty again.")
+        credentials = demo_install(preset=args.preset)
+    except PresetMismatch as problem:
+        print(f"ordo demo: {problem}", file=sys.stderr)
+        return 2
     print(f"\nOrdo demo ({args.preset}) is ready. Sign in with:")
     for row in credentials:
         print(f"  {row['role']:<9} {row['username']:<16} password: {row['password']}")
@@ -216,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="load a preset with demo users and orders")
     demo.add_argument("--preset", default=os.environ.get("ORDO_PRESET", "shop"))
+    demo.add_argument("--reset", action="store_true", help="empty the embedded database first (another preset's demo)")
     demo.set_defaults(func=cmd_demo)
 
     preset = sub.add_parser("preset", help="presets").add_subparsers(dest="action", required=True)

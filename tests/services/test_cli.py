@@ -69,3 +69,38 @@ def test_token_revoke(capsys):
     assert main(["token", "revoke", key[:12]]) == 0
     assert token_find(key) is None
     assert main(["token", "revoke", key[:12]]) == 1
+
+
+@pytest.mark.parametrize("preset", ["shop", "furniture", "autoparts", "print", "smm"])
+def test_each_presets_demo_has_orders_in_several_statuses_and_the_people_its_story_needs(
+    capsys, settings, tmp_path, preset
+):
+    from ordo.orders.models import Order
+
+    settings.VAR_DIR = tmp_path
+    assert main(["demo", "--preset", preset]) == 0
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert len(statuses) >= 2, statuses
+    if preset == "shop":
+        assert Order.objects.filter(courier__name="Demo courier").exists()
+    if preset == "print":
+        assert Order.objects.filter(contractor__username="demo-contractor").exists()
+
+
+def test_demo_of_another_preset_on_a_used_database_says_so_and_changes_nothing(capsys, settings, tmp_path):
+    from ordo.orders.models import Order
+
+    settings.VAR_DIR = tmp_path
+    assert main(["demo", "--preset", "shop"]) == 0
+    before = Order.objects.count()
+    assert main(["demo", "--preset", "furniture"]) == 2
+    err = capsys.readouterr().err
+    assert "another preset (workflows: shop)" in err
+    assert "ordo demo --preset furniture --reset" in err
+    assert Order.objects.count() == before
+    assert not Order.objects.filter(workflow__code="furniture").exists()
+
+
+def test_migrate_says_the_database_is_up_to_date(capsys):
+    assert main(["migrate"]) == 0
+    assert "is up to date" in capsys.readouterr().out
