@@ -71,11 +71,11 @@ def main() -> int:
     }
     results = [row for part in wanted for row in runs[part]()]
     print()
-    print(f"{'benchmark':<52} {'figure':>14}  {'target':>10}  ratio")
+    print(f"{'benchmark':<64} {'figure':>14}  {'target':>10}  ratio")
     for row in results:
         target = f"{row.target:,.0f}" if row.target else ""
         ratio = f"{row.ratio:.2f}x" if row.target else ""
-        print(f"{row.name:<52} {row.figure:>14}  {target:>10}  {ratio}")
+        print(f"{row.name:<64} {row.figure:>14}  {target:>10}  {ratio}")
     print(f"\n(total {time.perf_counter() - started:.0f} s; database files in {workdir})")
     return 0
 
