@@ -23,6 +23,8 @@ PAGES = {
     "list, search by name, lower case": "/desk/?q=иван+петров+{customer}",
     "list, search by phone typed with spaces": "/desk/?q=600+100+{phone}",
     "list, search by SKU": "/desk/?q=P-2",
+    # A letter word and a number: the address column is scanned (a plain LIKE on the folded copy).
+    "list, search by address": "/desk/?q=DŁUGA+17,",
     "customer directory, search by name": "/desk/people?q=wiśniewska+{customer}",
     "list, search by number": "/desk/?q={number}",
     "list, placed in one week": "/desk/?placed_after={week_start}&placed_before={week_end}",
@@ -66,6 +68,8 @@ def _fill(total: int, start: int, customers: list[int], managers: list[int], wor
                     customer_id=rng.choice(customers),
                     manager_id=rng.choice(managers),
                     placed_at=placed,
+                    delivery_address=(address := f"ul. Długa {i % 997}, Gdańsk" if i % 7 == 0 else ""),
+                    address_folded=address.casefold(),
                 )
             )
         made = Order.objects.bulk_create(orders, batch_size=5000)

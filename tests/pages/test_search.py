@@ -64,3 +64,22 @@ def test_the_desk_finds_orders_by_a_lower_case_name_a_typed_phone_and_a_sku(load
     picker = client.get("/desk/customers", {"who": "wiśniew"}).content.decode()
     assert "Anna WIŚNIEWSKA" in picker
     assert [c["name"] for c in manager.api.get("/customers", q="ИВАН").body] == ["Иван Петров"]
+
+
+def test_orders_are_found_by_their_delivery_address_in_any_case(load_preset, manager, people):
+    from ordo.orders.services import order_update
+
+    load_preset("shop")
+    line = {"sku": "BP-443", "name": "Brake pads", "quantity": 1, "unit_price": "3200.00"}
+    placed = manager.api.post(
+        "/orders",
+        {"customer": people["Иван Петров"].pk, "items": [line], "delivery_address": "ul. DŁUGA 5, Gdańsk"},
+    ).body["number"]
+    edited = manager.api.post("/orders", {"customer": people["Anna WIŚNIEWSKA"].pk, "items": [line]}).body["number"]
+    order_update(number=edited, actor=manager.actor, delivery_address="Kaivokatu 12 B, Helsinki")
+    client = Client()
+    client.force_login(manager.user)
+    for typed, number, other in (("długa 5", placed, edited), ("KAIVOKATU 12", edited, placed)):
+        page = client.get("/desk/", {"q": typed}).content.decode()
+        assert f">{number}<" in page, typed
+        assert f">{other}<" not in page, typed

@@ -39,7 +39,7 @@ class OrderFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=200,
-        help_text=_("Number, external number, customer name, e-mail or phone"),
+        help_text=_("Number, customer name, e-mail or phone, SKU or delivery address"),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     payment_status = forms.ChoiceField(label=_("Payment"), required=False)

@@ -130,6 +130,9 @@ class Order(models.Model):
         "delivery.Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
     )
     delivery_address = models.TextField(blank=True)
+    #: The address case-folded (``ordo.search.fold``), written with it: the desk's search by address
+    #: compares with a plain LIKE, which both databases run at C speed.
+    address_folded = models.TextField(blank=True, editable=False)
     language = models.CharField(max_length=8, default="en")
     partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
     external_number = models.CharField(max_length=64, blank=True, db_index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from ordo.accounts.selectors import customers_matching
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderItem, OrderLink, StatusChange
+from ordo.search import fold
 from ordo.text import whole_number
 
 
@@ -213,11 +215,16 @@ def orders_filtered(user: AnyUser, filters: OrderFilters) -> QuerySet[Order]:
     return orders
 
 
+#: A word of letters and a number, in either order, as an address is written.
+_ADDRESS_LIKE = re.compile(r"[^\W\d_]{2,}.*\s\d|\d.*\s[^\W\d_]{2,}")
+
+
 def _search(orders: QuerySet[Order], text: str) -> QuerySet[Order]:
     """Text search as a clerk means it: an order number or external number that matches exactly
     answers alone (both indexed); otherwise the customer's name or e-mail (any part, any case, any
-    alphabet) or phone (by its digits), or an item's SKU. Looking the customers and items up first
-    keeps the order table on its primary key and customer index instead of a scan."""
+    alphabet) or phone (by its digits), an item's SKU, or the delivery address. Looking the
+    customers and items up first keeps the order table on its primary key and customer index
+    instead of a scan."""
     exact = Q(external_number=text)
     if (number := whole_number(text)) is not None:
         exact |= Q(number=number)
@@ -225,7 +232,12 @@ def _search(orders: QuerySet[Order], text: str) -> QuerySet[Order]:
         return orders.filter(exact)
     customers = customers_matching(text).values("id")
     with_sku = OrderItem.objects.filter(sku=text).values("order_id")
-    return orders.filter(Q(customer_id__in=customers) | Q(id__in=with_sku))
+    match = Q(customer_id__in=customers) | Q(id__in=with_sku)
+    if _ADDRESS_LIKE.search(text):
+        # Text with a letter and a number apart ("Długa 5", "Kaivokatu 12 B") may be an address:
+        # only then is the address column scanned, so a name's search keeps to the indexes.
+        match |= Q(address_folded__contains=fold(text))
+    return orders.filter(match)
 
 
 def order_list_for(

@@ -47,6 +47,7 @@ from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import processing_fee
 from ordo.payments.models import PaymentChannel
+from ordo.search import fold
 from ordo.text import target_problem
 from ordo.workflow.definition import Transition, Workflow
 from ordo.workflow.engine import Decision, Refusal, decide, first_for_event
@@ -646,6 +647,7 @@ def order_create(
         currency=spec.currency,
         language=spec.language,
         delivery_address=delivery_address,
+        address_folded=fold(delivery_address),
         subtotal=subtotal,
         discount=discount,
         fees=fees,
@@ -797,6 +799,9 @@ def order_update(
             if delivery_address and delivery_address != order.delivery_address:
                 delivery_check(order)
             edited["delivery_address"] = _edit(order, "delivery_address", delivery_address)
+            if edited["delivery_address"]:
+                order.address_folded = fold(delivery_address)
+                fields.append("address_folded")
         edited = {name: change for name, change in edited.items() if change}
         if edited:
             unit.note("details_edited", edited)
