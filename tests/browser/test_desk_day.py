@@ -146,3 +146,30 @@ def test_manager_finds_russian_and_polish_customers_and_adds_a_courier(
     expect(desk.locator("#courier-table")).to_contain_text("Piotr Kurier")
     expect(desk.locator("main")).to_contain_text("Курьер Piotr Kurier добавлен.")
     assert Courier.objects.filter(name="Piotr Kurier", active=True).exists()
+
+
+def test_the_first_order_is_a_few_key_presses_away(load_preset, manager, customer, place, signed_in):
+    load_preset("shop")
+    newest = [place(customer).number for _ in range(3)][-1]
+    desk = signed_in(manager)
+    desk.keyboard.press("Tab")  # "Skip to content"
+    desk.keyboard.press("Tab")  # "Skip to the first order"
+    expect(desk.locator(":focus")).to_have_text("Skip to the first order")
+    desk.keyboard.press("Enter")
+    expect(desk.locator(":focus")).to_have_text(str(newest))
+    desk.keyboard.press("Enter")
+    expect(desk.locator("h1")).to_contain_text(f"Order {newest}")
+
+
+def test_a_large_workflow_diagram_zooms_and_stays_legible_on_a_phone(load_preset, manager, signed_in, shot):
+    load_preset("furniture")
+    desk = signed_in(manager, width=360)
+    desk.goto("/desk/workflows")
+    svg = desk.locator("#diagram-furniture svg")
+    natural = svg.bounding_box()["width"]
+    assert natural > 360  # drawn at a legible size, scrolled inside its box rather than shrunk
+    desk.get_by_role("button", name="Zoom in").first.click()
+    assert svg.bounding_box()["width"] > natural * 1.2
+    desk.get_by_role("button", name="Fit the width").first.click()
+    assert svg.bounding_box()["width"] <= 360
+    shot(desk, "desk-workflow-phone")

@@ -50,7 +50,7 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
         detail = str(labels.HISTORY_KIND.get(row["kind"], row["kind"]))
         if row["comment"]:
             detail = f"{detail} · {row['comment']}"
-        entries.append(Entry(row["at"], "status", title, detail, row["actor"]))
+        entries.append(Entry(row["at"], "status", title, detail, who(row["actor"])))
     for entry in order.ledger.select_related("recorded_by").order_by("id"):
         if not staff and entry.state != LedgerEntry.State.CONFIRMED:
             continue
@@ -79,12 +79,23 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
     for act in acts:
         title = str(labels.ACTIVITY.get(act.kind, act.kind))
         detail = _activity_detail(act.kind, act.detail, people)
-        entries.append(Entry(act.at, "activity", title, detail, act.actor_name if staff else ""))
+        entries.append(Entry(act.at, "activity", title, detail, who(act.actor_name) if staff else ""))
     entries.sort(key=lambda entry: entry.at)
     return entries
 
 
 ASSIGNMENTS = ("manager_assigned", "contractor_assigned")
+
+
+def who(actor_name: str) -> str:
+    """Who did it, as a person reads it: "automatic" for Ordo itself (timers, event rules, the
+    worker), the gateway or the courier by name; a staff member by their username."""
+    if actor_name == "system":
+        return str(labels.HISTORY_KIND["event"])
+    for prefix, word in (("gateway: ", _("payment gateway %(name)s")), ("courier: ", _("courier %(name)s"))):
+        if actor_name.startswith(prefix):
+            return word % {"name": actor_name.removeprefix(prefix)}
+    return actor_name
 
 
 def _usernames(rows) -> dict[int, str]:

@@ -95,7 +95,10 @@
     var target = event.target.closest("button");
     if (!target) return;
     var box = target.closest("[data-lines]");
-    if (target.hasAttribute("data-dismiss")) {
+    if (target.hasAttribute("data-zoom")) {
+      var diagram = document.getElementById(target.getAttribute("aria-controls"));
+      if (diagram) zoom(diagram, target.getAttribute("data-zoom"));
+    } else if (target.hasAttribute("data-dismiss")) {
       target.closest("p").remove();
     } else if (target.hasAttribute("data-pick") && box) {
       event.preventDefault();
@@ -128,6 +131,46 @@
   document.addEventListener("input", function (event) {
     var box = event.target.closest && event.target.closest("[data-lines]");
     if (box && event.target.name && event.target.name.indexOf("line_") === 0) recount(box);
+  });
+
+  // Workflow diagrams: zoom with the buttons, pan by dragging (or scrolling, or the arrow keys
+  // once the diagram has focus). Sizes go to the SVG's width/height attributes, never to styles.
+  function zoom(box, how) {
+    var svg = box.querySelector("svg");
+    if (!svg) return;
+    if (!svg.hasAttribute("data-width")) {
+      // Graphviz gives the size in points; from here on it is in CSS pixels.
+      var drawn = svg.getBoundingClientRect();
+      svg.setAttribute("data-width", drawn.width);
+      svg.setAttribute("data-ratio", drawn.height / drawn.width);
+    }
+    var natural = parseFloat(svg.getAttribute("data-width"));
+    var ratio = parseFloat(svg.getAttribute("data-ratio"));
+    var width = svg.getBoundingClientRect().width;
+    if (how === "in") width *= 1.25;
+    else if (how === "out") width /= 1.25;
+    else if (how === "fit") width = box.clientWidth;
+    else width = natural;
+    width = Math.max(120, Math.min(width, natural * 4));
+    svg.setAttribute("width", String(Math.round(width)));
+    svg.setAttribute("height", String(Math.round(width * ratio)));
+  }
+
+  var drag = null;
+  document.addEventListener("mousedown", function (event) {
+    var box = event.target.closest && event.target.closest(".diagram");
+    if (!box || event.button !== 0) return;
+    drag = { box: box, x: event.clientX, y: event.clientY, left: box.scrollLeft, top: box.scrollTop };
+    box.classList.add("dragging");
+  });
+  document.addEventListener("mousemove", function (event) {
+    if (!drag) return;
+    drag.box.scrollLeft = drag.left - (event.clientX - drag.x);
+    drag.box.scrollTop = drag.top - (event.clientY - drag.y);
+  });
+  document.addEventListener("mouseup", function () {
+    if (drag) drag.box.classList.remove("dragging");
+    drag = null;
   });
 
   // The list: "select all on this page" and the count of what is chosen.
