@@ -1,7 +1,7 @@
 """One order's story as one list, oldest first: status changes (with actor and kind), payments and
 refunds, notifications with their delivery state, assignments, links and notes. Staff see it all;
 a customer sees what concerns them (statuses, money, documents), never who on the staff did what.
-Five queries at most, whatever the order's size."""
+Six queries at most, whatever the order's size."""
 
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from ordo.notifications.models import Message
 from ordo.orders.models import Order
 from ordo.orders.presenters import history_rows
 from ordo.orders.workflows import status_finder
-from ordo.payments.models import LedgerEntry
+from ordo.payments.models import LedgerEntry, PaymentChannel
 from ordo.web import labels
 from ordo.web.templatetags.ordo_tags import money
+from ordo.workflow.definition import label_for
 
 Audience = Literal["staff", "customer"]
 #: What a customer's timeline keeps of the activity log.
@@ -51,13 +52,14 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
         if row["comment"]:
             detail = f"{detail} · {row['comment']}"
         entries.append(Entry(row["at"], "status", title, detail, who(row["actor"])))
+    channels = {c.code: label_for(c.labels, language, c.code) for c in PaymentChannel.objects.all()}
     for entry in order.ledger.select_related("recorded_by").order_by("id"):
         if not staff and entry.state != LedgerEntry.State.CONFIRMED:
             continue
         title = f"{labels.LEDGER_KIND.get(entry.kind, entry.kind)}: {money(entry.amount, entry.currency)}"
         parts = [str(labels.LEDGER_STATE.get(entry.state, entry.state))]
         if entry.channel:
-            parts.append(entry.channel)
+            parts.append(channels.get(entry.channel, entry.channel))
         if staff and entry.reference:
             parts.append(entry.reference)
         if staff and entry.flagged:
