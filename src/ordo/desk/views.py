@@ -434,7 +434,12 @@ def order_transition(request: HttpRequest, number: int) -> HttpResponse:
             visible=visible,
         )
 
-    return _run(request, number, _("Done."), write)
+    def done(result: Any) -> str:
+        if isinstance(result, Order):
+            return _("Done: the order is now “%(status)s”.") % {"status": status_label(result, language())}
+        return _("Done.")
+
+    return _run(request, number, done, write)
 
 
 @require_POST

@@ -179,6 +179,8 @@
     var count = 0;
     boxes.forEach(function (box) { if (box.checked) count += 1; });
     var all = form.querySelector("input[name=all_matching]");
+    var bar = form.querySelector("details.bulk");
+    if (bar && count > 0) bar.open = true;  // ticking an order brings up what can be done with it
     var label = form.querySelector("[data-chosen]");
     if (label) {
       label.textContent = all && all.checked
