@@ -21,7 +21,7 @@ from ordo.catalog.models import Location, Product, Stock
 from ordo.catalog.services import catalog_import, product_create, stock_receive, stock_set
 from ordo.delivery.models import Courier
 from ordo.delivery.services import courier_create, courier_set_active
-from ordo.desk.views import for_action
+from ordo.desk.card import for_action
 from ordo.documents.models import Document
 from ordo.errors import DomainError
 from ordo.orders import selectors

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ordo.desk import directory, views
+from ordo.desk import card, directory, views
 
 app_name = "desk"
 urlpatterns = [
@@ -12,26 +12,26 @@ urlpatterns = [
     path("export", views.order_export, name="export"),
     path("orders/new", views.order_new, name="order-new"),
     path("customers", views.customer_search, name="customers"),
-    path("orders/<int:number>", views.order_card, name="order"),
-    path("orders/<int:number>/transition", views.order_transition, name="order-transition"),
-    path("orders/<int:number>/note", views.order_note, name="order-note"),
-    path("orders/<int:number>/payment", views.order_payment, name="order-payment"),
-    path("orders/<int:number>/refund", views.order_refund, name="order-refund"),
-    path("orders/<int:number>/channel", views.order_channel, name="order-channel"),
-    path("orders/<int:number>/assign", views.order_assign, name="order-assign"),
-    path("orders/<int:number>/link", views.order_link, name="order-link"),
-    path("orders/<int:number>/items", views.order_items, name="order-items"),
-    path("orders/<int:number>/details", views.order_details, name="order-details"),
-    path("orders/<int:number>/discounts", views.order_discount, name="order-discount"),
+    path("orders/<int:number>", card.order_card, name="order"),
+    path("orders/<int:number>/transition", card.order_transition, name="order-transition"),
+    path("orders/<int:number>/note", card.order_note, name="order-note"),
+    path("orders/<int:number>/payment", card.order_payment, name="order-payment"),
+    path("orders/<int:number>/refund", card.order_refund, name="order-refund"),
+    path("orders/<int:number>/channel", card.order_channel, name="order-channel"),
+    path("orders/<int:number>/assign", card.order_assign, name="order-assign"),
+    path("orders/<int:number>/link", card.order_link, name="order-link"),
+    path("orders/<int:number>/items", card.order_items, name="order-items"),
+    path("orders/<int:number>/details", card.order_details, name="order-details"),
+    path("orders/<int:number>/discounts", card.order_discount, name="order-discount"),
     path(
         "orders/<int:number>/discounts/<int:discount_id>/delete",
-        views.order_discount_remove,
+        card.order_discount_remove,
         name="order-discount-delete",
     ),
-    path("orders/<int:number>/documents", views.order_document_issue, name="order-document-issue"),
-    path("orders/<int:number>/documents/<int:document_id>", views.order_document, name="order-document"),
-    path("orders/<int:number>/<str:paper>.pdf", views.order_paper, name="order-paper"),
-    path("orders/<int:number>/print", views.order_print, name="order-print"),
+    path("orders/<int:number>/documents", card.order_document_issue, name="order-document-issue"),
+    path("orders/<int:number>/documents/<int:document_id>", card.order_document, name="order-document"),
+    path("orders/<int:number>/<str:paper>.pdf", card.order_paper, name="order-paper"),
+    path("orders/<int:number>/print", card.order_print, name="order-print"),
     path("products/pick", views.products_pick, name="products-pick"),
     path("people", directory.customer_list, name="customer-list"),
     path("people/<int:customer_id>", directory.customer_profile, name="customer"),
