@@ -56,6 +56,9 @@ def test_shop_customer_hears_of_placing_and_every_change(load_preset, manager, s
         f"Zamówienie {number}: Dostarczone",
     ]
     assert Message.objects.filter(channel="sms").count() == 0  # SMS is off unless configured
+    placed = smtp.inbox.to("jan@example.org")[0]
+    text = placed.get_body(("plain",)).get_content()
+    assert "Razem: 39,00\xa0zł" in text  # money as a Polish reader writes it, not "39.00 PLN"
 
 
 def test_smm_order_email_carries_items_targets_and_tracking_link(load_preset, customer, manager, smtp, drain):

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from ordo.accounts.models import Role
+from ordo.money import money_text
 from ordo.notifications.models import Channel, Message, TemplateOverride
 from ordo.notifications.phrases import STAFF, phrase, pick
 from ordo.orders.models import Order
@@ -185,7 +186,7 @@ def render(message: Message) -> Rendered:
             lines.append(f"{phrase(language, 'label.phone')}: {order.customer.phone}")
         lines.append(f"{phrase(language, 'label.items')}:")
         lines += [f"  - {i.name} × {i.quantity}" + (f" → {i.target}" if i.target else "") for i in items]
-        lines.append(f"{phrase(language, 'label.total')}: {order.total} {order.currency}")
+        lines.append(f"{phrase(language, 'label.total')}: {money_text(order.total, order.currency, language)}")
     lines += [f"{link['label']}: {link['url']}" for link in links]
     html = render_to_string(
         "notifications/email.html",
@@ -199,6 +200,7 @@ def render(message: Message) -> Rendered:
             "address": order.delivery_address if order and courier_view else "",
             "phone": order.customer.phone if order and courier_view else "",
             "items": items,
+            "total": money_text(order.total, order.currency, language) if order else "",
             "links": links,
             "labels": {
                 k: phrase(language, f"label.{k}") for k in ("order", "status", "items", "total", "address", "phone")

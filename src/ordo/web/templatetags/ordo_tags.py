@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
-from babel.numbers import format_currency, format_decimal
 from django import template
 from django.utils import translation
 
+from ordo.money import money_text
 from ordo.text import is_web_link
 from ordo.web import labels
 
@@ -24,18 +23,7 @@ def money(amount: Decimal | int | None, currency: str = "") -> str:
     """``1 234,50 ₽`` in Russian, ``RUB 1,234.50`` in English; a blank for no amount."""
     if amount is None or amount == "":
         return ""
-    if not currency:
-        return format_decimal(amount, format="#,##0.00", locale=_locale())
-    return _spaced(format_currency(amount, currency, locale=_locale()))
-
-
-#: A currency code written against the digits ("PLN78.00"): CLDR's currency spacing puts a space
-#: there, which Babel leaves out.
-_CODE_BEFORE = re.compile(r"^(-?)([A-Z]{3})(?=\d)")
-
-
-def _spaced(text: str) -> str:
-    return _CODE_BEFORE.sub("\\1\\2\u00a0", text)
+    return money_text(amount, currency, _locale())
 
 
 @register.filter
