@@ -135,3 +135,22 @@ def test_details_edit_writes_what_changed_in_one_activity_row(shop_order, manage
     act = Activity.objects.get(order=shop_order, kind="details_edited")
     assert set(act.detail) == {"notes", "delivery_address"}
     assert act.detail["delivery_address"] == {"from": "", "to": "Długa 5, Gdańsk"}
+
+
+def test_items_with_stock_held_for_them_are_refused(load_preset, customer, manager, place):
+    from ordo.catalog.models import Reservation, Stock
+    from ordo.catalog.services import catalog_import
+
+    load_preset("shop")
+    catalog_import("sku,name,price,location,on_hand\nA-1,First thing,10.00,a1,5\n")
+    order = place(customer)
+    stock = Stock.objects.get(product__sku="A-1")
+    item = order.items.get(sku="A-1")
+    Stock.objects.filter(pk=stock.pk).update(reserved=2)
+    from django.utils import timezone
+
+    Reservation.objects.create(order=order, item=item, stock=stock, quantity=2, at=timezone.now())
+    with pytest.raises(DomainError) as refused:
+        edit(order, manager, LineEdit("B-2", 1))
+    assert refused.value.code == "items_locked"
+    assert Reservation.objects.filter(order=order, state="held").count() == 1

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 
 from ordo.catalog.errors import CatalogErrorCode
-from ordo.catalog.models import Location, Product, Stock
+from ordo.catalog.models import Location, Product, Reservation, Stock
 from ordo.catalog.stock import stock_freed
 from ordo.errors import DomainError
 from ordo.orders.discounts import reprice
@@ -206,6 +206,13 @@ def order_items_edit(
                 CatalogErrorCode.ITEMS_LOCKED,
                 f"Order {number} is {order.payment_status.replace('_', ' ')}: paid items no longer change.",
                 payment_status=order.payment_status,
+            )
+        if Reservation.objects.filter(order=order, state=Reservation.State.HELD).exists():
+            # Deleting a line would orphan the units held for it (the stock count keeps them).
+            raise DomainError(
+                CatalogErrorCode.ITEMS_LOCKED,
+                f"Stock is held for order {number}: its items can no longer change.",
+                status=order.status,
             )
         existing = {item.sku: item for item in unit.items}
         wanted = [replace(line, sku=line.sku.strip()) for line in lines]
