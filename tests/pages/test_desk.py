@@ -37,9 +37,9 @@ def test_manager_works_a_furniture_order_from_review_to_pickup(furniture, manage
     desk = browser_of(manager)
     card = f"/desk/orders/{order.number}"
 
-    def press(code: str, status: str) -> None:
+    def press(code: str, status: str, **asked: str) -> None:
         response = desk.post(
-            f"{card}/transition", {"transition": code, "expected_status": status}, HTTP_HX_REQUEST="true"
+            f"{card}/transition", {"transition": code, "expected_status": status, **asked}, HTTP_HX_REQUEST="true"
         )
         assert response.status_code == 200
         assert 'id="card"' in response.content.decode()
@@ -53,7 +53,7 @@ def test_manager_works_a_furniture_order_from_review_to_pickup(furniture, manage
     assert Order.objects.get(pk=order.pk).status == "in_production"
     press("finish", "in_production")
     press("pass", "quality_check")
-    press("hand_over", "ready_for_pickup")
+    press("hand_over", "ready_for_pickup", confirmed="1")  # it ends the order: the page asked first
     order.refresh_from_db()
     assert order.status == "issued"
     assert order.payment_status == "paid"

@@ -132,3 +132,24 @@ def test_order_entry_takes_a_catalogue_sku_alone_and_any_number_of_lines(load_pr
     assert order.items.count() == 13
     assert order.items.get(sku="MUG").unit_price == Decimal("39.00")
     assert order.subtotal == Decimal("51.00")
+
+
+def test_a_dangerous_step_without_javascript_is_asked_about_on_a_page_first(shop_order, manager, browser_of):
+    desk = browser_of(manager)
+    asked = desk.post(
+        f"/desk/orders/{shop_order.number}/transition", {"transition": "cancel", "expected_status": "new"}
+    )
+    assert "Cancel: are you sure?" in text_of(asked)
+    assert Order.objects.get(pk=shop_order.pk).status == "new"
+    desk.post(
+        f"/desk/orders/{shop_order.number}/transition",
+        {"transition": "cancel", "expected_status": "new", "confirmed": "1"},
+    )
+    assert Order.objects.get(pk=shop_order.pk).status == "cancelled"
+
+
+def test_a_plain_step_fires_without_a_question(shop_order, manager, browser_of):
+    browser_of(manager).post(
+        f"/desk/orders/{shop_order.number}/transition", {"transition": "start", "expected_status": "new"}
+    )
+    assert Order.objects.get(pk=shop_order.pk).status == "in_progress"

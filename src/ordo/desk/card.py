@@ -185,6 +185,12 @@ def order_transition(request: HttpRequest, number: int) -> HttpResponse:
     transition, comment = request.POST.get("transition", ""), request.POST.get("comment", "")
     expected = request.POST.get("expected_status") or None
     actor, visible = actor_for(request.user), selectors.orders_visible_to(request.user)
+    if not item and not request.POST.get("confirmed"):
+        # A step the workflow marks dangerous (or one that ends the order) is asked about first:
+        # htmx asks in the browser and sends "confirmed"; without JavaScript this page asks.
+        asking = _confirmation(request, number, transition)
+        if asking is not None:
+            return asking
 
     def write() -> object:
         if (item_id := whole_number(item)) is not None:
@@ -212,6 +218,28 @@ def order_transition(request: HttpRequest, number: int) -> HttpResponse:
         return _("Done.")
 
     return _run(request, number, done, write)
+
+
+def _confirmation(request: HttpRequest, number: int, transition: str) -> HttpResponse | None:
+    order = selectors.orders_visible_to(request.user).filter(number=number).select_related("workflow").first()
+    if order is None:
+        return None
+    flow = compiled(order.workflow)
+    found = flow.transition(transition)
+    if found is None or not (found.dangerous or flow.is_final(found.target)):
+        return None
+    return render(
+        request,
+        "desk/confirm.html",
+        {
+            "title": found.label(language()),
+            "nav": "orders",
+            "order": order,
+            "label": found.label(language()),
+            "post": request.POST,
+            "dangerous": found.dangerous,
+        },
+    )
 
 
 @require_POST
