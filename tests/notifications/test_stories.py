@@ -129,3 +129,31 @@ def test_message_id_comes_from_the_dedupe_key(load_preset, customer, smtp, drain
     assert smtp.inbox.messages[0]["Message-ID"] == message_id(sent.dedupe_key)
     assert sent.status == "sent"
     assert sent.attempt_log.count() == 1
+
+
+def test_a_message_sent_late_tells_of_its_own_event_not_of_the_order_now(load_preset, manager, smtp, drain):
+    """The worker lagged (or SMTP was down): the e-mails go out after the order moved on and its
+    items changed, and each still says what was true when its event happened."""
+    from decimal import Decimal
+
+    from ordo.catalog.services import LineEdit, order_items_edit
+    from ordo.notifications.render import render
+
+    load_preset("shop")
+    body = {
+        "items": [{"sku": "MUG", "name": "Kubek", "quantity": 1, "unit_price": "39.00"}],
+        "customer": {"name": "Jan Kowalski", "email": "jan@example.org"},
+    }
+    number = manager.api.post("/orders", body).body["number"]
+    order_items_edit(number=number, lines=[LineEdit("MUG", 3, Decimal("30.00"))], actor=manager.actor)
+    for code in ("start", "ship", "deliver"):
+        manager.api.fire(number, code)
+    placed = render(Message.objects.get(event="order_placed", recipient="customer", channel="email"))
+    assert "Kubek × 1" in placed.text
+    assert "Razem: 39,00\xa0zł" in placed.text
+    assert "— Nowe" in placed.text
+    started = Message.objects.filter(event="status_changed", recipient="customer", channel="email").order_by("id")[0]
+    text = render(started).text
+    assert "— W realizacji" in text
+    assert "Kubek × 3" in text
+    assert "Razem: 90,00\xa0zł" in text

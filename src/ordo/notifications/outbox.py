@@ -7,7 +7,7 @@ so a transition pays for one bulk INSERT, not for templates.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -114,6 +114,23 @@ def specs_for(
     return specs
 
 
+#: The most item lines a message keeps of its order (the rest are counted).
+SNAPSHOT_ITEMS = 50
+
+
+def order_as_it_is(order: Any, items: Sequence[Any]) -> dict[str, Any]:
+    """What a message says of its order, taken when its event happens (inside the transaction
+    that changes the order): a message sent later by a lagging worker still tells of this moment."""
+    return {
+        "status": order.status,
+        "total": str(order.total),
+        "currency": order.currency,
+        "items": [[i.name, i.quantity, i.target] for i in items[:SNAPSHOT_ITEMS]],
+        "more_items": max(len(items) - SNAPSHOT_ITEMS, 0),
+        "address": order.delivery_address,
+    }
+
+
 def messages_for(
     *,
     order: Any,
@@ -121,8 +138,14 @@ def messages_for(
     workflow: Workflow,
     item_workflow: Workflow | None,
     now: datetime,
+    items: Sequence[Any] | None = None,
 ) -> list[Message]:
-    """The outbox rows for ``events`` of ``order``, as model instances for ``insert_rows``."""
+    """The outbox rows for ``events`` of ``order``, as model instances for ``insert_rows``, each
+    with the order as it is now (``items``: the lines, when the caller has them at hand)."""
+    specs = specs_for(number=order.number, events=events, workflow=workflow, item_workflow=item_workflow)
+    if not specs:
+        return []
+    state = order_as_it_is(order, items if items is not None else list(order.items.all()))
     return [
         Message(
             event=spec.event,
@@ -130,10 +153,10 @@ def messages_for(
             recipient=spec.recipient,
             channel=spec.channel,
             subscription_id=spec.subscription_id,
-            context=spec.context,
+            context={**spec.context, "at_event": state},
             dedupe_key=spec.dedupe_key,
             available_at=now + spec.delay,
             created_at=now,
         )
-        for spec in specs_for(number=order.number, events=events, workflow=workflow, item_workflow=item_workflow)
+        for spec in specs
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -175,18 +176,25 @@ def render(message: Message) -> Rendered:
         text = " ".join([fields["shop"] + ":", *paragraphs, *(link["url"] for link in links)])
         return Rendered(addresses, language, text=text[:SMS_LIMIT])
 
-    items = list(order.items.all()) if order else []
+    state = _order_at_event(ctx, order)
+    if ctx.get("status") and message.event != "item_status_changed":
+        # Several steps in one transaction share one snapshot; each message names its own status.
+        state["status"] = ctx["status"]
+    items = state["items"]
     courier_view = who == "courier"
+    total = money_text(Decimal(state["total"]), state["currency"], language) if order else ""
     lines = [*paragraphs, ""]
     if order is not None:
-        lines.append(f"{phrase(language, 'label.order')}: {order.number} — {status_label(order.status)}")
-        if courier_view and order.delivery_address:
-            lines.append(f"{phrase(language, 'label.address')}: {order.delivery_address}")
+        lines.append(f"{phrase(language, 'label.order')}: {order.number} — {status_label(state['status'])}")
+        if courier_view and state["address"]:
+            lines.append(f"{phrase(language, 'label.address')}: {state['address']}")
         if courier_view and order.customer.phone:
             lines.append(f"{phrase(language, 'label.phone')}: {order.customer.phone}")
         lines.append(f"{phrase(language, 'label.items')}:")
-        lines += [f"  - {i.name} × {i.quantity}" + (f" → {i.target}" if i.target else "") for i in items]
-        lines.append(f"{phrase(language, 'label.total')}: {money_text(order.total, order.currency, language)}")
+        lines += [f"  - {name} × {quantity}" + (f" → {target}" if target else "") for name, quantity, target in items]
+        if state["more_items"]:
+            lines.append(f"  … +{state['more_items']}")
+        lines.append(f"{phrase(language, 'label.total')}: {total}")
     lines += [f"{link['label']}: {link['url']}" for link in links]
     html = render_to_string(
         "notifications/email.html",
@@ -196,11 +204,12 @@ def render(message: Message) -> Rendered:
             "shop": fields["shop"],
             "paragraphs": paragraphs,
             "order": order,
-            "status_label": status_label(order.status) if order else "",
-            "address": order.delivery_address if order and courier_view else "",
+            "status_label": status_label(state["status"]) if order else "",
+            "address": state["address"] if order and courier_view else "",
             "phone": order.customer.phone if order and courier_view else "",
-            "items": items,
-            "total": money_text(order.total, order.currency, language) if order else "",
+            "items": [{"name": n, "quantity": q, "target": t} for n, q, t in items],
+            "more_items": state["more_items"],
+            "total": total,
             "links": links,
             "labels": {
                 k: phrase(language, f"label.{k}") for k in ("order", "status", "items", "total", "address", "phone")
@@ -209,6 +218,22 @@ def render(message: Message) -> Rendered:
     )
     text = "\n".join(lines).strip() + "\n"
     return Rendered(addresses, language, subject=subject, text=text, html=html, headers=headers)
+
+
+def _order_at_event(ctx: dict[str, Any], order: Order | None) -> dict[str, Any]:
+    """The order as it was when the message's event happened (stored with the message); for
+    messages written before Ordo kept that, the order as it is now."""
+    if ctx.get("at_event"):
+        return dict(ctx["at_event"])
+    items = list(order.items.all()) if order else []
+    return {
+        "status": order.status if order else "",
+        "total": str(order.total) if order else "0",
+        "currency": order.currency if order else "",
+        "items": [[i.name, i.quantity, i.target] for i in items],
+        "more_items": 0,
+        "address": order.delivery_address if order else "",
+    }
 
 
 def _override(message: Message, language: str) -> TemplateOverride | None:

@@ -321,6 +321,7 @@ class OrderUnit:
                     workflow=self.workflow,
                     item_workflow=self.item_workflow,
                     now=self.now,
+                    items=self._items,
                 )
             )
             self.events.clear()
@@ -728,6 +729,7 @@ def order_create(
                 workflow=workflow,
                 item_workflow=item_workflow,
                 now=now,
+                items=items,
             )
         )
     return order
