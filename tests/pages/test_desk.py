@@ -326,3 +326,23 @@ def test_desk_links_copies_splits_and_subcontracts_an_order(
     assert work.contractor == contractor.user
     links = text_of(desk.get(card))
     assert all(f"№ {n}" in links for n in (other.number, made.number, work.number))
+
+
+def test_the_workflow_diagram_is_cut_to_the_employees_allowed_statuses(load_preset, make_person, browser_of):
+    from ordo.accounts.models import Profile
+
+    load_preset("print")
+    printer = make_person("pia-printer", "contractor")
+    Profile.objects.filter(user=printer.user).update(allowed_statuses=["in_print", "printed"])
+
+    def edges(person) -> tuple[int, str]:
+        page = browser_of(person).get("/desk/workflows")
+        html = page.content.decode()
+        drawn = html[html.index('id="diagram-print"') :]
+        return drawn[: drawn.index("</svg>")].count('class="edge"'), text_of(page)
+
+    cut, text = edges(printer)
+    whole, whole_text = edges(make_person("mia-manager", "manager"))
+    assert "The diagrams show the steps into the statuses you may move orders into." in text
+    assert "you may move orders into" not in whole_text
+    assert 0 < cut < whole

@@ -14,9 +14,10 @@ from ordo.workflow.definition import Workflow
 from ordo.workflow.render import dot
 
 
-def workflow_svg(flow: Workflow, language: str) -> str:
-    """The diagram as inline SVG, or "" when Graphviz is missing or fails."""
-    return _drawn(dot(flow, language, after=_("after %s") % "{}"))
+def workflow_svg(flow: Workflow, language: str, only_into: frozenset[str] | None = None) -> str:
+    """The diagram as inline SVG, or "" when Graphviz is missing or fails; ``only_into`` cuts it
+    to the transitions into those statuses (an employee's allowed set)."""
+    return _drawn(dot(flow, language, after=_("after %s") % "{}", only_into=only_into))
 
 
 @lru_cache(maxsize=64)

@@ -47,9 +47,12 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def dot(workflow: Workflow, language: str = "en", after: str = "after {}") -> str:
+def dot(
+    workflow: Workflow, language: str = "en", after: str = "after {}", only_into: frozenset[str] | None = None
+) -> str:
     """Graphviz DOT of the workflow, left to right: final statuses double-circled, timer edges
-    dashed and labelled with their delay (``after`` is the wording, ``{}`` the duration)."""
+    dashed and labelled with their delay (``after`` is the wording, ``{}`` the duration).
+    ``only_into`` cuts it to the transitions into those statuses (one employee's allowed set)."""
     timer_by_transition = {(t.status, t.transition): t for t in workflow.timers}
     lines = [
         "digraph workflow {",
@@ -63,6 +66,8 @@ def dot(workflow: Workflow, language: str = "en", after: str = "after {}") -> st
         lines.append(f"  {status.code} [label={_dot_quote(status.label(language))}{extra}];")
     lines.append(f"  start -> {workflow.initial};")
     for transition in workflow.transitions:
+        if only_into is not None and transition.target not in only_into:
+            continue
         for source in transition.sources:
             label = transition.label(language)
             timer = timer_by_transition.get((source, transition.code))
