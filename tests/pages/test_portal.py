@@ -337,3 +337,28 @@ def test_a_claim_link_is_only_for_its_account_and_only_for_three_days(
     time_machine.shift(timedelta(days=3, minutes=1))
     assert "This link is not valid" in text_of(client.post(link, follow=True))
     assert Order.objects.get(number=number).customer == guest
+
+
+def test_only_usable_payment_channels_are_offered(load_preset, customer, place, browser_of, settings):
+    """A card channel without its gateway's keys would only fail: it is not offered; the shop's
+    customers pay from the wallet their refunds go to."""
+    load_preset("shop")
+    order = place(customer)
+    settings.ORDO_PAYMENT_STRIPE_SECRET_KEY = ""
+    page = browser_of(customer).get(f"/orders/{order.number}").content.decode()
+    assert 'value="wallet"' in page
+    assert 'value="card"' not in page
+    settings.ORDO_PAYMENT_STRIPE_SECRET_KEY = "sk_test_ordo"
+    assert 'value="card"' in browser_of(customer).get(f"/orders/{order.number}").content.decode()
+
+
+def test_the_desk_lists_an_unusable_channel_only_when_it_is_the_orders_own(
+    load_preset, customer, manager, place, browser_of, settings
+):
+    load_preset("shop")
+    settings.ORDO_PAYMENT_STRIPE_SECRET_KEY = ""
+    cash = place(customer, payment_channel="cash")
+    card = place(customer, payment_channel="card")
+    desk = browser_of(manager)
+    assert 'value="card"' not in desk.get(f"/desk/orders/{cash.number}").content.decode()
+    assert 'value="card"' in desk.get(f"/desk/orders/{card.number}").content.decode()

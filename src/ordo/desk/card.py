@@ -85,7 +85,7 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "timeline": order_timeline(order, audience="staff", language=lang),
         "links": [{**link, "kind_label": LINK_KIND.get(link["kind"], link["kind"])} for link in links.links_of(order)],
         "can": can,
-        "channels": channel_choices(lang),
+        "channels": channel_choices(lang, keep=order.payment_channel),
         "managers": staff_choices(Role.MANAGER, Role.ADMIN) if manager else [],
         "contractors": [(c.user_id, c.name or c.username) for c in contractor_candidates(items)] if manager else [],
         "couriers": list(Courier.objects.filter(active=True).order_by("name")) if manager else [],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ordo.orders.models import Order, OrderItem, OrderType
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
+from ordo.payments.channels import usable
 from ordo.payments.models import PaymentChannel
 from ordo.web.labels import guard_message
 from ordo.workflow.definition import label_for
@@ -86,10 +87,12 @@ def type_labels(language: str) -> dict[str, str]:
     return {t.code: t.label(language) for t in OrderType.objects.order_by("code")}
 
 
-def channel_choices(language: str, *, paid_in_ordo: bool = False) -> list[tuple[str, str]]:
-    """The enabled payment channels as (code, name in ``language``); ``paid_in_ordo``: only those a
-    customer pays through Ordo (card gateways, the wallet), not cash or bank transfers."""
+def channel_choices(language: str, *, paid_in_ordo: bool = False, keep: str = "") -> list[tuple[str, str]]:
+    """The enabled payment channels that can be used now, as (code, name in ``language``):
+    a card channel only when its gateway is configured. ``paid_in_ordo``: only those a customer
+    pays through Ordo (card gateways, the wallet), not cash, bank transfers or outside gateways.
+    ``keep``: a channel to list anyway (the order's own)."""
     channels = PaymentChannel.objects.filter(enabled=True)
     if paid_in_ordo:
-        channels = channels.exclude(gateway="")
-    return [(c.code, label_for(c.labels, language, c.code)) for c in channels]
+        channels = channels.filter(gateway__in=[PaymentChannel.Gateway.STRIPE, PaymentChannel.Gateway.WALLET])
+    return [(c.code, label_for(c.labels, language, c.code)) for c in channels if c.code == keep or usable(c)]
