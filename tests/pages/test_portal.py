@@ -13,6 +13,7 @@ from django.test import Client
 from ordo.accounts.models import Customer
 from ordo.orders.models import Order
 from ordo.payments.models import WalletEntry
+from tests.conftest import MUG
 from tests.pages.conftest import text_of
 
 pytestmark = pytest.mark.django_db
@@ -362,3 +363,25 @@ def test_the_desk_lists_an_unusable_channel_only_when_it_is_the_orders_own(
     desk = browser_of(manager)
     assert 'value="card"' not in desk.get(f"/desk/orders/{cash.number}").content.decode()
     assert 'value="card"' in desk.get(f"/desk/orders/{card.number}").content.decode()
+
+
+def test_a_customer_who_signed_up_alone_gets_the_least_busy_manager_for_good(load_preset, make_person, browser_of):
+    """Seed 001: everyone has a personal manager, shown with a phone and an e-mail in the cabinet."""
+    from ordo.accounts.models import Customer, Profile
+    from ordo.orders.models import Order
+
+    load_preset("shop")
+    busy, free = make_person("bea-busy", "manager"), make_person("fred-free", "manager")
+    Profile.objects.filter(user=free.user).update(phone="+48 500 600 700")
+    anna = make_person("anna-customer", "customer")
+    first = anna.api.post("/orders", {"items": [MUG]}).body["number"]
+    assert Order.objects.get(number=first).manager == busy.user  # no open orders anywhere: the earliest account
+    ben = make_person("ben-customer", "customer")
+    ben_order = ben.api.post("/orders", {"items": [MUG]}).body["number"]
+    assert Order.objects.get(number=ben_order).manager == free.user  # bea has one open order now
+    again = anna.api.post("/orders", {"items": [MUG]}).body["number"]
+    assert Order.objects.get(number=again).manager == busy.user  # anna keeps hers
+    assert Customer.objects.get(user=ben.user).manager == free.user
+    page = browser_of(ben).get("/").content.decode()
+    assert "Your manager" in page
+    assert "+48 500 600 700" in page

@@ -158,6 +158,7 @@ def test_a_manual_link_needs_another_visible_order_and_a_reason(order, admin, ma
     max_ = make_person("max", "manager")
     admin.api.patch(f"/orders/{number}", {"manager": max_.user.pk})
     hidden = admin.api.post("/orders", {"items": LINES[:1], "customer": order["customer"]["id"]}).body["number"]
+    admin.api.patch(f"/orders/{hidden}", {"manager": admin.user.pk})  # another's order: out of max's view
     response = link(max_.api, number, kind="manual", order=hidden, reason="x")
     assert (response.status, response.body["error"]) == (404, "not_found")
 

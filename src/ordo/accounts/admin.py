@@ -6,11 +6,11 @@ from ordo.accounts.services import token_revoke
 
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "language")
+    list_display = ("user", "role", "language", "phone")
     list_filter = ("role",)
     search_fields = ("user__username", "user__email")
     fieldsets = (
-        (None, {"fields": ("user", "role", "language")}),
+        (None, {"fields": ("user", "role", "language", "phone")}),
         (
             "Statuses this employee may move orders into (empty: all their role permits)",
             {"fields": ("allowed_statuses",)},
@@ -21,11 +21,11 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "email", "phone", "user", "registered_by")
+    list_display = ("name", "kind", "email", "phone", "user", "manager", "registered_by")
     list_filter = ("kind",)
     search_fields = ("name", "email", "phone", "tax_id")
     filter_horizontal = ("organizations",)
-    raw_id_fields = ("user", "registered_by")
+    raw_id_fields = ("user", "manager", "registered_by")
 
 
 @admin.register(Partner)

@@ -24,6 +24,8 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=20, choices=Role.choices)
     language = models.CharField(max_length=8, blank=True)
+    #: How customers reach the employee (shown to the customers they manage).
+    phone = models.CharField(max_length=40, blank=True)
     #: Status codes this employee may move orders into; empty: all their role permits.
     allowed_statuses = models.JSONField(default=list, blank=True)
     #: A contractor's products: the SKUs and item categories they take (both empty: any product).
@@ -72,6 +74,11 @@ class Customer(models.Model):
     #: created the account. Until then the account claims nothing by its address: no phone or
     #: guest orders, no alerts.
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    #: The customer's personal manager: their orders' manager, shown in the portal with a phone
+    #: and an e-mail. Set when staff register the customer, else at the first order by the rule.
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_customers"
+    )
     #: Staff's notes on the customer (never shown to the customer).
     notes = models.TextField(blank=True)
 

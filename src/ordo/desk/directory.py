@@ -72,7 +72,9 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 def _customer_context(request: HttpRequest, customer_id: int) -> dict[str, Any] | None:
     customer = (
-        selectors.customers_visible_to(request.user).select_related("registered_by", "user").filter(pk=customer_id)
+        selectors.customers_visible_to(request.user)
+        .select_related("registered_by", "manager", "user")
+        .filter(pk=customer_id)
     ).first()
     if customer is None:
         return None

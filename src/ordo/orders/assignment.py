@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from ordo.accounts.models import Customer, Profile, Role
 from ordo.errors import DomainError
@@ -112,10 +112,42 @@ def _json(value: Any) -> Any:
 
 
 def auto_manager(customer: Customer) -> int | None:
-    """The employee who registered the customer, when auto-assignment is on and they may manage."""
-    if not settings.ORDO_MANAGER_AUTO_ASSIGN or customer.registered_by_id is None:
+    """The customer's personal manager, when auto-assignment is on (seed 001: everyone has one):
+    the one they have, else the employee who registered them, else the active manager with the
+    fewest open orders — who then stays theirs. None when no manager may take them."""
+    if not settings.ORDO_MANAGER_AUTO_ASSIGN:
         return None
-    return customer.registered_by_id if may_manage(customer.registered_by_id) else None
+    for candidate in (customer.manager_id, customer.registered_by_id):
+        if candidate is not None and may_manage(candidate):
+            if customer.manager_id != candidate:
+                _keep_manager(customer, candidate)
+            return candidate
+    chosen = least_busy_manager()
+    if chosen is not None:
+        _keep_manager(customer, chosen)
+    return chosen
+
+
+def _keep_manager(customer: Customer, user_id: int) -> None:
+    Customer.objects.filter(pk=customer.pk).update(manager_id=user_id)
+    customer.manager_id = user_id
+
+
+def least_busy_manager() -> int | None:
+    """The active manager with the fewest orders not yet in a final status (ties: the earliest
+    account), counted in one query."""
+    from ordo.orders.workflows import final_statuses
+
+    finals = final_statuses()
+    open_orders = Count("managed_orders", filter=~Q(managed_orders__status__in=finals))
+    found = (
+        User.objects.filter(is_active=True, profile__role=Role.MANAGER)
+        .annotate(load=open_orders)
+        .order_by("load", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found
 
 
 def may_manage(user_id: int) -> bool:

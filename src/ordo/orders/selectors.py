@@ -48,7 +48,7 @@ def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
 
 def customers_visible_to(user: AnyUser) -> QuerySet[Customer]:
     """The customer directory by the same rule: whoever sees every order sees every customer; a
-    manager of scope "own" the customers they registered or whose orders they manage; anyone else
+    manager of scope "own" the customers they registered, look after or whose orders they manage; anyone else
     none (contractors see a customer only on the orders given to them)."""
     role = role_of(user)
     customers = Customer.objects.all()
@@ -56,7 +56,7 @@ def customers_visible_to(user: AnyUser) -> QuerySet[Customer]:
         return customers
     if role == Role.MANAGER and isinstance(user, User):
         managed = Order.objects.filter(manager=user).values("customer_id")
-        return customers.filter(Q(registered_by=user) | Q(id__in=managed))
+        return customers.filter(Q(registered_by=user) | Q(manager=user) | Q(id__in=managed))
     return customers.none()
 
 

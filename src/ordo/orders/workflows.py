@@ -33,6 +33,12 @@ def compiled(row: WorkflowRow) -> Workflow:
     return compiled_by_digest(row.pk, row.digest)
 
 
+def final_statuses() -> list[str]:
+    """The codes of every order workflow's final statuses (an order there is no longer open)."""
+    rows = WorkflowRow.objects.filter(scope=WorkflowRow.Scope.ORDER).only("pk", "digest")
+    return sorted({s.code for row in rows for s in compiled(row).statuses if s.final})
+
+
 def status_finder(order: Order) -> Callable[..., Status | None]:
     """``find(code, item=False)``: the status with this code in the order's workflow (or, with
     ``item``, its items' workflow); None for a blank or unknown code."""

@@ -71,8 +71,18 @@ def my_orders(request: HttpRequest) -> HttpResponse:
             "next_cursor": next_cursor,
             "standing": standing(customer.pk) if customer else [],
             "unconfirmed": customer is not None and customer.email_verified_at is None and bool(customer.email),
+            "manager": _personal_manager(customer),
         },
     )
+
+
+def _personal_manager(customer: Customer | None) -> dict[str, str] | None:
+    """Who looks after the customer (seed 001: the cabinet shows the manager's contacts)."""
+    user = customer.manager if customer is not None and customer.manager_id else None
+    if user is None or not user.is_active:
+        return None
+    phone = getattr(getattr(user, "profile", None), "phone", "")
+    return {"name": user.get_full_name() or user.get_username(), "email": user.email, "phone": phone}
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
