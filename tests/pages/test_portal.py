@@ -366,11 +366,12 @@ def test_the_desk_lists_an_unusable_channel_only_when_it_is_the_orders_own(
 
 
 def test_a_customer_who_signed_up_alone_gets_the_least_busy_manager_for_good(load_preset, make_person, browser_of):
-    """Seed 001: everyone has a personal manager, shown with a phone and an e-mail in the cabinet."""
+    """Seed 001 (auto-parts): everyone has a personal manager, shown with a phone and an e-mail in
+    the cabinet."""
     from ordo.accounts.models import Customer, Profile
     from ordo.orders.models import Order
 
-    load_preset("shop")
+    load_preset("autoparts")
     busy, free = make_person("bea-busy", "manager"), make_person("fred-free", "manager")
     Profile.objects.filter(user=free.user).update(phone="+48 500 600 700")
     anna = make_person("anna-customer", "customer")
@@ -385,3 +386,13 @@ def test_a_customer_who_signed_up_alone_gets_the_least_busy_manager_for_good(loa
     page = browser_of(ben).get("/").content.decode()
     assert "Your manager" in page
     assert "+48 500 600 700" in page
+
+
+def test_where_the_type_gives_no_personal_manager_a_lone_customer_gets_none(load_preset, make_person):
+    from ordo.orders.models import Order
+
+    load_preset("shop")
+    make_person("bea-busy", "manager")
+    anna = make_person("anna-customer", "customer")
+    number = anna.api.post("/orders", {"items": [MUG]}).body["number"]
+    assert Order.objects.get(number=number).manager is None

@@ -111,10 +111,10 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def auto_manager(customer: Customer) -> int | None:
-    """The customer's personal manager, when auto-assignment is on (seed 001: everyone has one):
-    the one they have, else the employee who registered them, else the active manager with the
-    fewest open orders — who then stays theirs. None when no manager may take them."""
+def auto_manager(customer: Customer, personal: bool = False) -> int | None:
+    """The customer's personal manager, when auto-assignment is on: the one they have, else the
+    employee who registered them, else (where the order type gives everyone one, seed 001) the
+    active manager with the fewest open orders — who then stays theirs. None otherwise."""
     if not settings.ORDO_MANAGER_AUTO_ASSIGN:
         return None
     for candidate in (customer.manager_id, customer.registered_by_id):
@@ -122,6 +122,8 @@ def auto_manager(customer: Customer) -> int | None:
             if customer.manager_id != candidate:
                 _keep_manager(customer, candidate)
             return candidate
+    if not personal:
+        return None
     chosen = least_busy_manager()
     if chosen is not None:
         _keep_manager(customer, chosen)

@@ -60,6 +60,9 @@ class OrderType(models.Model):
     #: Customers may order lines outside the catalog at their own price (custom work, reviewed
     #: and priced by staff first); otherwise a customer's lines must come from the catalog.
     free_lines = models.BooleanField(default=False)
+    #: Every customer gets a personal manager (seed 001): one who has none is given the active
+    #: manager with the fewest open orders at their first order of this type.
+    personal_manager = models.BooleanField(default=False)
     #: The type's name per language (``{"en": "Order", "ru": "Заказ"}``); the code where empty.
     labels = models.JSONField(default=dict, blank=True)
 

@@ -482,6 +482,7 @@ class TypeSpec:
     customer_kind: str
     delivery: bool
     free_lines: bool
+    personal_manager: bool
 
 
 def order_type_spec(code: str) -> TypeSpec:
@@ -498,6 +499,7 @@ def order_type_spec(code: str) -> TypeSpec:
                 "customer_kind",
                 "delivery",
                 "free_lines",
+                "personal_manager",
             )[:1]
         ),
         None,
@@ -626,7 +628,7 @@ def order_create(
     if channel is not None:
         fees = processing_fee(subtotal - discount, percent=channel.fee_percent, fixed=channel.fee_fixed)
     assigned: list[tuple[str, int]] = []
-    if assign and manager_id is None and (manager_id := auto_manager(customer)) is not None:
+    if assign and manager_id is None and (manager_id := auto_manager(customer, spec.personal_manager)) is not None:
         assigned.append(("manager_assigned", manager_id))
     if assign and contractor_id is None and (contractor_id := auto_contractor(items)) is not None:
         assigned.append(("contractor_assigned", contractor_id))

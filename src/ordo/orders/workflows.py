@@ -142,6 +142,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "delivery": order_type.delivery,
                     "free_lines": order_type.free_lines,
                     "labels": dict(order_type.labels),
+                    "personal_manager": order_type.personal_manager,
                 },
             )
         for position, channel in enumerate(preset.channels):

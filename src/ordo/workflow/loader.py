@@ -84,6 +84,8 @@ class OrderType:
     free_lines: bool = False
     #: The type's name per language ("Order", "Wallet top-up"); the code where none is given.
     labels: Mapping[str, str] = field(default_factory=dict)
+    #: Give every customer a personal manager (the least busy one) at their first order.
+    personal_manager: bool = False
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -471,6 +473,7 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             bool(spec.get("delivery", True)),
             bool(spec.get("free_lines", False)),
             read.labels(spec, where) if "labels" in spec else {},
+            bool(spec.get("personal_manager", False)),
         )
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
