@@ -74,3 +74,24 @@ def test_staff_find_customers_by_name_email_or_phone(admin, firm):
     for q in ["pav", "pavel@example.org", "+79990001122"]:
         assert [c["name"] for c in admin.api.get("/customers", q=q).body] == ["Pavel"]
     assert [c["name"] for c in admin.api.get("/customers", kind="organization").body] == ["Garage LLC"]
+
+
+def test_the_person_who_ordered_for_an_organization_hears_of_it_too(firm, customer, smtp, drain):
+    """Seed 001: the organization's order is answered by the member who placed it as well; with no
+    mailbox of the organization's own, the member is still asked (the reserve would lapse)."""
+    number = customer.api.post("/orders", {"items": ITEMS, "organization": firm}).body["number"]
+    customer.api.fire(number, "reserve")
+    drain()
+    assert smtp.inbox.subjects(customer.user.email), "the member who ordered hears nothing"
+    assert all(str(number) in subject for subject in smtp.inbox.subjects(customer.user.email))
+
+
+def test_an_organization_with_a_mailbox_and_its_member_both_hear(firm, customer, smtp, drain):
+    from ordo.accounts.models import Customer
+
+    Customer.objects.filter(pk=firm).update(email="office@garage.example")
+    number = customer.api.post("/orders", {"items": ITEMS, "organization": firm}).body["number"]
+    customer.api.fire(number, "reserve")
+    drain()
+    assert smtp.inbox.subjects("office@garage.example") == smtp.inbox.subjects(customer.user.email)
+    assert any(str(number) in subject for subject in smtp.inbox.subjects("office@garage.example"))

@@ -14,7 +14,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
-from ordo.accounts.models import Role
+from ordo.accounts.models import Customer, Role
 from ordo.money import money_text
 from ordo.notifications.models import Channel, Message, TemplateOverride
 from ordo.notifications.phrases import STAFF, phrase, pick
@@ -65,8 +65,15 @@ def recipients(message: Message, order: Order | None) -> tuple[list[str], str]:
         return [], settings.LANGUAGE_CODE
     if who == "customer":
         customer = order.customer
-        address = customer.phone if sms else customer.email
-        return ([address] if address else []), customer.language or order.language
+        addresses = [customer.phone if sms else customer.email]
+        if customer.kind == Customer.Kind.ORGANIZATION and order.created_by_id is not None:
+            # Seed 001: an organization's order is answered by the person who placed it too (the
+            # organization may have no mailbox of its own, and then nobody would be asked).
+            person = Customer.objects.filter(user_id=order.created_by_id, organizations=customer).first()
+            if person is not None:
+                addresses.append(person.phone if sms else person.email)
+        addresses = list(dict.fromkeys(a for a in addresses if a))
+        return addresses, customer.language or order.language
     if who == "courier":
         courier = order.courier
         if courier is None:
