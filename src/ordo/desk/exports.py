@@ -17,20 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ordo.orders.models import Order, OrderItem, Workflow
-from ordo.orders.workflows import compiled
 from ordo.web.labels import PAYMENT_STATUS, SOURCE
-from ordo.web.orders import type_labels
+from ordo.web.orders import status_labels, type_labels
 
 Shape = Literal["orders", "items"]
 CHUNK = 2000
-
-
-def _status_labels(language: str, scope: str) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for row in Workflow.objects.filter(scope=scope).order_by("code"):
-        for status in compiled(row).statuses:
-            labels.setdefault(status.code, status.label(language))
-    return labels
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -39,10 +30,10 @@ def _local(moment: datetime | None) -> datetime | None:
 
 def table(orders: QuerySet[Order], shape: Shape, language: str) -> tuple[list[str], Iterator[list[Any]]]:
     """The header and the rows (plain values: text, numbers, naive local datetimes)."""
-    statuses = _status_labels(language, Workflow.Scope.ORDER)
+    statuses = status_labels(language)
     types = type_labels(language)
     if shape == "items":
-        item_statuses = _status_labels(language, Workflow.Scope.ITEM)
+        item_statuses = status_labels(language, Workflow.Scope.ITEM)
         header = [
             _("Order"),
             _("Placed"),

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ordo.accounts.models import Role
-from ordo.orders.models import Source, Workflow
+from ordo.orders.models import Source
 from ordo.orders.selectors import SORTS, OrderFilters
-from ordo.orders.workflows import compiled
 from ordo.web.labels import PAYMENT_STATUS, SOURCE
-from ordo.web.orders import type_labels
+from ordo.web.orders import status_labels, type_labels
 from ordo.web.pages import language
 
 
@@ -26,12 +25,7 @@ def staff_choices(*roles: str) -> list[tuple[str, str]]:
 
 def status_choices() -> list[tuple[str, str]]:
     """Every order status of every workflow, by code (labels joined when workflows name it alike)."""
-    lang = language()
-    seen: dict[str, str] = {}
-    for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER).order_by("code"):
-        for status in compiled(row).statuses:
-            seen.setdefault(status.code, status.label(lang))
-    return [("", "—"), *sorted(seen.items(), key=lambda kv: kv[1])]
+    return [("", "—"), *sorted(status_labels(language()).items(), key=lambda kv: kv[1])]
 
 
 class OrderFilterForm(forms.Form):

@@ -41,7 +41,7 @@ from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
 from ordo.text import whole_number
 from ordo.web.labels import error_message
-from ordo.web.orders import channel_choices, status_label, type_labels
+from ordo.web.orders import channel_choices, status_label, status_labels, type_labels
 from ordo.web.pages import is_htmx, language, not_found, refused, signed_in_user
 
 PAGE = 50
@@ -390,10 +390,7 @@ def timers(request: HttpRequest) -> HttpResponse:
     days = min(max(days, 1), 90)
     planned = forecast(days=days, limit=2000, within=selectors.orders_visible_to(request.user))
     lang = language()
-    labels: dict[str, str] = {}
-    for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER):
-        for status in compiled(row).statuses:
-            labels.setdefault(status.code, status.label(lang))
+    labels = status_labels(lang)
     rows: list[dict[str, Any]] = [
         {
             "when": p.at,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ordo.orders.models import Order, OrderItem, OrderType
+from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.payments.channels import usable
@@ -80,6 +81,16 @@ def items_editable(order: Order) -> bool:
     """Is the order in a status whose items the customer may still change (auto-parts ``new``)?"""
     found = compiled(order.workflow).status(order.status)
     return bool(found and found.editable)
+
+
+def status_labels(language: str, scope: str = WorkflowRow.Scope.ORDER) -> dict[str, str]:
+    """Every status of every workflow of ``scope``, by code, named in ``language`` (the first
+    workflow's name where two name one code differently)."""
+    labels: dict[str, str] = {}
+    for row in WorkflowRow.objects.filter(scope=scope).order_by("code"):
+        for status in compiled(row).statuses:
+            labels.setdefault(status.code, status.label(language))
+    return labels
 
 
 def type_labels(language: str) -> dict[str, str]:
