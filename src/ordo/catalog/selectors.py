@@ -43,13 +43,14 @@ def product_find(typed: str) -> Product:
     return found[0]
 
 
-def products_matching(text: str) -> QuerySet[Product]:
-    """Products on sale whose SKU or name contains ``text`` in any case and alphabet, exact SKUs
-    first, each with ``free`` (units free in stock; None where stock is not kept in Ordo)."""
+def products_matching(text: str, *, on_sale: bool = True) -> QuerySet[Product]:
+    """Products (on sale, unless ``on_sale`` is False) whose SKU or name contains ``text`` in any
+    case and alphabet, exact SKUs first, each with ``free`` (units free in stock; None where stock
+    is not kept in Ordo)."""
     folded = fold(text.strip())
+    products = Product.objects.filter(active=True) if on_sale else Product.objects.all()
     return (
-        Product.objects.filter(active=True)
-        .annotate(search_name=Folded("name"), search_sku=Folded("sku"))
+        products.annotate(search_name=Folded("name"), search_sku=Folded("sku"))
         .filter(Q(search_name__contains=folded) | Q(search_sku__contains=folded))
         .annotate(
             exact=Case(When(search_sku=folded, then=Value(0)), default=Value(1)),

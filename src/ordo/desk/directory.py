@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from ordo.accounts.roles import role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.accounts.services import EDITABLE, customer_update
 from ordo.catalog.models import Location, Product, Stock
+from ordo.catalog.selectors import products_matching
 from ordo.catalog.services import catalog_import, product_create, stock_receive, stock_set
 from ordo.delivery.models import Courier
 from ordo.delivery.services import courier_create, courier_set_active
@@ -27,7 +28,6 @@ from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.permissions import Action, allowed
 from ordo.payments.wallet import wallet_balances, wallet_entries
-from ordo.search import Folded, fold
 from ordo.text import whole_number
 from ordo.web.labels import DOCUMENT_KIND
 from ordo.web.orders import status_label
@@ -135,20 +135,10 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 @for_action(Action.MANAGE_CATALOG)
 def product_list(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
-    products = Product.objects.all()
-    if text:
-        folded = fold(text)
-        products = products.annotate(search_name=Folded("name"), search_sku=Folded("sku")).filter(
-            Q(search_name__contains=folded) | Q(search_sku__contains=folded)
-        )
-    if request.GET.get("show") != "all":
-        products = products.filter(active=True)
+    # An empty text matches every product: the same search serves the whole list.
+    products = products_matching(text, on_sale=request.GET.get("show") != "all")
     page = _page(request)
-    rows = list(
-        products.annotate(free=Sum(F("stock__on_hand") - F("stock__reserved"))).order_by("sku")[
-            (page - 1) * PAGE : page * PAGE + 1
-        ]
-    )
+    rows = list(products.order_by("sku")[(page - 1) * PAGE : page * PAGE + 1])
     stock: dict[int, list[Stock]] = {}
     for row in Stock.objects.filter(product__in=rows[:PAGE]).select_related("location").order_by("location__code"):
         stock.setdefault(row.product_id, []).append(row)
