@@ -50,9 +50,12 @@ def typed_rows(post: QueryDict) -> list[Typed]:
     return [Typed(*(cell(column, i) for column in columns)) for i in range(count)]
 
 
-def lines_read(rows: list[Typed], *, zero_removes: bool = False) -> tuple[list[Line], list[str]]:
+def lines_read(
+    rows: list[Typed], *, zero_removes: bool = False, from_catalog: bool = False
+) -> tuple[list[Line], list[str]]:
     """The lines the rows mean, and one error per row that means nothing sensible. Blank rows are
-    skipped; with ``zero_removes`` a quantity of 0 drops the line (the card's editor)."""
+    skipped; with ``zero_removes`` a quantity of 0 drops the line (the card's editor); with
+    ``from_catalog`` a catalog SKU's name and price fill what the clerk left empty (order entry)."""
     known = {p.sku: p for p in Product.objects.filter(sku__in=[r.sku.strip() for r in rows if r.sku.strip()])}
     lines: list[Line] = []
     errors: list[str] = []
@@ -77,22 +80,8 @@ def lines_read(rows: list[Typed], *, zero_removes: bool = False) -> tuple[list[L
                 % {"n": n, "sku": sku or "—"}
             )
             continue
+        if from_catalog and product is not None:
+            name = name or product.name
+            price = price if price is not None else product.price
         lines.append(Line(sku=sku or name[:64], name=name, quantity=quantity, unit_price=price))
     return lines, errors
-
-
-def catalog_filled(lines: list[Line]) -> list[Line]:
-    """Lines with the name and price the catalog gives where the clerk left them empty."""
-    known = {p.sku: p for p in Product.objects.filter(sku__in=[line.sku for line in lines])}
-    filled = []
-    for line in lines:
-        product = known.get(line.sku)
-        if product is not None:
-            line = Line(
-                sku=line.sku,
-                name=line.name or product.name,
-                quantity=line.quantity,
-                unit_price=line.unit_price if line.unit_price is not None else product.price,
-            )
-        filled.append(line)
-    return filled

@@ -28,7 +28,7 @@ from ordo.desk import exports
 from ordo.desk.card import for_action, pdf_response, staff_only
 from ordo.desk.diagrams import workflow_svg
 from ordo.desk.forms import NewOrderForm, OrderFilterForm, SavedViewForm, staff_choices
-from ordo.desk.lines import Typed, catalog_filled, lines_read, typed_rows
+from ordo.desk.lines import Line, Typed, lines_read, typed_rows
 from ordo.desk.selectors import saved_views_for
 from ordo.desk.services import saved_view_delete, saved_view_save
 from ordo.documents.slips import papers_pdf
@@ -284,8 +284,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
     )
     errors: list[str] = []
     rows = typed_rows(request.POST) if request.method == "POST" else []
+    lines: list[Line] = []
     if request.method == "POST":
-        lines, errors = lines_read(rows)
+        lines, errors = lines_read(rows, from_catalog=True)
         if not lines and not errors:
             errors.append(_("Add at least one item."))
         if form.is_valid() and not errors:
@@ -299,7 +300,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                         services.ItemInput(
                             sku=line.sku, name=line.name, quantity=line.quantity, unit_price=line.unit_price or ZERO
                         )
-                        for line in catalog_filled(lines)
+                        for line in lines
                     ],
                     type=data["type"],
                     source=Source.PANEL,
@@ -313,7 +314,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
                 return redirect("desk:order", number=order.number)
     shown = [r for r in rows if not r.blank] or [Typed()]
-    total = sum((line.quantity * (line.unit_price or 0) for line in catalog_filled(lines_read(shown)[0])), Decimal("0"))
+    total = sum((line.quantity * (line.unit_price or 0) for line in lines), Decimal("0"))
     type_code = form.data.get("type") or form.fields["type"].initial or ""
     try:
         currency = services.order_type_spec(type_code).currency if type_code else ""
