@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from ordo.accounts.models import Partner
 from ordo.accounts.roles import actor_for
 from ordo.accounts.services import token_create, user_create
+from ordo.catalog.models import Product
+from ordo.catalog.services import product_create, stock_set
 from ordo.delivery.models import Courier
 from ordo.orders.models import Order
 from ordo.orders.services import ItemInput, order_place, order_transition, order_update
@@ -50,6 +52,41 @@ DEMO_ITEMS: dict[str, list[list[tuple[str, str, int, str, str]]]] = {
             ("POSTER-A2", "Poster A2, matte", 3, "450.00", ""),
             ("CARD-100", "Business cards ×100", 1, "900.00", ""),
         ],
+    ],
+}
+
+
+#: The demo shop's catalogue per preset: (SKU, name, category, price, units in stock or None where
+#: stock is not kept in Ordo). Auto-parts' services are offered at checkout, not on the shelves.
+DEMO_PRODUCTS: dict[str, list[tuple[str, str, str, str, int | None]]] = {
+    "furniture": [
+        ("EDGE-2MM", "Кромка 2 мм, дуб", "Кромка", "35.00", 400),
+        ("DRILL", "Присадка, 8 отверстий", "Услуги", "400.00", None),
+        ("PANEL-18", "ЛДСП 18 мм, распил в размер", "Плиты", "1850.00", 60),
+        ("HINGE-110", "Петля мебельная 110°", "Фурнитура", "120.00", 300),
+    ],
+    "autoparts": [
+        ("OC-90", "Фильтр масляный OC 90", "Фильтры", "640.00", 40),
+        ("BP-443", "Колодки тормозные передние", "Тормоза", "3200.00", 12),
+        ("AF-210", "Фильтр воздушный AF 210", "Фильтры", "890.00", 25),
+        ("SP-16", "Свеча зажигания", "Зажигание", "450.00", 0),
+        ("SVC-FIT", "Установка на СТО партнёра", "Услуги", "1500.00", None),
+        ("SVC-DIAG", "Диагностика подвески", "Услуги", "1200.00", None),
+    ],
+    "shop": [
+        ("MUG-01", "Kubek ceramiczny", "Kubki", "39.00", 50),
+        ("TEA-200", "Herbata zielona 200 g", "Herbata", "54.50", 30),
+        ("BAG-03", "Torba płócienna", "Torby", "79.00", 20),
+        ("MUG-02", "Kubek termiczny", "Kubki", "89.00", 0),
+    ],
+    "smm": [
+        ("FOLLOW-1K", "1000 followers", "Instagram", "12.00", None),
+        ("LIKES-500", "500 likes", "Instagram", "4.50", None),
+        ("VIEWS-10K", "10 000 video views", "YouTube", "9.90", None),
+    ],
+    "print": [
+        ("POSTER-A2", "Постер A2, матовый", "Постеры", "450.00", None),
+        ("CARD-100", "Визитки ×100", "Визитки", "900.00", None),
     ],
 }
 
@@ -133,9 +170,19 @@ def demo_install(*, preset: str) -> list[dict[str, str]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(saved, indent=2))
     os.chmod(path, 0o600)
+    if not Product.objects.exists():
+        _demo_catalog(preset)
     if not Order.objects.exists():
         _demo_orders(preset)
     return rows
+
+
+def _demo_catalog(preset: str) -> None:
+    """The shop's products, with stock on the main shelf where Ordo keeps it."""
+    for sku, name, category, price, units in DEMO_PRODUCTS.get(preset, []):
+        product_create(sku=sku, name=name, category=category, price=Decimal(price))
+        if units is not None:
+            stock_set(sku=sku, location="main", on_hand=units)
 
 
 def _demo_orders(preset: str) -> None:

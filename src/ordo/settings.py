@@ -89,6 +89,9 @@ AXES_COOLOFF_TIME = float(os.environ.get("ORDO_LOGIN_COOLOFF_MINUTES", "15")) / 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Public forms (guest checkout, sign-up): at most this many sends per hour from one address, and
+# for one e-mail address; the forms also carry a honeypot field that people never see.
+ORDO_PUBLIC_FORM_LIMIT = int(os.environ.get("ORDO_PUBLIC_FORM_LIMIT", "20"))
 
 ROOT_URLCONF = "ordo.urls"
 WSGI_APPLICATION = "ordo.wsgi.application"

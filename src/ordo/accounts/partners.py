@@ -23,3 +23,12 @@ def partner_link(request: HttpRequest, code: str) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         target = "/"
     return HttpResponseRedirect(target)
+
+
+def linked_partner(request: HttpRequest) -> str:
+    """The partner code this browser picked up from a partner link, if it still names an active partner."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return ""
+    code = session.get(PARTNER_SESSION_KEY, "")
+    return code if code and Partner.objects.filter(code=code, active=True).exists() else ""

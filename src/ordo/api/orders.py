@@ -14,8 +14,8 @@ from ninja.errors import ValidationError
 from ninja.files import UploadedFile
 from pydantic import ValidationError as PydanticError
 
-from ordo.accounts.models import Customer, Partner
-from ordo.accounts.partners import PARTNER_SESSION_KEY
+from ordo.accounts.models import Customer
+from ordo.accounts.partners import linked_partner
 from ordo.accounts.roles import actor_for, role_of
 from ordo.accounts.services import customer_find_or_create
 from ordo.api import schemas as s
@@ -148,11 +148,9 @@ def _attach(materials: list[list[MaterialLine]], files: list[Checked], order: Or
 
 def _partner_from_link(request: HttpRequest) -> str:
     """The partner code a browser picked up from a partner link, if it still names an active partner."""
-    session = getattr(request, "session", None)
-    if session is None or getattr(request, "ordo_token", None) is not None:
+    if getattr(request, "ordo_token", None) is not None:
         return ""
-    code = session.get(PARTNER_SESSION_KEY, "")
-    return code if code and Partner.objects.filter(code=code, active=True).exists() else ""
+    return linked_partner(request)
 
 
 class ListQuery(Schema):

@@ -583,6 +583,14 @@ class TrackedStep(Schema):
     status: CodeLabel | None
 
 
+class CheckoutOut(Schema):
+    """What the customer chose at checkout: how the order is received and where, the planned date."""
+
+    shipping: CodeLabel | None
+    place: CodeLabel | None
+    planned_date: date | None
+
+
 class TrackingOut(Schema):
     number: int
     status: CodeLabel | None
@@ -590,6 +598,7 @@ class TrackingOut(Schema):
     placed_date: date
     total: Money
     currency: str
+    checkout: CheckoutOut
     items: list[TrackedItem]
     timeline: list[TrackedStep]
 

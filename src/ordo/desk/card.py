@@ -26,7 +26,7 @@ from ordo.documents.models import Document
 from ordo.documents.services import document_issue
 from ordo.documents.slips import papers_pdf
 from ordo.errors import DomainError
-from ordo.orders import links, selectors, services
+from ordo.orders import links, presenters, selectors, services
 from ordo.orders.assignment import contractor_candidates
 from ordo.orders.discounts import discount_add, discount_remove
 from ordo.orders.models import Order, OrderItem, OrderLink, Source
@@ -79,6 +79,7 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "order": order,
         "status": status_label(order, lang),
         "type_label": type_labels(lang).get(order.type, order.type),
+        "checkout": presenters.checkout_choices(order, lang),
         "delivered": services.order_type_spec(order.type).delivery if order.type else True,
         "items": item_rows(order, items, actor, lang),
         "buttons": order_buttons(order, items, actor, lang),

@@ -31,3 +31,4 @@ class OrderErrorCode(StrEnum):
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
     INVALID_BULK = "invalid_bulk"
     INVALID_COURIER = "invalid_courier"
+    INVALID_CHECKOUT = "invalid_checkout"

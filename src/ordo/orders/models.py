@@ -65,6 +65,9 @@ class OrderType(models.Model):
     personal_manager = models.BooleanField(default=False)
     #: The type's name per language (``{"en": "Order", "ru": "Заказ"}``); the code where empty.
     labels = models.JSONField(default=dict, blank=True)
+    #: How customers order this type in the portal's shop (the preset's ``[checkout.<type>]``,
+    #: see ``workflow.loader.checkout_from_dict``); empty: not sold there.
+    checkout = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.code
@@ -144,6 +147,9 @@ class Order(models.Model):
     #: When the background stock check finished for the current reservation (None: not yet).
     stock_checked_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    #: What the customer chose at checkout beyond items and address, by the type's ``checkout``
+    #: settings: ``shipping`` and ``place`` codes, ``planned_date`` (ISO date).
+    checkout = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

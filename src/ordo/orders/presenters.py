@@ -8,13 +8,15 @@ orders without the staff's reasons; not the contractor who works on it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
-from ordo.orders.models import Order
+from ordo.orders.models import Order, OrderType
 from ordo.orders.selectors import history_for, order_by_tracking_token
 from ordo.orders.workflows import status_finder
+from ordo.workflow.definition import label_for
 
 
 def history_rows(order: Order, *, internal: bool) -> list[dict[str, Any]]:
@@ -45,6 +47,31 @@ def for_customer(shown: dict[str, Any]) -> dict[str, Any]:
     return {**shown, "contractor": None, "links": public_links(shown["links"])}
 
 
+def checkout_choices(order: Order, language: str) -> dict[str, Any]:
+    """What the customer chose at checkout, named in ``language`` by the order type's settings:
+    ``shipping`` and ``place`` as ``{code, label}`` (None when not chosen), ``planned_date``."""
+    chosen = order.checkout or {}
+    planned = chosen.get("planned_date")
+    found: dict[str, Any] = {
+        "shipping": None,
+        "place": None,
+        "planned_date": date.fromisoformat(planned) if planned else None,
+    }
+    if not chosen.get("shipping"):
+        return found
+    settings = OrderType.objects.filter(code=order.type).values_list("checkout", flat=True).first() or {}
+    option = next((o for o in settings.get("shipping", []) if o["code"] == chosen["shipping"]), None)
+    labels = option["labels"] if option else {}
+    found["shipping"] = {"code": chosen["shipping"], "label": label_for(labels, language, chosen["shipping"])}
+    if chosen.get("place"):
+        place = next((p for p in (option or {}).get("places", []) if p["code"] == chosen["place"]), None)
+        found["place"] = {
+            "code": chosen["place"],
+            "label": label_for(place["labels"] if place else {}, language, chosen["place"]),
+        }
+    return found
+
+
 def order_tracking(token: str, language: str) -> dict[str, Any]:
     """What a tracking link shows (the API and the page alike): number, statuses with their labels,
     items with their targets, payment status, total and the timeline of statuses. Nothing personal:
@@ -64,6 +91,7 @@ def order_tracking(token: str, language: str) -> dict[str, Any]:
         "placed_date": timezone.localdate(order.placed_at),
         "total": order.total,
         "currency": order.currency,
+        "checkout": checkout_choices(order, language),
         "items": [
             {"name": item.name, "quantity": item.quantity, "target": item.target, "status": label(item.status, True)}
             for item in items

@@ -528,6 +528,7 @@ def order_place(
     external_number: str = "",
     partner_code: str = "",
     delivery_address: str = "",
+    checkout: dict[str, str] | None = None,
     idempotency_key: str = "",
     request_hash: str = "",
     then: Callable[[Order], None] | None = None,
@@ -570,6 +571,7 @@ def order_place(
                 external_number=external_number,
                 partner=partner,
                 delivery_address=delivery_address,
+                checkout=checkout,
             )
             if then is not None:
                 then(order)
@@ -598,6 +600,7 @@ def order_create(
     external_number: str = "",
     partner: Partner | None = None,
     delivery_address: str = "",
+    checkout: dict[str, str] | None = None,
     contractor_id: int | None = None,
     manager_id: int | None = None,
     discounts: bool = True,
@@ -663,6 +666,7 @@ def order_create(
         external_number=external_number or str(number),
         placed_at=now,
         notes=notes,
+        checkout=checkout or {},
         created_by_id=None if actor.is_system else actor.id,
     )
     item_status = item_workflow.initial if item_workflow else ""

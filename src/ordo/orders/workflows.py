@@ -143,6 +143,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "free_lines": order_type.free_lines,
                     "labels": dict(order_type.labels),
                     "personal_manager": order_type.personal_manager,
+                    "checkout": dict(order_type.checkout),
                 },
             )
         for position, channel in enumerate(preset.channels):

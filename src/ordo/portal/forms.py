@@ -58,3 +58,76 @@ class OutboxPasswordResetForm(PasswordResetForm):
             available_at=now,
             created_at=now,
         )
+
+
+def _label(labels: dict[str, str], lang: str, code: str) -> str:
+    return labels.get(lang) or labels.get("en") or code
+
+
+class CheckoutForm(forms.Form):
+    """The checkout of one order type, drawn from its ``checkout`` settings: how the order is
+    received (and where), the planned date, services, the payment channel, notes; for a guest
+    also name, e-mail and phone. The rules themselves are ``portal.services.checkout_check``'s."""
+
+    def __init__(
+        self,
+        *args,
+        settings: dict,
+        channels: list[tuple[str, str]],
+        services: list[tuple[str, str]],
+        guest: bool,
+        lang: str,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if guest:
+            self.fields["name"] = forms.CharField(label=_("Your name"), max_length=200)
+            self.fields["email"] = forms.EmailField(
+                label=_("E-mail"), help_text=_("We e-mail the order's link here."), max_length=254
+            )
+            self.fields["phone"] = forms.CharField(label=_("Phone"), max_length=40, required=False)
+        options = settings.get("shipping", [])
+        if options:
+            self.fields["shipping"] = forms.ChoiceField(
+                label=_("How you receive the order"),
+                choices=[(o["code"], _label(o["labels"], lang, o["code"])) for o in options],
+                widget=forms.RadioSelect,
+            )
+            places = [(p["code"], _label(p["labels"], lang, p["code"])) for o in options for p in o.get("places", [])]
+            if places:
+                self.fields["place"] = forms.ChoiceField(
+                    label=_("Pickup place"), choices=[("", "—"), *places], required=False
+                )
+            if any(o.get("address") for o in options):
+                self.fields["address"] = forms.CharField(
+                    label=_("Delivery address"),
+                    widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+                    required=False,
+                    max_length=1000,
+                )
+        if settings.get("planned_date"):
+            self.fields["planned_date"] = forms.DateField(
+                label=_("When you plan to buy (optional)"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+        if services:
+            self.fields["services"] = forms.MultipleChoiceField(
+                label=_("Services"), choices=services, widget=forms.CheckboxSelectMultiple, required=False
+            )
+        if channels:
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Payment"), choices=channels, widget=forms.RadioSelect, initial=channels[0][0]
+            )
+        self.fields["notes"] = forms.CharField(
+            label=_("Notes for us (optional)"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            required=False,
+            max_length=2000,
+        )
+        # The honeypot: hidden from people (and screen readers), filled in by form-filling bots.
+        self.fields["website"] = forms.CharField(
+            required=False,
+            label=_("Leave this empty"),
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from ordo.portal import views
+from ordo.portal import shop, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("signup", views.sign_up, name="signup"),
+    path("shop", shop.catalogue, name="shop"),
+    path("shop/add", shop.cart_add, name="cart-add"),
+    path("shop/cart", shop.cart, name="cart"),
+    path("shop/checkout", shop.checkout, name="checkout"),
+    path("shop/alert", shop.stock_alert, name="shop-alert"),
     path("orders/<int:number>", views.order_page, name="order"),
     path("orders/<int:number>/transition", views.order_transition, name="order-transition"),
     path("orders/<int:number>/items", views.order_items, name="order-items"),

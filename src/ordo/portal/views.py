@@ -144,6 +144,7 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
             "channels": channel_choices(lang, paid_in_ordo=True),
             "documents": Document.objects.filter(order=order).defer("pdf").order_by("kind", "-version"),
             "timeline": order_timeline(order, audience="customer", language=lang),
+            "checkout": presenters.checkout_choices(order, lang),
         },
     )
 

@@ -86,6 +86,9 @@ class OrderType:
     labels: Mapping[str, str] = field(default_factory=dict)
     #: Give every customer a personal manager (the least busy one) at their first order.
     personal_manager: bool = False
+    #: How customers order this type in the portal's shop (see ``checkout_from_dict``); empty
+    #: when the type is not sold there (wallet top-ups, orders staff enter).
+    checkout: Mapping[str, Any] = field(default_factory=dict)
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -127,6 +130,17 @@ class Preset:
     sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: The starting discount tiers, in the preset's currency; admins edit them afterwards.
     tiers: tuple[DiscountTier, ...] = ()
+
+
+def _tells_customer(workflow: Mapping[str, Any]) -> bool:
+    """Does this workflow (as plain data) e-mail the customer when an order is placed?"""
+    return any(
+        rule.get("event") == "order_placed"
+        and "customer" in rule.get("to", [])
+        and "email" in rule.get("channels", ["email"])
+        for rule in workflow.get("notifications", [])
+        if isinstance(rule, dict)
+    )
 
 
 def parse_duration(text: str) -> timedelta:
@@ -215,6 +229,59 @@ class _Reader:
             self.fail(where, f"{key!r} must be a list of tables")
             return []
         return value
+
+
+def _choices(read: _Reader, data: Mapping[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    """A list of ``{code, labels}`` tables (shipping options, pickup places)."""
+    found: list[dict[str, Any]] = []
+    for entry in read.tables(data, key, where):
+        code = read.text(entry, "code", f"{where} {key}")
+        found.append({"code": code, "labels": read.labels(entry, f"{where} {key} {code or '?'}")})
+    for repeated, count in Counter(c["code"] for c in found).items():
+        if count > 1:
+            read.fail(where, f"{key} {repeated!r} is declared {count} times")
+    return found
+
+
+def checkout_from_dict(read: _Reader, data: Any, where: str) -> dict[str, Any]:
+    """A type's ``[checkout.<type>]`` table as stored with the type:
+
+    - ``guests``: people without an account may buy (name, e-mail, phone); the order's link is
+      e-mailed to them, so the type's workflow must tell the customer of ``order_placed``;
+    - ``shipping``: the ways to receive the order, each ``{code, labels, address, places}``:
+      ``address = true`` asks for a delivery address, ``places`` lists pickup points to choose from;
+    - ``planned_date``: the customer may name the date they plan to buy (seed 001);
+    - ``services``: SKUs of priced extras offered as tick boxes (fitting, diagnostics);
+    - ``targets``: each line asks for what it is for (the link to an account or a post).
+    """
+    if not isinstance(data, dict):
+        read.fail(where, "must be a table")
+        return {}
+    known = {"guests", "shipping", "planned_date", "services", "targets"}
+    for key in data:
+        if key not in known:
+            read.fail(where, f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
+    shipping = []
+    for option in read.tables(data, "shipping", where):
+        code = read.text(option, "code", f"{where} shipping")
+        shipping.append(
+            {
+                "code": code,
+                "labels": read.labels(option, f"{where} shipping {code or '?'}"),
+                "address": bool(option.get("address", False)),
+                "places": _choices(read, option, "places", f"{where} shipping {code or '?'}"),
+            }
+        )
+    for repeated, count in Counter(o["code"] for o in shipping).items():
+        if count > 1:
+            read.fail(where, f"shipping option {repeated!r} is declared {count} times")
+    return {
+        "guests": bool(data.get("guests", False)),
+        "shipping": shipping,
+        "planned_date": bool(data.get("planned_date", False)),
+        "services": list(read.texts(data, "services", where)),
+        "targets": bool(data.get("targets", False)),
+    }
 
 
 def workflow_from_dict(data: Mapping[str, Any]) -> tuple[Workflow, list[Problem]]:
@@ -459,6 +526,13 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
         raw_types = {}
     elif "regular" not in raw_types:
         read.fail("types", "every preset accepts the 'regular' order type")
+    checkouts = data.get("checkout", {})
+    if not isinstance(checkouts, dict):
+        read.fail("preset", "[checkout] must map order types to their shop settings")
+        checkouts = {}
+    for type_code in checkouts:
+        if type_code not in raw_types:
+            read.fail(f"checkout {type_code}", "is not an order type of this preset")
     for type_code, spec in raw_types.items():
         where = f"type {type_code}"
         if not isinstance(spec, dict):
@@ -474,6 +548,7 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             bool(spec.get("free_lines", False)),
             read.labels(spec, where) if "labels" in spec else {},
             bool(spec.get("personal_manager", False)),
+            checkout_from_dict(read, checkouts[type_code], f"checkout {type_code}") if type_code in checkouts else {},
         )
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
@@ -481,6 +556,11 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             read.fail(where, f"{order_type.workflow!r} is not an order workflow of this preset")
         if order_type.item_workflow is not None and scopes.get(order_type.item_workflow) != "item":
             read.fail(where, f"{order_type.item_workflow!r} is not an item workflow of this preset")
+        if order_type.checkout.get("guests") and not _tells_customer(sources.get(order_type.workflow, {})):
+            read.fail(
+                f"checkout {type_code}",
+                "guests get their order's link by e-mail: the workflow must notify the customer of 'order_placed'",
+            )
         types.append(order_type)
 
     channels = tuple(_channel(read, c) for c in read.tables(data, "payment_channels", "preset"))
