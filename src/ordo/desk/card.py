@@ -28,6 +28,7 @@ from ordo.documents.slips import papers_pdf
 from ordo.errors import DomainError
 from ordo.orders import links, presenters, selectors, services
 from ordo.orders.assignment import contractor_candidates
+from ordo.orders.conversation import order_message_write
 from ordo.orders.discounts import discount_add, discount_remove
 from ordo.orders.models import Order, OrderItem, OrderLink, Source
 from ordo.orders.permissions import Action, allowed, require
@@ -251,6 +252,23 @@ def order_note(request: HttpRequest, number: int) -> HttpResponse:
         number,
         _("Note added."),
         lambda: services.order_note_add(
+            number=number,
+            actor=actor_for(request.user),
+            text=request.POST.get("text", ""),
+            visible=selectors.orders_visible_to(request.user),
+        ),
+    )
+
+
+@require_POST
+@for_action(Action.WRITE_MESSAGE)
+def order_message(request: HttpRequest, number: int) -> HttpResponse:
+    """Write to the customer: the message stands in both timelines and reaches them by e-mail."""
+    return _run(
+        request,
+        number,
+        _("Message sent to the customer."),
+        lambda: order_message_write(
             number=number,
             actor=actor_for(request.user),
             text=request.POST.get("text", ""),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orders/<int:number>", card.order_card, name="order"),
     path("orders/<int:number>/transition", card.order_transition, name="order-transition"),
     path("orders/<int:number>/note", card.order_note, name="order-note"),
+    path("orders/<int:number>/message", card.order_message, name="order-message"),
     path("orders/<int:number>/payment", card.order_payment, name="order-payment"),
     path("orders/<int:number>/refund", card.order_refund, name="order-refund"),
     path("orders/<int:number>/channel", card.order_channel, name="order-channel"),

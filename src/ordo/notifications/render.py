@@ -129,6 +129,7 @@ def render(message: Message) -> Rendered:
         "eta": _when(ctx.get("eta"), language),
         "comment": ctx.get("comment", ""),
         "product": ctx.get("product", ""),
+        "author": ctx.get("author", ""),
     }
     event = message.event
     subject = pick(language, event, "subject", who).format(**fields)
@@ -141,6 +142,9 @@ def render(message: Message) -> Rendered:
         short = ctx.get("short", [])
         paragraphs.append(phrase(language, "stock_checked.short" if short else "stock_checked.all"))
         paragraphs += [f"{line['name']} ({line['sku']}): {line['reserved']} / {line['quantity']}" for line in short]
+    if event == "order_message":
+        paragraphs += [p for p in str(ctx.get("text", "")).split("\n\n") if p.strip()]
+        paragraphs.append(pick(language, event, "reply", who).format(**fields))
     if fields["comment"]:
         paragraphs.append(f"{phrase(language, 'label.comment')}: {fields['comment']}")
 

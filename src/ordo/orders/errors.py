@@ -28,6 +28,7 @@ class OrderErrorCode(StrEnum):
     UNKNOWN_DISCOUNT = "unknown_discount"
     PRICES_LOCKED = "prices_locked"
     INVALID_NOTE = "invalid_note"
+    INVALID_MESSAGE = "invalid_message"
     AMOUNT_OUT_OF_RANGE = "amount_out_of_range"
     INVALID_BULK = "invalid_bulk"
     INVALID_COURIER = "invalid_courier"

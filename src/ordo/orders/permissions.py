@@ -45,6 +45,8 @@ class Action(StrEnum):
     LINK = "link"
     #: Write a note on the order's timeline (staff only, never shown to the customer).
     NOTE = "note"
+    #: Write to the other side on the order: the customer to the shop, a manager to the customer.
+    WRITE_MESSAGE = "write_message"
     READ_DOCUMENTS = "read_documents"
     ISSUE_DOCUMENTS = "issue_documents"
     #: Enter orders for any customer (phone, chat, e-mail).
@@ -83,6 +85,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.DISCOUNT: _MANAGERS,
     Action.LINK: _MANAGERS,
     Action.NOTE: _STAFF,
+    Action.WRITE_MESSAGE: frozenset({Role.CUSTOMER}) | _MANAGERS,
     Action.READ_DOCUMENTS: frozenset({Role.CUSTOMER}) | _MANAGERS,
     Action.ISSUE_DOCUMENTS: _MANAGERS,
     Action.PLACE_FOR_OTHERS: _MANAGERS,
@@ -102,6 +105,7 @@ _REFUSAL = {
     Action.EDIT_ITEMS: "Only the customer and managers change the items.",
     Action.READ_DOCUMENTS: "Only the customer and managers see an order's documents.",
     Action.PLACE_OWN: "Only customers place orders for themselves.",
+    Action.WRITE_MESSAGE: "Only the customer and managers write messages on an order.",
 }
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("orders/<int:number>", views.order_page, name="order"),
     path("orders/<int:number>/transition", views.order_transition, name="order-transition"),
     path("orders/<int:number>/items", views.order_items, name="order-items"),
+    path("orders/<int:number>/message", views.order_message, name="order-message"),
     path("orders/<int:number>/pay", views.order_pay_view, name="order-pay"),
     path("wallet", views.wallet, name="wallet"),
     path("alerts", views.alerts, name="alerts"),

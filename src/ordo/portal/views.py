@@ -23,6 +23,7 @@ from ordo.catalog.services import LineEdit, order_items_edit
 from ordo.documents.models import Document
 from ordo.errors import DomainError
 from ordo.orders import presenters, selectors, services
+from ordo.orders.conversation import order_message_write
 from ordo.orders.pricing import standing
 from ordo.orders.workflows import status_finder
 from ordo.payments.paying import order_pay
@@ -169,6 +170,24 @@ def order_transition(request: HttpRequest, number: int) -> HttpResponse:
         refused(request, error)
     else:
         messages.success(request, _("Done."))
+    return _back(number)
+
+
+@require_POST
+@for_roles(Role.CUSTOMER)
+def order_message(request: HttpRequest, number: int) -> HttpResponse:
+    """The customer writes to the shop about the order; the manager gets it by e-mail."""
+    try:
+        order_message_write(
+            number=number,
+            actor=actor_for(request.user),
+            text=request.POST.get("text", ""),
+            visible=selectors.orders_visible_to(request.user),
+        )
+    except DomainError as error:
+        refused(request, error)
+    else:
+        messages.success(request, _("Your message is sent. We answer here and by e-mail."))
     return _back(number)
 
 

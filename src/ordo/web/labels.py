@@ -63,6 +63,7 @@ DOCUMENT_KIND = {"invoice": _("Invoice"), "contract": _("Contract"), "act": _("A
 
 ACTIVITY = {
     "note": _("Note"),
+    "message": _("Message"),
     "claimed": _("Joined the customer's account"),
     "payment_channel_changed": _("Payment channel changed"),
     "manager_assigned": _("Manager assigned"),
@@ -121,6 +122,7 @@ ERROR = {
     "already_paid": _("The order is paid already."),
     "prices_locked": _("Prices cannot change any more."),
     "invalid_note": _("Write something in the note."),
+    "invalid_message": _("Write your message (up to 5,000 characters)."),
     "invalid_courier": _("Check the courier: a name, and an e-mail address that looks like one."),
     "invalid_checkout": _("Check the order form: the items, how you receive the order and the date."),
     "invalid_bulk": _("Choose from 1 to 1,000 orders for one action."),

@@ -24,7 +24,14 @@ from ordo.workflow.definition import label_for
 
 Audience = Literal["staff", "customer"]
 #: What a customer's timeline keeps of the activity log.
-CUSTOMER_ACTIVITY = {"refunded", "document_issued"}
+CUSTOMER_ACTIVITY = {"refunded", "document_issued", "message"}
+#: A message's heading by who reads the timeline and which side wrote it.
+MESSAGE_TITLE = {
+    ("staff", "customer"): gettext_lazy("Message from the customer"),
+    ("staff", "staff"): gettext_lazy("Message to the customer"),
+    ("customer", "customer"): gettext_lazy("Your message"),
+    ("customer", "staff"): gettext_lazy("Message from the shop"),
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,8 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
     people = _usernames(acts)
     for act in acts:
         title = str(labels.ACTIVITY.get(act.kind, act.kind))
+        if act.kind == "message":
+            title = str(MESSAGE_TITLE.get((audience, act.detail.get("side", "")), title))
         detail = _activity_detail(act.kind, act.detail, people)
         entries.append(Entry(act.at, "activity", title, detail, who(act.actor_name) if staff else ""))
     entries.sort(key=lambda entry: entry.at)
@@ -127,7 +136,7 @@ def _item_change(row: list[str]) -> str:
 def _activity_detail(kind: str, detail: dict, people: dict[int, str]) -> str:
     if kind in ASSIGNMENTS:
         return " → ".join(people.get(detail.get(end) or 0, "—") for end in ("from", "to"))
-    if kind == "note":
+    if kind in ("note", "message"):
         return str(detail.get("text", ""))
     if kind in ("linked", "unlinked", "items_moved"):
         return f"№ {detail.get('order', '')} {detail.get('reason', '')}".strip()
