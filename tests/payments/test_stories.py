@@ -40,6 +40,7 @@ def test_smm_cancelled_item_goes_to_the_wallet_without_fees_and_the_wallet_pays_
         "total": "36.27",
         "paid": "0.00",
         "refunded": "0.00",
+        "fees_kept": "0.00",
     }
 
     pay = customer.api.post(f"/orders/{number}/pay", {})
@@ -179,7 +180,9 @@ def test_a_print_top_up_credits_the_organizations_wallet(load_preset, manager, s
     assert (wrong.status, wrong.body["error"]) == (422, "invalid_customer")
 
 
-def test_paypal_refund_to_the_processor_keeps_the_processing_fee(load_preset, customer, manager, settings, client):
+def test_paypal_refunded_in_full_ends_refunded_with_the_kept_fee_shown(
+    load_preset, customer, manager, settings, client
+):
     load_preset("smm")
     sell(SMM_ITEMS)
     settings.ORDO_PAYMENT_HMAC_SECRETS = {"paypal": "pp_secret"}
@@ -202,7 +205,27 @@ def test_paypal_refund_to_the_processor_keeps_the_processing_fee(load_preset, cu
     refund = manager.api.post(f"/orders/{order['number']}/refunds", {"destination": "processor"})
     assert refund.status == 201, refund.body
     assert (refund.body["entry"]["amount"], refund.body["entry"]["state"]) == ("10.00", "confirmed")
-    assert refund.body["order"]["payment_status"] == "partially_refunded"
+    # Seed 003: everything refundable is back; PayPal's fee is settled, not owed to the customer.
+    assert refund.body["order"]["payment_status"] == "refunded"
+    assert refund.body["order"]["totals"]["fees_kept"] == "0.70"
+    assert refund.body["order"]["status"]["code"] == "refunded"
+
+
+def test_paypal_partly_refunded_stays_partially_refunded(load_preset, customer, manager, settings, client):
+    load_preset("smm")
+    sell(SMM_ITEMS)
+    settings.ORDO_PAYMENT_HMAC_SECRETS = {"paypal": "pp_secret"}
+    order = customer.api.post("/orders", {"items": SMM_ITEMS[:1], "payment_channel": "paypal"}).body
+    send_hmac(
+        client,
+        "paypal",
+        "pp_secret",
+        {"id": "pp2", "type": "payment.succeeded", "order": order["number"], "amount": "10.70", "currency": "EUR"},
+    )
+    part = manager.api.post(f"/orders/{order['number']}/refunds", {"destination": "processor", "amount": "9.99"})
+    assert part.body["order"]["payment_status"] == "partially_refunded"
+    rest = manager.api.post(f"/orders/{order['number']}/refunds", {"destination": "processor", "amount": "0.01"})
+    assert rest.body["order"]["payment_status"] == "refunded"
 
 
 def test_refunding_more_than_was_paid_is_refused(load_preset, customer, manager):

@@ -8,12 +8,13 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from ordo.orders.links import links_of
-from ordo.orders.models import Order, OrderType
+from ordo.orders.models import ZERO, Order, OrderType
 from ordo.orders.permissions import Action, may
 from ordo.orders.presenters import for_customer
 from ordo.orders.selectors import tracking_url
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
+from ordo.payments.services import fees_kept
 from ordo.workflow.engine import available
 from ordo.workflow.snapshot import Actor
 
@@ -59,6 +60,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
             "total": order.total,
             "paid": order.paid,
             "refunded": order.refunded,
+            "fees_kept": fees_kept(order.pk) if order.refunded else ZERO,
         },
         "customer": {
             "id": customer.pk,

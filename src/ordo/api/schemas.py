@@ -115,6 +115,10 @@ class Totals(Schema):
     total: Money
     paid: Money
     refunded: Money
+    fees_kept: Money = Field(
+        Decimal("0.00"),
+        description="Processing fees the payment gateway keeps on refunds (PayPal): settled, never returned.",
+    )
 
 
 class CustomerOut(Schema):

@@ -34,7 +34,7 @@ from ordo.orders.models import Order, OrderItem, OrderLink, Source
 from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.workflows import compiled
 from ordo.payments.refunds import refund_create
-from ordo.payments.services import payment_record
+from ordo.payments.services import fees_kept, payment_record
 from ordo.text import whole_number
 from ordo.web.labels import DOCUMENT_KIND, LINK_KIND
 from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label, type_labels
@@ -81,6 +81,7 @@ def _card_context(request: HttpRequest, number: int) -> dict[str, Any]:
         "status": status_label(order, lang),
         "type_label": type_labels(lang).get(order.type, order.type),
         "checkout": presenters.checkout_choices(order, lang),
+        "fees_kept": fees_kept(order.pk) if order.refunded else 0,
         "delivered": services.order_type_spec(order.type).delivery if order.type else True,
         "items": item_rows(order, items, actor, lang),
         "buttons": order_buttons(order, items, actor, lang),

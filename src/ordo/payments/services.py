@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from ordo.errors import DomainError
 from ordo.notifications.outbox import Event
@@ -17,7 +17,7 @@ from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, channel_check, lock_order
 from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import fee_share
-from ordo.payments.models import LedgerEntry
+from ordo.payments.models import LedgerEntry, PaymentChannel
 from ordo.payments.status import derive
 from ordo.workflow.snapshot import Actor
 
@@ -62,7 +62,8 @@ def payment_status_refresh(unit: OrderUnit, *, key: str) -> None:
     """Derive the payment status from the order's sums; a change is told (``key`` dedupes it)."""
     order = unit.order
     before = order.payment_status
-    order.payment_status = derive(total=order.total, paid=order.paid, refunded=order.refunded)
+    kept = fees_kept(order.pk) if order.refunded > 0 else Decimal(0)
+    order.payment_status = derive(total=order.total, paid=order.paid, refunded=order.refunded, kept=kept)
     unit.dirty.add("payment_status")
     if order.payment_status != before:
         unit.tell(
@@ -72,6 +73,19 @@ def payment_status_refresh(unit: OrderUnit, *, key: str) -> None:
                 facts={"payment_status": order.payment_status, "previous": before},
             )
         )
+
+
+def fees_kept(order_id: int) -> Decimal:
+    """The processing fees of the order's payments through channels whose gateway keeps them on
+    refunds: never returned, so counted as settled when the rest is refunded."""
+    keeping = PaymentChannel.objects.filter(fees_refundable=False).values("code")
+    rows = LedgerEntry.objects.filter(
+        order_id=order_id,
+        kind=LedgerEntry.Kind.PAYMENT,
+        state=LedgerEntry.State.CONFIRMED,
+        channel__in=keeping,
+    )
+    return Decimal(rows.aggregate(total=Sum("fee"))["total"] or 0).quantize(CENT)
 
 
 def outstanding(order: Order) -> Decimal:

@@ -14,9 +14,11 @@ class PaymentStatus(StrEnum):
     REFUNDED = "refunded"
 
 
-def derive(*, total: Decimal, paid: Decimal, refunded: Decimal) -> PaymentStatus:
+def derive(*, total: Decimal, paid: Decimal, refunded: Decimal, kept: Decimal = Decimal(0)) -> PaymentStatus:
+    """``kept``: processing fees the payment gateway keeps on refunds (PayPal): once everything
+    else is back with the customer, the order is refunded."""
     if refunded > 0:
-        return PaymentStatus.REFUNDED if refunded >= paid else PaymentStatus.PARTIALLY_REFUNDED
+        return PaymentStatus.REFUNDED if refunded + kept >= paid else PaymentStatus.PARTIALLY_REFUNDED
     if paid <= 0:
         return PaymentStatus.UNPAID
     if paid < total:

@@ -27,6 +27,7 @@ from ordo.orders.conversation import order_message_write
 from ordo.orders.pricing import standing
 from ordo.orders.workflows import status_finder
 from ordo.payments.paying import order_pay
+from ordo.payments.services import fees_kept
 from ordo.payments.wallet import wallet_balances, wallet_entries
 from ordo.portal.forms import SignUpForm
 from ordo.text import whole_number
@@ -146,6 +147,7 @@ def order_page(request: HttpRequest, number: int) -> HttpResponse:
             "documents": Document.objects.filter(order=order).defer("pdf").order_by("kind", "-version"),
             "timeline": order_timeline(order, audience="customer", language=lang),
             "checkout": presenters.checkout_choices(order, lang),
+            "fees_kept": fees_kept(order.pk) if order.refunded else 0,
         },
     )
 
