@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ordo.delivery.models import Courier
 from ordo.orders.models import Order
+from tests.pages.conftest import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -76,14 +77,18 @@ def test_the_link_shows_the_order_and_confirms_delivery_once(shipped, manager, c
     assert 'name="language"' not in html
     assert "signout" not in html
     token = browser.cookies["csrftoken"].value
-    done = browser.post(path, {"csrfmiddlewaretoken": token})
+    # Seed 002: one tap asks "handed over?"; nothing changes until the courier confirms.
+    asked = browser.post(path, {"csrfmiddlewaretoken": token, "transition": "deliver"})
+    assert 'name="confirmed"' in asked.content.decode()
+    assert Order.objects.get(number=shipped).status == "shipped"
+    done = browser.post(path, {"csrfmiddlewaretoken": token, "transition": "deliver", "confirmed": "1"})
     assert done.status_code == 200
     assert f"zamówienie {shipped} oznaczono jako dostarczone" in done.content.decode()
     assert Order.objects.get(number=shipped).status == "delivered"
     history = manager.api.get(f"/orders/{shipped}/history").body[-1]
     assert (history["to"], history["actor"], history["kind"]) == ("delivered", "courier: Piotr Szybki", "manual")
 
-    again = browser.post(path, {"csrfmiddlewaretoken": token})
+    again = browser.post(path, {"csrfmiddlewaretoken": token, "transition": "deliver", "confirmed": "1"})
     assert again.status_code == 410
     assert "już użyty" in again.content.decode()
     assert "+48 600 100 200" not in again.content.decode()
@@ -163,3 +168,47 @@ def test_delivery_log_shows_messages_and_attempts(shipped, manager, customer, sm
     assert all(r["attempt_log"][0]["ok"] for r in rows if r["status"] == "sent")
     assert rows[0]["address"] == "jan@example.org"
     assert customer.api.get(f"/orders/{shipped}/notifications").status in (403, 404)
+
+
+def _page(courier_path: str) -> str:
+    return text_of(Client().get(courier_path))
+
+
+def test_the_courier_sees_the_cash_to_collect_and_the_managers_note(shipped, manager, courier, smtp, drain):
+    manager.api.patch(f"/orders/{shipped}", {"payment_channel": "cash", "notes": "Domofon 12, drugie piętro"})
+    assign(manager, shipped, courier.pk)
+    drain()
+    page = _page(link_in(smtp.inbox.to("piotr@couriers.test")[0]))
+    assert "Domofon 12, drugie piętro" in page
+    assert "78,00" in page
+    assert "Gotówka przy odbiorze" in page
+
+
+def test_an_unpaid_order_on_an_online_channel_warns_the_courier(shipped, manager, courier, smtp, drain):
+    manager.api.patch(f"/orders/{shipped}", {"payment_channel": "transfer"})
+    manager.api.pay(shipped, "30.00")
+    assign(manager, shipped, courier.pk)
+    drain()
+    html = Client().get(link_in(smtp.inbox.to("piotr@couriers.test")[0])).content.decode()
+    assert 'role="alert"' in html
+    assert "48,00" in html  # 78.00 − 30.00 still owed
+
+
+def test_could_not_deliver_needs_a_reason_and_sends_the_order_back(shipped, manager, courier, smtp, drain):
+    assign(manager, shipped, courier.pk)
+    drain()
+    path = link_in(smtp.inbox.to("piotr@couriers.test")[0])
+    browser = Client()
+    no_reason = browser.post(path, {"transition": "not_delivered", "comment": " "})
+    assert no_reason.status_code == 422
+    assert Order.objects.get(number=shipped).status == "shipped"
+    done = browser.post(path, {"transition": "not_delivered", "comment": "Nikogo nie ma w domu"})
+    assert done.status_code == 200
+    assert Order.objects.get(number=shipped).status == "in_progress"
+    history = manager.api.get(f"/orders/{shipped}/history").body[-1]
+    assert (history["transition"], history["comment"], history["actor"]) == (
+        "not_delivered",
+        "Nikogo nie ma w domu",
+        "courier: Piotr Szybki",
+    )
+    assert browser.get(path).status_code == 410, "the link is used"

@@ -1,4 +1,5 @@
-"""Writes for delivery: assigning a courier, and the courier confirming delivery from a link."""
+"""Writes for delivery: assigning a courier, and the courier reporting from a link (delivered, or
+could not deliver and why)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ordo.notifications.outbox import Event
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order
 from ordo.orders.services import OrderUnit, delivery_check, lock_order
-from ordo.workflow.definition import Workflow
+from ordo.workflow.definition import Transition, Workflow
 from ordo.workflow.engine import may_fire
 from ordo.workflow.snapshot import Actor
 
@@ -71,30 +72,43 @@ def courier_actor(courier: Courier) -> Actor:
     return Actor(role="courier", id=None, name=f"courier: {courier.name}")
 
 
+def courier_steps(workflow: Workflow, status: str, actor: Actor) -> list[Transition]:
+    """The transitions a courier may fire from ``status``: the one that delivers (into a final
+    status) first, then the others ("could not deliver", back to the shop with a reason)."""
+    steps = [t for t in workflow.transitions_from(status) if may_fire(workflow, t, actor, status)]
+    return sorted(steps, key=lambda t: not delivers(workflow, t))
+
+
+def delivers(workflow: Workflow, transition: Transition) -> bool:
+    target = workflow.status(transition.target)
+    return target is not None and target.final
+
+
 def delivery_transition(workflow: Workflow, status: str, actor: Actor) -> str | None:
-    """The transition a courier may fire from ``status`` (``deliver`` in the shop)."""
-    for transition in workflow.transitions_from(status):
-        if may_fire(workflow, transition, actor, status):
-            return transition.code
-    return None
+    """The transition a courier fires to mark the order delivered (``deliver`` in the shop)."""
+    steps = courier_steps(workflow, status, actor)
+    return steps[0].code if steps and delivers(workflow, steps[0]) else None
 
 
-def courier_confirm_delivery(*, token: str) -> Order:
-    """Fire the delivery transition as the courier the link was made for; the link is then used."""
+def courier_report(*, token: str, transition: str = "", comment: str = "") -> Order:
+    """Fire, as the courier the link was made for, ``transition`` (the delivery when left out:
+    "delivered", or another courier step such as "could not deliver" with its reason in
+    ``comment``); the link is then used."""
     with transaction.atomic(durable=True):
         link = link_from_token(token, for_update=True)
         actor = courier_actor(link.courier)
         unit = OrderUnit(lock_order(link.order.number), actor=actor)
         if unit.order.courier_id != link.courier_id:
             raise LinkError(LinkProblem.REVOKED, link)
-        code = delivery_transition(unit.workflow, unit.order.status, actor)
-        if code is None:
+        steps = courier_steps(unit.workflow, unit.order.status, actor)
+        code = transition or delivery_transition(unit.workflow, unit.order.status, actor)
+        if code is None or code not in {t.code for t in steps}:
             raise DomainError(
                 OrderErrorCode.WRONG_STATUS,
-                f"Nothing to confirm in status {unit.order.status!r}.",
+                f"Nothing to report in status {unit.order.status!r}.",
                 status=unit.order.status,
             )
-        unit.fire(code)
+        unit.fire(code, comment=comment.strip()[:2000])
         unit.settle()
         link.used_at = unit.now
         link.save(update_fields=["used_at"])

@@ -156,6 +156,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "fee_percent": channel.fee_percent,
                     "fee_fixed": channel.fee_fixed,
                     "fees_refundable": channel.fees_refundable,
+                    "on_delivery": channel.on_delivery,
                 },
             )
         # Tiers are a starting point: once a currency has tiers, they are the admins' to edit.

@@ -28,6 +28,9 @@ class PaymentChannel(models.Model):
     fees_refundable = models.BooleanField(
         default=True, help_text="A refund to the processor returns the processing fee too (card: yes; PayPal: no)."
     )
+    on_delivery = models.BooleanField(
+        default=False, help_text="The courier collects what is owed when handing the order over (cash on delivery)."
+    )
 
     class Meta:
         ordering = ["position", "code"]

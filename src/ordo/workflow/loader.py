@@ -106,6 +106,8 @@ class Channel:
     fee_fixed: Decimal = Decimal(0)
     #: Does a refund to the processor return the processing fee too (card: yes; PayPal: no)?
     fees_refundable: bool = True
+    #: The courier collects what is owed when handing the order over (cash on delivery).
+    on_delivery: bool = False
 
 
 @dataclass(frozen=True)
@@ -615,6 +617,7 @@ def _channel(read: _Reader, data: Mapping[str, Any]) -> Channel:
         fee_percent=fees[0],
         fee_fixed=fees[1],
         fees_refundable=bool(data.get("fees_refundable", True)),
+        on_delivery=bool(data.get("on_delivery", False)),
     )
 
 
