@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payments', '0003_ledger_moved_kinds'),
+        ("payments", "0003_ledger_moved_kinds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paymentchannel',
-            name='on_delivery',
-            field=models.BooleanField(default=False, help_text='The courier collects what is owed when handing the order over (cash on delivery).'),
+            model_name="paymentchannel",
+            name="on_delivery",
+            field=models.BooleanField(
+                default=False,
+                help_text="The courier collects what is owed when handing the order over (cash on delivery).",
+            ),
         ),
     ]
