@@ -158,33 +158,42 @@ def document_issue(
     with transaction.atomic(durable=True):
         unit = OrderUnit(lock_order(number, visible), actor=actor)
         require(actor, Action.ISSUE_DOCUMENTS)
-        order = unit.order
-        latest = Document.objects.filter(order=order, kind=kind).order_by("-version").first()
-        if latest is not None and not reissue_reason:
-            raise DomainError(
-                DocumentErrorCode.DOCUMENT_EXISTS,
-                f"The {kind} of order {number} is {latest.number}; reissue it with a reason to change it.",
-                document=latest.pk,
-            )
-        if latest is None and reissue_reason:
-            raise DomainError(DocumentErrorCode.NO_DOCUMENT, f"Order {number} has no {kind} to reissue.")
-        version = latest.version + 1 if latest else 1
-        doc_number = latest.number if latest else next_number(kind, unit.now)
-        language = _language(order, language or (latest.language if latest else ""))
-        note = labels(language)["version"].format(version=version, reason=reissue_reason) if reissue_reason else ""
-        pdf = render_pdf(order, kind=kind, number=doc_number, language=language, issued_at=unit.now, version_note=note)
-        document = Document.objects.create(
-            order=order,
-            kind=kind,
-            number=doc_number,
-            version=version,
-            language=language,
-            issued_at=unit.now,
-            issued_by=actor.name or actor.role,
-            reason=reissue_reason,
-            pdf=pdf,
-            size=len(pdf),
-        )
-        unit.note("document_issued", {"kind": kind, "number": doc_number, "version": version, "reason": reissue_reason})
+        document = issue_in(unit, kind=kind, language=language, reissue_reason=reissue_reason)
         unit.flush()
+    return document
+
+
+def issue_in(unit: OrderUnit, *, kind: str, language: str = "", reissue_reason: str = "") -> Document:
+    """Issue ``kind`` for the locked order inside the caller's transaction (``document_issue``,
+    and the ``issue_documents`` effect of a transition)."""
+    kind = _kind(kind)
+    order = unit.order
+    number = order.number
+    latest = Document.objects.filter(order=order, kind=kind).order_by("-version").first()
+    if latest is not None and not reissue_reason:
+        raise DomainError(
+            DocumentErrorCode.DOCUMENT_EXISTS,
+            f"The {kind} of order {number} is {latest.number}; reissue it with a reason to change it.",
+            document=latest.pk,
+        )
+    if latest is None and reissue_reason:
+        raise DomainError(DocumentErrorCode.NO_DOCUMENT, f"Order {number} has no {kind} to reissue.")
+    version = latest.version + 1 if latest else 1
+    doc_number = latest.number if latest else next_number(kind, unit.now)
+    language = _language(order, language or (latest.language if latest else ""))
+    note = labels(language)["version"].format(version=version, reason=reissue_reason) if reissue_reason else ""
+    pdf = render_pdf(order, kind=kind, number=doc_number, language=language, issued_at=unit.now, version_note=note)
+    document = Document.objects.create(
+        order=order,
+        kind=kind,
+        number=doc_number,
+        version=version,
+        language=language,
+        issued_at=unit.now,
+        issued_by=unit.actor.name or unit.actor.role,
+        reason=reissue_reason,
+        pdf=pdf,
+        size=len(pdf),
+    )
+    unit.note("document_issued", {"kind": kind, "number": doc_number, "version": version, "reason": reissue_reason})
     return document
