@@ -304,8 +304,8 @@ def _place(
         )
     except DomainError as error:
         field = str(error.details.get("field", ""))
-        if field in form.fields and field in FIELD_REASONS:
-            form.add_error(field, str(FIELD_REASONS[field]))
+        if field in FIELD_REASONS:
+            form.add_error(field if field in form.fields else None, str(FIELD_REASONS[field]))
         else:
             form.add_error(None, error_message(str(error.code), error.message, error.details))
         return None
