@@ -60,6 +60,21 @@ class OutboxPasswordResetForm(PasswordResetForm):
         )
 
 
+class ShippingSelect(forms.RadioSelect):
+    """Shipping options that say what each needs (``data-needs="place"`` or ``"address"``), so the
+    page shows only the pickup place or only the address once one is chosen (CSS, no script)."""
+
+    def __init__(self, needs: dict[str, str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.needs = needs
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.needs.get(str(value)):
+            option["attrs"] = {**option["attrs"], "data-needs": self.needs[str(value)]}
+        return option
+
+
 def _label(labels: dict[str, str], lang: str, code: str) -> str:
     return labels.get(lang) or labels.get("en") or code
 
@@ -91,7 +106,9 @@ class CheckoutForm(forms.Form):
             self.fields["shipping"] = forms.ChoiceField(
                 label=_("How you receive the order"),
                 choices=[(o["code"], _label(o["labels"], lang, o["code"])) for o in options],
-                widget=forms.RadioSelect,
+                widget=ShippingSelect(
+                    {o["code"]: "address" if o.get("address") else "place" if o.get("places") else "" for o in options}
+                ),
             )
             places = [(p["code"], _label(p["labels"], lang, p["code"])) for o in options for p in o.get("places", [])]
             if places:

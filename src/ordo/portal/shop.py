@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ordo.accounts.models import Customer, Role
@@ -217,12 +218,12 @@ def _form(request: HttpRequest, order_type: OrderType, *, guest: bool) -> Checko
 
 #: What to say beside a field the checkout refused.
 FIELD_REASONS = {
-    "shipping": _("Choose how to receive the order."),
-    "place": _("Choose the pickup place."),
-    "address": _("Give the delivery address."),
-    "planned_date": _("The planned date cannot be in the past."),
-    "target": _("Give the link each service is for (in the cart)."),
-    "channel": _("Choose one of the payment channels offered."),
+    "shipping": gettext_lazy("Choose how to receive the order."),
+    "place": gettext_lazy("Choose the pickup place."),
+    "address": gettext_lazy("Give the delivery address."),
+    "planned_date": gettext_lazy("The planned date cannot be in the past."),
+    "target": gettext_lazy("Give the link each service is for (in the cart)."),
+    "channel": gettext_lazy("Choose one of the payment channels offered."),
 }
 
 
