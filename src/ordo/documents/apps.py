@@ -6,5 +6,5 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Register the archive job's handler.
-        from ordo.documents import printfiles  # noqa: F401
+        # Register the archive job's handler and the issue_documents effect.
+        from ordo.documents import printfiles, services  # noqa: F401

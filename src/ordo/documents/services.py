@@ -22,6 +22,7 @@ from ordo.documents.errors import DocumentErrorCode
 from ordo.documents.labels import LABELS, labels
 from ordo.documents.models import Counter, Document
 from ordo.errors import DomainError
+from ordo.orders.effects import EffectCall, effect
 from ordo.orders.models import Order
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
@@ -197,3 +198,15 @@ def issue_in(unit: OrderUnit, *, kind: str, language: str = "", reissue_reason: 
     )
     unit.note("document_issued", {"kind": kind, "number": doc_number, "version": version, "reason": reissue_reason})
     return document
+
+
+@effect("issue_documents")
+def issue_documents(call: EffectCall) -> None:
+    """The ``issue_documents`` effect: issue the documents ``kinds`` names (``invoice``,
+    ``contract``, ``act``) as the transition happens, each once, so the customer sees them on the
+    order at once (seed 001: invoice and contract on confirmation). One issued already stays."""
+    unit = call.unit
+    issued = set(Document.objects.filter(order=unit.order).values_list("kind", flat=True))
+    for kind in call.params.get("kinds", ["invoice"]):
+        if kind not in issued:
+            issue_in(unit, kind=str(kind))

@@ -53,22 +53,6 @@ def _set_issue_dates(order_ids: list[int], now: Any) -> None:
 BULK_EFFECTS["set_issue_date"] = _set_issue_dates
 
 
-@effect("issue_documents")
-def issue_documents(call: EffectCall) -> None:
-    """Issue the documents ``kinds`` names (``invoice``, ``contract``, ``act``) as the transition
-    happens, each once: the customer sees them on the order at once (seed 001: invoice and contract
-    on confirmation). One already issued is left as it is."""
-    from ordo.documents.models import Document
-    from ordo.documents.services import issue_in
-
-    unit = call.unit
-    kinds = call.params.get("kinds", ["invoice"])
-    issued = set(Document.objects.filter(order=unit.order).values_list("kind", flat=True))
-    for kind in kinds:
-        if kind not in issued:
-            issue_in(unit, kind=str(kind))
-
-
 @effect("credit_wallet")
 def credit_wallet(call: EffectCall) -> None:
     """A paid top-up order: its goods' value (not the processing fee) goes into the customer's wallet."""
