@@ -233,6 +233,8 @@ ORDO_WEBHOOK_CACHE_SECONDS = float(os.environ.get("ORDO_WEBHOOK_CACHE_SECONDS", 
 ORDO_WORKER_POLL_SECONDS = float(os.environ.get("ORDO_WORKER_POLL_SECONDS", "0.25"))
 ORDO_TIMER_SWEEP_SECONDS = float(os.environ.get("ORDO_TIMER_SWEEP_SECONDS", "60"))
 ORDO_WORKER_LEASE_SECONDS = int(os.environ.get("ORDO_WORKER_LEASE_SECONDS", "300"))
+# The dashboard lists orders still owing this many days after they were placed.
+ORDO_PAYMENT_DUE_DAYS = int(os.environ.get("ORDO_PAYMENT_DUE_DAYS", "7"))
 ORDO_COURIER_LINK_DAYS = int(os.environ.get("ORDO_COURIER_LINK_DAYS", "7"))
 ORDO_DELIVERY_ESTIMATE_HOURS = int(os.environ.get("ORDO_DELIVERY_ESTIMATE_HOURS", "48"))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
@@ -14,10 +15,27 @@ from ordo.workflow.definition import Workflow
 from ordo.workflow.render import dot
 
 
-def workflow_svg(flow: Workflow, language: str, only_into: frozenset[str] | None = None) -> str:
+def workflow_svg(
+    flow: Workflow,
+    language: str,
+    only_into: frozenset[str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    fills: Mapping[str, str] | None = None,
+    edge_notes: Mapping[tuple[str, str], str] | None = None,
+) -> str:
     """The diagram as inline SVG, or "" when Graphviz is missing or fails; ``only_into`` cuts it
-    to the transitions into those statuses (an employee's allowed set)."""
-    return _drawn(dot(flow, language, after=_("after %s") % "{}", only_into=only_into))
+    to the transitions into those statuses (an employee's allowed set); ``notes``, ``fills`` and
+    ``edge_notes`` draw a report on it (see ``workflow.render.dot``)."""
+    source = dot(
+        flow,
+        language,
+        after=_("after %s") % "{}",
+        only_into=only_into,
+        notes=notes,
+        fills=fills,
+        edge_notes=edge_notes,
+    )
+    return _drawn(source)
 
 
 @lru_cache(maxsize=64)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from ordo.desk import card, directory, views
+from ordo.desk import card, dashboard, directory, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.order_list, name="orders"),
+    path("dashboard", dashboard.dashboard, name="dashboard"),
+    path("waits", dashboard.where_orders_wait, name="waits"),
     path("counts", views.status_counts, name="counts"),
     path("views", views.saved_view_new, name="view-new"),
     path("views/<int:view_id>/delete", views.saved_view_remove, name="view-delete"),

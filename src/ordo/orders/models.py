@@ -236,6 +236,31 @@ class StatusChange(models.Model):
         return f"{self.from_status or '·'} → {self.to_status} ({self.transition}, {self.actor_name})"
 
 
+class Stay(models.Model):
+    """How long an order stayed in one status, written by the transaction that moved it on (or by
+    the timer sweep's batch): what the time-in-status report reads instead of pairing up every
+    history row. Item statuses have none."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="stays", db_index=False)
+    #: The order's workflow (a plain id: the report groups by it, and no constraint costs a write).
+    workflow_id = models.IntegerField()
+    status = models.CharField(max_length=50)
+    entered_at = models.DateTimeField()
+    left_at = models.DateTimeField()
+    seconds = models.BigIntegerField()
+    #: The transition that ended the stay.
+    left_by = models.CharField(max_length=50)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["left_at"], name="stay_left_at"),
+            models.Index(fields=["order", "left_at"], name="stay_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.status} {self.seconds}s → {self.left_by}"
+
+
 class Activity(models.Model):
     """What happened to an order besides status changes: channel changes, assignments, gateway
     events. Status changes have their own table (``StatusChange``)."""

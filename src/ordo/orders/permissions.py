@@ -62,6 +62,8 @@ class Action(StrEnum):
     MANAGE_CATALOG = "manage_catalog"
     #: The courier directory: adding couriers, switching them off.
     MANAGE_COURIERS = "manage_couriers"
+    #: The dashboard and the reports (figures of the orders one sees; money included).
+    READ_REPORTS = "read_reports"
     #: A customer's wallet: balance and history (one's own wallet is always one's own to read).
     READ_WALLETS = "read_wallets"
 
@@ -96,6 +98,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.MANAGE_CATALOG: _MANAGERS,
     Action.MANAGE_COURIERS: _MANAGERS,
     Action.READ_WALLETS: _MANAGERS,
+    Action.READ_REPORTS: _MANAGERS,
 }
 
 _REFUSAL = {

@@ -38,6 +38,7 @@ from ordo.orders.models import (
     OrderType,
     Source,
     StatusChange,
+    Stay,
 )
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.permissions import Action, require
@@ -92,6 +93,7 @@ class OrderUnit:
         )
         self._items: list[OrderItem] | None = None
         self.history: list[StatusChange] = []
+        self.stays: list[Stay] = []
         self.dirty: set[str] = set()
         self.dirty_items: dict[int, OrderItem] = {}
         self.events: list[Event] = []
@@ -135,6 +137,17 @@ class OrderUnit:
 
     def _apply(self, decision: Decision, *, actor: Actor, kind: str, comment: str = "") -> None:
         order = self.order
+        self.stays.append(
+            Stay(
+                order=order,
+                workflow_id=order.workflow_id,
+                status=order.status,
+                entered_at=order.status_since,
+                left_at=self.now,
+                seconds=max(int((self.now - order.status_since).total_seconds()), 0),
+                left_by=decision.transition.code,
+            )
+        )
         order.status = decision.target
         order.status_since = self.now
         order.status_seq += 1
@@ -310,6 +323,9 @@ class OrderUnit:
         if self.history:
             insert_rows(self.history)
             self.history.clear()
+        if self.stays:
+            insert_rows(self.stays)
+            self.stays.clear()
         if self.activity:
             insert_rows(self.activity)
             self.activity.clear()

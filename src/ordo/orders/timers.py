@@ -26,7 +26,7 @@ from ordo.db import adapt, insert_many, insert_new, insert_rows
 from ordo.notifications.models import Message
 from ordo.notifications.outbox import dedupe_key, targets
 from ordo.orders.effects import BULK_EFFECTS
-from ordo.orders.models import Order, OrderItem, StatusChange, TimerMark
+from ordo.orders.models import Order, OrderItem, StatusChange, Stay, TimerMark
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.services import OrderUnit, lock_order
 from ordo.orders.snapshots import items_short, order_snapshot
@@ -67,8 +67,8 @@ class Due(NamedTuple):
 
 
 FIELDS = Due._fields
-#: Enough to move an order whose timer transition has no guard.
-MOVE_FIELDS = FIELDS[:4]
+#: Enough to move an order whose timer transition has no guard (and to record how long it stayed).
+MOVE_FIELDS = FIELDS[:5]
 
 
 @dataclass(frozen=True)
@@ -201,6 +201,17 @@ def _move_batch(rule: Rule, orders: list[Due], now: datetime) -> None:
             "transition": transition.code,
             "actor_name": SYSTEM.name,
             "kind": StatusChange.Kind.TIMER,
+        },
+    )
+    insert_many(
+        Stay,
+        ["order_id", "entered_at", "seconds"],
+        [(o.id, adapt(Stay, "entered_at", _since(o)), max(int((now - _since(o)).total_seconds()), 0)) for o in orders],
+        constants={
+            "workflow_id": rule.workflow_id,
+            "status": rule.timer.status,
+            "left_at": now,
+            "left_by": transition.code,
         },
     )
     for ref in transition.effects:

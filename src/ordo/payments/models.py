@@ -86,6 +86,8 @@ class LedgerEntry(models.Model):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_amount_not_negative"),
         ]
+        # The dashboard's revenue and refunds of a period read the ledger by the time of entry.
+        indexes = [models.Index(fields=["recorded_at"], name="ledger_recorded_at")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency}"

@@ -24,6 +24,7 @@ from ordo.documents.models import Document
 from ordo.errors import DomainError
 from ordo.orders import presenters, selectors, services
 from ordo.orders.conversation import order_message_write
+from ordo.orders.permissions import Action, may
 from ordo.orders.pricing import standing
 from ordo.orders.workflows import status_finder
 from ordo.payments.paying import order_pay
@@ -47,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Staff go to the desk; customers see their orders; anyone else the welcome page."""
     role = role_of(request.user)
     if role in STAFF:
-        return redirect("desk:orders")
+        # The desk's home: the dashboard for those who may read the figures.
+        return redirect("desk:dashboard" if may(role, Action.READ_REPORTS) else "desk:orders")
     if role != Role.CUSTOMER:
         return render(request, "portal/welcome.html", {"title": _("Welcome")})
     return my_orders(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ordo.workflow.definition import Workflow
 from ordo.workflow.loader import format_duration
 
@@ -48,11 +50,19 @@ def _dot_quote(text: str) -> str:
 
 
 def dot(
-    workflow: Workflow, language: str = "en", after: str = "after {}", only_into: frozenset[str] | None = None
+    workflow: Workflow,
+    language: str = "en",
+    after: str = "after {}",
+    only_into: frozenset[str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    fills: Mapping[str, str] | None = None,
+    edge_notes: Mapping[tuple[str, str], str] | None = None,
 ) -> str:
     """Graphviz DOT of the workflow, left to right: final statuses double-circled, timer edges
     dashed and labelled with their delay (``after`` is the wording, ``{}`` the duration).
-    ``only_into`` cuts it to the transitions into those statuses (one employee's allowed set)."""
+    ``only_into`` cuts it to the transitions into those statuses (one employee's allowed set).
+    ``notes`` adds a line under a status's name and ``fills`` colours its box (the time-in-status
+    report); ``edge_notes`` adds to a (source, transition) edge's label (how many left by it)."""
     timer_by_transition = {(t.status, t.transition): t for t in workflow.timers}
     lines = [
         "digraph workflow {",
@@ -63,7 +73,12 @@ def dot(
     ]
     for status in workflow.statuses:
         extra = ', peripheries=2, fillcolor="#dcfce7"' if status.final else ""
-        lines.append(f"  {status.code} [label={_dot_quote(status.label(language))}{extra}];")
+        if fills and status.code in fills:
+            extra += f", fillcolor={_dot_quote(fills[status.code])}"
+        label = _dot_quote(status.label(language))
+        if notes and notes.get(status.code):
+            label = label[:-1] + "\\n" + _dot_quote(notes[status.code])[1:]  # a second line
+        lines.append(f"  {status.code} [label={label}{extra}];")
     lines.append(f"  start -> {workflow.initial};")
     for transition in workflow.transitions:
         if only_into is not None and transition.target not in only_into:
@@ -75,6 +90,8 @@ def dot(
             if timer is not None:
                 label = f"{label} ({after.format(format_duration(timer.after))})"
                 style = ", style=dashed"
+            if edge_notes and edge_notes.get((source, transition.code)):
+                label = f"{label}: {edge_notes[(source, transition.code)]}"
             lines.append(f"  {source} -> {transition.target} [label={_dot_quote(label)}{style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
