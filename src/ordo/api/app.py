@@ -18,6 +18,7 @@ from ordo.api import (
     orders,
     payments,
     people,
+    reports,
     tracking,
     workflows,
 )
@@ -44,6 +45,7 @@ api.add_router("/", people.router)
 api.add_router("/", catalog.router)
 api.add_router("/", documents.router)
 api.add_router("/", tracking.router)
+api.add_router("/", reports.router)
 
 
 def error(request: HttpRequest, status: int, code: str, detail: object, /, **extra: object) -> HttpResponse:

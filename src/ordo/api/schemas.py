@@ -676,3 +676,69 @@ class LineIn(Strict):
 
 class ItemsIn(Strict):
     items: list[LineIn] = Field(min_length=1, max_length=500)
+
+
+class FiguresOut(Schema):
+    """One period's figures; money per currency (``{"PLN": "234.00"}``)."""
+
+    start: date
+    end: date
+    placed: int
+    placed_value: dict[str, Money]
+    average_order: dict[str, Money]
+    revenue: dict[str, Money]
+    refunds: dict[str, Money]
+    unpaid: int
+    unpaid_owed: dict[str, Money]
+    partly_paid: int
+    partly_owed: dict[str, Money]
+
+
+class DayOut(Schema):
+    day: date
+    orders: int
+    revenue: dict[str, Money]
+
+
+class CountOut(Schema):
+    code: str
+    count: int
+
+
+class SummaryOut(Schema):
+    current: FiguresOut
+    previous: FiguresOut = Field(description="The period of the same length just before.")
+    days: list[DayOut]
+    by_source: list[CountOut]
+    by_type: list[CountOut]
+    by_payment_channel: list[CountOut]
+
+
+class ExitOut(Schema):
+    transition: str
+    count: int
+
+
+class StatusWaitOut(Schema):
+    code: str
+    label: str
+    count: int = Field(description="Stays in the status that ended in the period.")
+    median_seconds: int | None
+    p90_seconds: int | None = Field(description="Nearest-rank 90th percentile.")
+    left_by: list[ExitOut]
+
+
+class PersonWaitOut(Schema):
+    user: int | None
+    count: int
+    median_seconds: int | None
+    p90_seconds: int | None
+
+
+class WaitsOut(Schema):
+    workflow: str
+    start: date
+    end: date
+    statuses: list[StatusWaitOut]
+    managers: list[PersonWaitOut]
+    contractors: list[PersonWaitOut]

@@ -33,3 +33,4 @@ class OrderErrorCode(StrEnum):
     INVALID_BULK = "invalid_bulk"
     INVALID_COURIER = "invalid_courier"
     INVALID_CHECKOUT = "invalid_checkout"
+    INVALID_PERIOD = "invalid_period"

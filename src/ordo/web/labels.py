@@ -124,6 +124,7 @@ ERROR = {
     "invalid_note": _("Write something in the note."),
     "invalid_message": _("Write your message (up to 5,000 characters)."),
     "invalid_courier": _("Check the courier: a name, and an e-mail address that looks like one."),
+    "invalid_period": _("Dates are written as YYYY-MM-DD."),
     "invalid_checkout": _("Check the order form: the items, how you receive the order and the date."),
     "invalid_bulk": _("Choose from 1 to 1,000 orders for one action."),
     "amount_out_of_range": _("The amount is too large: amounts go up to 999 999 999 999.99."),
