@@ -12,10 +12,10 @@ import sys
 import tempfile
 import time
 
-from bench import desk, documents, http, notifications, payments, services, timers
+from bench import desk, documents, http, notifications, payments, reports, services, timers
 
 #: The benchmark groups in the order they run.
-PARTS = ("services", "notifications", "http", "payments", "timers", "documents", "desk")
+PARTS = ("services", "notifications", "http", "payments", "timers", "documents", "desk", "reports")
 
 
 def main() -> int:
@@ -32,6 +32,10 @@ def main() -> int:
     parser.add_argument("--due", type=int, default=100_000, help="due orders for the timer sweep")
     parser.add_argument("--desk-orders", type=int, default=1_000_000, help="orders behind the desk pages")
     parser.add_argument("--skip-desk", action="store_true")
+    parser.add_argument(
+        "--report-orders", type=int, default=1_000_000, help="orders behind the reports (5 history rows each)"
+    )
+    parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument(
         "--only",
         nargs="+",
@@ -56,7 +60,12 @@ def main() -> int:
     call_command("migrate", verbosity=0)
 
     started = time.perf_counter()
-    skipped = {"notifications": args.skip_notifications, "http": args.skip_http, "desk": args.skip_desk}
+    skipped = {
+        "notifications": args.skip_notifications,
+        "http": args.skip_http,
+        "desk": args.skip_desk,
+        "reports": args.skip_reports,
+    }
     # The HTTP and delivery runs work on the orders the services run placed.
     chosen = set(args.only) | ({"services"} if {"http", "notifications"} & set(args.only) else set())
     wanted = [part for part in PARTS if (part in chosen if args.only else not skipped.get(part))]
@@ -68,6 +77,7 @@ def main() -> int:
         "timers": lambda: timers.run(due=args.due),
         "documents": documents.run,
         "desk": lambda: desk.run(orders=args.desk_orders),
+        "reports": lambda: reports.run(orders=args.report_orders),
     }
     results = [row for part in wanted for row in runs[part]()]
     print()
