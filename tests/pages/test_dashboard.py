@@ -79,3 +79,29 @@ def test_where_orders_wait_lists_each_status_and_downloads(shop, manager):
     assert "Start: 1" in page
     csv = client.get("/desk/waits", {"workflow": "shop", "format": "csv"}).content.decode("utf-8-sig")
     assert csv.splitlines()[1].startswith("New,1,")
+
+
+def test_an_employees_own_time_zone_cuts_the_days(load_preset, manager, time_machine):
+    from datetime import UTC, datetime
+
+    time_machine.move_to(datetime(2026, 11, 10, 22, 30, tzinfo=UTC), tick=False)  # the 11th in Helsinki
+    load_preset("shop")
+    sell(MUG)
+    manager.api.post("/orders", {"items": MUG, "customer": {"name": "A", "email": "a@example.org"}})
+    client = signed_in(manager)
+    utc_day = client.get("/desk/dashboard", {"format": "csv", "start": "2026-11-10", "end": "2026-11-11"})
+    assert utc_day.content.decode("utf-8-sig").splitlines()[1:] == ["2026-11-10,1,0.00", "2026-11-11,0,0.00"]
+    manager.user.profile.time_zone = "Europe/Helsinki"
+    manager.user.profile.save()
+    helsinki = client.get("/desk/dashboard", {"format": "csv", "start": "2026-11-10", "end": "2026-11-11"})
+    assert helsinki.content.decode("utf-8-sig").splitlines()[1:] == ["2026-11-10,0,0.00", "2026-11-11,1,0.00"]
+
+
+def test_a_time_zone_that_is_not_one_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from ordo.accounts.models import valid_time_zone
+
+    valid_time_zone("Europe/Warsaw")
+    with pytest.raises(ValidationError):
+        valid_time_zone("Mars/Olympus")

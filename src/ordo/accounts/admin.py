@@ -10,7 +10,7 @@ class ProfileAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__username", "user__email")
     fieldsets = (
-        (None, {"fields": ("user", "role", "language", "phone")}),
+        (None, {"fields": ("user", "role", "language", "time_zone", "phone")}),
         (
             "Statuses this employee may move orders into (empty: all their role permits)",
             {"fields": ("allowed_statuses",)},

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -18,12 +21,25 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.CONTRACTOR})
 
 
+def valid_time_zone(name: str) -> None:
+    """Refuse a time zone name the system's database does not know."""
+    if not name:
+        return
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{name!r} is not a time zone (use a name like Europe/Warsaw).") from None
+
+
 class Profile(models.Model):
     """What Ordo adds to a Django user: the role and the preferred language."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=20, choices=Role.choices)
     language = models.CharField(max_length=8, blank=True)
+    #: The IANA time zone the employee's pages show times and cut days in ("Europe/Helsinki");
+    #: empty: ``ORDO_TIME_ZONE``.
+    time_zone = models.CharField(max_length=64, blank=True, validators=[valid_time_zone])
     #: How customers reach the employee (shown to the customers they manage).
     phone = models.CharField(max_length=40, blank=True)
     #: Status codes this employee may move orders into; empty: all their role permits.

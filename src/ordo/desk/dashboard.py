@@ -121,7 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visible = orders_visible_to(request.user)
     series = daily(visible, period, zone)
     days = [_day(d) for d in series.days]
-    currency, revenue = next(iter(sorted(series.revenue.items())), ("", [Decimal(0)] * len(days)))
+    currency, revenue = next(iter(sorted(series.revenue.items())), ("", [Decimal("0.00")] * len(days)))
     split = breakdown(visible, period, zone)
     names = {
         "source": {code: str(label) for code, label in SOURCE.items()},

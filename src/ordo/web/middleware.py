@@ -1,14 +1,15 @@
 """What every response carries: the language a page speaks (the one the user picked with the
-language switch, a cookie, else their saved setting, else the browser's) and the Content Security
-Policy."""
+language switch, a cookie, else their saved setting, else the browser's), the time zone (the
+employee's own, else ``ORDO_TIME_ZONE``) and the Content Security Policy."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -38,6 +39,34 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+def saved_time_zone(user) -> ZoneInfo | None:
+    """An employee's own time zone setting, if it names a known zone."""
+    if not user.is_authenticated:
+        return None
+    name = getattr(getattr(user, "profile", None), "time_zone", "") or ""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class UserTimeZoneMiddleware:
+    """After authentication: times on the pages, and the days reports cut, in the user's zone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = saved_time_zone(request.user)
+        if zone is None:
+            return self.get_response(request)
+        timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class ContentSecurityPolicyMiddleware:
