@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ordo.web",
     "ordo.desk",
     "ordo.portal",
+    "ordo.taxes",
 ]
 
 MIDDLEWARE = [

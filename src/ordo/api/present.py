@@ -15,6 +15,7 @@ from ordo.orders.selectors import tracking_url
 from ordo.orders.snapshots import order_snapshot
 from ordo.orders.workflows import compiled
 from ordo.payments.services import fees_kept
+from ordo.taxes.present import order_taxes
 from ordo.workflow.engine import available
 from ordo.workflow.snapshot import Actor
 
@@ -135,5 +136,18 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
             }
             for option in options
         ],
+        "taxes": _taxes(order, items),
     }
     return shown if may(actor.role, Action.READ_INTERNAL) else for_customer(shown)
+
+
+def _taxes(order: Order, items: list[Any]) -> dict[str, Any] | None:
+    found = order_taxes(order, items)
+    if found is None:
+        return None
+    return {
+        "rounding": found.rounding,
+        "net": found.net,
+        "tax": found.tax,
+        "rates": [{"rate": r.rate, "net": r.net, "tax": r.tax, "gross": r.gross} for r in found.rates],
+    }

@@ -261,6 +261,22 @@ class CandidateOut(Schema):
     assigned: bool
 
 
+class TaxRateOut(Schema):
+    rate: Decimal | None = Field(description="Percent; null: exempt from VAT.")
+    net: Money
+    tax: Money
+    gross: Money
+
+
+class TaxesOut(Schema):
+    """The order's VAT: prices include it; per rate, by the type's rounding rule."""
+
+    rounding: str = Field(description="per_line or per_rate")
+    net: Money
+    tax: Money
+    rates: list[TaxRateOut]
+
+
 class OrderOut(Schema):
     number: int
     type: str
@@ -292,6 +308,7 @@ class OrderOut(Schema):
     )
     tracking_url: str
     available_transitions: list[TransitionOption]
+    taxes: TaxesOut | None = Field(None, description="VAT per rate; null where the order type keeps none.")
 
 
 class LinkCreated(Schema):

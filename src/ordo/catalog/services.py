@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 
 from ordo.catalog.errors import CatalogErrorCode
 from ordo.catalog.models import Location, Product, Reservation, Stock
@@ -21,6 +22,7 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import MAX_MONEY, Order, OrderItem, OrderType
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import ItemInput, OrderUnit, lock_order
+from ordo.taxes.rates import Rates
 from ordo.text import whole_number
 from ordo.workflow.snapshot import Actor
 
@@ -275,6 +277,7 @@ def _items_apply(
                 category=product.category if product is not None else "",
                 quantity=line.quantity,
                 unit_price=price,
+                tax_rate=_rate_at_placing(order, product),
             )
             changes.append([line.sku, "added", "", f"{line.quantity} × {price}"])
             continue
@@ -291,6 +294,14 @@ def _items_apply(
         if fields:
             item.save(update_fields=fields)
     return changes
+
+
+def _rate_at_placing(order: Order, product: Product | None) -> Decimal | None:
+    """A line added later carries the rate its class had when the order was placed."""
+    country = OrderType.objects.filter(code=order.type).values_list("tax_country", flat=True).first()
+    if not country:
+        return None
+    return Rates(country, timezone.localdate(order.placed_at)).rate(product.tax_class if product else "")
 
 
 def catalog_priced(lines: Sequence[ItemInput], *, free_lines: bool = False) -> list[ItemInput]:

@@ -26,6 +26,7 @@ from ordo.orders.effects import EffectCall, effect
 from ordo.orders.models import Order
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
+from ordo.taxes.present import order_taxes, rate_text
 from ordo.workflow.snapshot import Actor
 
 PREFIX = {Document.Kind.INVOICE: "INV", Document.Kind.CONTRACT: "CTR", Document.Kind.ACT: "ACT"}
@@ -98,6 +99,25 @@ def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at
         for item in order.items.all().order_by("id")
     ]
     due = max(order.total - (order.paid - order.refunded), Decimal(0))
+    found = order_taxes(order, list(order.items.all().order_by("id")))
+    taxes = (
+        {
+            "rates": [
+                {
+                    "rate": rate_text(r.rate, words["exempt"]),
+                    "net": _money(r.net, language),
+                    "tax": _money(r.tax, language),
+                    "gross": _money(r.gross, language),
+                }
+                for r in found.rates
+            ],
+            "net": _money(found.net, language),
+            "tax": _money(found.tax, language),
+            "gross": _money(order.total, language),
+        }
+        if found is not None
+        else None
+    )
     context = {
         "language": language,
         "title": words["title"].format(kind=words[kind], number=number, date=date),
@@ -105,6 +125,7 @@ def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at
         "seller": business(),
         "buyer": buyer,
         "lines": lines,
+        "taxes": taxes,
         "currency": order.currency,
         "money": {
             "subtotal": _money(order.subtotal, language),

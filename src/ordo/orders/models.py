@@ -68,6 +68,10 @@ class OrderType(models.Model):
     #: How customers order this type in the portal's shop (the preset's ``[checkout.<type>]``,
     #: see ``workflow.loader.checkout_from_dict``); empty: not sold there.
     checkout = models.JSONField(default=dict, blank=True)
+    #: VAT: the country whose rates apply ("" — no VAT kept) and the rounding rule
+    #: (``per_line`` or ``per_rate``, see ``taxes.compute``); prices include the tax.
+    tax_country = models.CharField(max_length=2, blank=True)
+    tax_rounding = models.CharField(max_length=10, default="per_line")
 
     def __str__(self) -> str:
         return self.code
@@ -191,6 +195,8 @@ class OrderItem(models.Model):
     status_since = models.DateTimeField(null=True, blank=True)
     # Until stock lands, a simple flag: is the material for this item in stock?
     in_stock = models.BooleanField(default=True)
+    #: The VAT rate in force for the line's class when the order was placed (None: no VAT).
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     #: How many of ``quantity`` the stock check holds for this item (auto-parts reservations).
     reserved = models.PositiveIntegerField(default=0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -71,6 +71,8 @@ class ItemInput:
     target: str = ""
     in_stock: bool = True
     category: str = ""
+    #: The line's VAT class where it is not the product's (free lines); "" takes the product's.
+    tax_class: str = ""
 
 
 class OrderUnit:
@@ -499,6 +501,16 @@ class TypeSpec:
     delivery: bool
     free_lines: bool
     personal_manager: bool
+    tax_country: str = ""
+
+
+def line_rates(country: str, items: Sequence[ItemInput], day: date) -> list[Decimal | None]:
+    """The VAT rate of each line on ``day``: its own class, else its product's, else ``standard``."""
+    from ordo.taxes.rates import Rates, classes_of
+
+    rates = Rates(country, day)
+    classes = classes_of(i.sku for i in items if not i.tax_class)
+    return [rates.rate(i.tax_class or classes.get(i.sku, "")) for i in items]
 
 
 def order_type_spec(code: str) -> TypeSpec:
@@ -516,6 +528,7 @@ def order_type_spec(code: str) -> TypeSpec:
                 "delivery",
                 "free_lines",
                 "personal_manager",
+                "tax_country",
             )[:1]
         ),
         None,
@@ -686,6 +699,7 @@ def order_create(
         created_by_id=None if actor.is_system else actor.id,
     )
     item_status = item_workflow.initial if item_workflow else ""
+    taxes = line_rates(spec.tax_country, items, timezone.localdate(now)) if spec.tax_country else [None] * len(items)
     insert_rows(
         [
             OrderItem(
@@ -700,8 +714,9 @@ def order_create(
                 in_stock=i.in_stock,
                 status=item_status,
                 status_since=now if item_status else None,
+                tax_rate=rate,
             )
-            for position, i in enumerate(items, start=1)
+            for position, (i, rate) in enumerate(zip(items, taxes, strict=True), start=1)
         ]
     )
     insert_rows(

@@ -144,6 +144,8 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "labels": dict(order_type.labels),
                     "personal_manager": order_type.personal_manager,
                     "checkout": dict(order_type.checkout),
+                    "tax_country": preset.taxes.get("country", ""),
+                    "tax_rounding": preset.taxes.get("rounding", "per_line"),
                 },
             )
         for position, channel in enumerate(preset.channels):
@@ -158,6 +160,16 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "fees_refundable": channel.fees_refundable,
                     "on_delivery": channel.on_delivery,
                 },
+            )
+        # Rates are a starting point too: a rate already stored (perhaps edited) stays as it is.
+        from ordo.taxes.models import TaxRate
+
+        for rate in preset.taxes.get("rates", []):
+            TaxRate.objects.get_or_create(
+                country=preset.taxes["country"],
+                tax_class=rate["class"],
+                valid_from=rate["from"],
+                defaults={"rate": rate["rate"]},
             )
         # Tiers are a starting point: once a currency has tiers, they are the admins' to edit.
         if preset.tiers and not DiscountTier.objects.filter(currency=preset.currency).exists():

@@ -11,7 +11,7 @@ import tomllib
 from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,8 @@ class Preset:
     sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: The starting discount tiers, in the preset's currency; admins edit them afterwards.
     tiers: tuple[DiscountTier, ...] = ()
+    #: VAT (``taxes_from_dict``): ``country``, ``rounding`` and the starting ``rates``.
+    taxes: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _tells_customer(workflow: Mapping[str, Any]) -> bool:
@@ -575,9 +577,48 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
         if count > 1:
             read.fail("preset", f"two discount tiers start at {threshold}")
 
+    taxes = taxes_from_dict(read, data["taxes"]) if "taxes" in data else {}
+
     if problems:
         raise PresetError(problems)
-    return Preset(code, labels, language, currency, tuple(types), channels, tuple(workflows), sources, tiers)
+    return Preset(code, labels, language, currency, tuple(types), channels, tuple(workflows), sources, tiers, taxes)
+
+
+def taxes_from_dict(read: _Reader, data: Any) -> dict[str, Any]:
+    """The preset's ``[taxes]``: ``country`` (ISO code), ``rounding`` (``per_line`` or
+    ``per_rate``) and ``rates``, each ``{ class, rate, from }`` with ``rate = "exempt"`` for no VAT.
+    Prices include the tax."""
+    where = "taxes"
+    if not isinstance(data, dict):
+        read.fail(where, "must be a table")
+        return {}
+    country = str(data.get("country", "")).upper()
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        read.fail(where, f"country {country!r} is not a two-letter country code")
+    rounding = str(data.get("rounding", "per_line"))
+    if rounding not in ("per_line", "per_rate"):
+        read.fail(where, f"rounding {rounding!r} is not 'per_line' or 'per_rate'")
+    rates = []
+    for entry in read.tables(data, "rates", where):
+        tax_class = read.text(entry, "class", f"{where} rate")
+        raw = str(entry.get("rate", ""))
+        rate: str | None = None
+        if raw != "exempt":
+            try:
+                value = Decimal(raw)
+                if not value.is_finite() or not 0 <= value < 100:
+                    raise InvalidOperation
+                rate = str(value)
+            except InvalidOperation:
+                read.fail(f"{where} {tax_class}", f"rate {raw!r} is not a percent from 0 to below 100, or 'exempt'")
+        since = entry.get("from")
+        if not isinstance(since, date):
+            read.fail(f"{where} {tax_class}", "'from' must be a date (2024-09-01)")
+            continue
+        rates.append({"class": tax_class, "rate": rate, "from": since.isoformat()})
+    if not any(r["class"] == "standard" for r in rates):
+        read.fail(where, "a 'standard' class is required (lines without a class take it)")
+    return {"country": country, "rounding": rounding, "rates": rates}
 
 
 def _tier(read: _Reader, data: Mapping[str, Any]) -> DiscountTier:

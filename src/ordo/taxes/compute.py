@@ -1,0 +1,125 @@
+"""VAT on an order, from gross prices (consumer shops in Poland, Finland and Russia show prices with
+tax): pure arithmetic on Decimals, no Django.
+
+An order's lines carry the rate in force when it was placed. The order's discounts are spread over
+its lines in proportion to their value before any tax is taken out (the largest remainders get the
+leftover cents, so the shares add up to the discount exactly); processing fees are a line of their
+own at the fee rate. Then, by the rounding rule:
+
+- ``per_line``: each line's tax is rounded to the cent (gross × rate / (100 + rate)), and a rate's
+  tax is the sum of its lines' (Poland allows it; Russia's invoices show it);
+- ``per_rate``: a rate's tax is computed once on the rate's gross total and rounded, and its lines
+  share it by the largest remainders (Poland's and Finland's invoices usually do this).
+
+Either way the lines' taxes add up to the rates' taxes, and net = gross − tax on every line and rate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+ROUNDING = ("per_line", "per_rate")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line's gross amount (after its share of discounts) and its rate in percent (None: exempt)."""
+
+    gross: Decimal
+    rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class Taxed:
+    gross: Decimal
+    net: Decimal
+    tax: Decimal
+    rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class RateTotal:
+    rate: Decimal | None
+    gross: Decimal
+    net: Decimal
+    tax: Decimal
+
+
+def spread(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``amount`` split over ``weights`` in proportion, in cents, adding up exactly (the largest
+    remainders get the leftover cents; ties go to the earlier line)."""
+    total = sum(weights, ZERO)
+    if not weights:
+        return []
+    if total <= 0 or amount == 0:
+        return [ZERO for _ in weights]
+    cents = int((amount / CENT).to_integral_value(ROUND_HALF_UP))
+    exact = [Decimal(cents) * w / total for w in weights]
+    floors = [int(e.to_integral_value(ROUND_DOWN)) for e in exact]
+    left = cents - sum(floors)
+    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[: max(left, 0)]:
+        floors[i] += 1
+    return [Decimal(f) * CENT for f in floors]
+
+
+def tax_in(gross: Decimal, rate: Decimal | None) -> Decimal:
+    """The tax inside a gross amount, rounded half up to the cent."""
+    if rate is None or rate == 0 or gross == 0:
+        return ZERO
+    return (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def taxed(lines: Sequence[Line], rounding: str = "per_line") -> list[Taxed]:
+    """Each line with its net and tax under ``rounding``."""
+    if rounding not in ROUNDING:
+        raise ValueError(f"rounding is one of {ROUNDING}, not {rounding!r}")
+    if rounding == "per_line":
+        return [
+            Taxed(line.gross, line.gross - tax_in(line.gross, line.rate), tax_in(line.gross, line.rate), line.rate)
+            for line in lines
+        ]
+    taxes = [ZERO] * len(lines)
+    for rate in _rates(lines):
+        members = [i for i, line in enumerate(lines) if line.rate == rate]
+        whole = tax_in(sum((lines[i].gross for i in members), ZERO), rate)
+        for i, share in zip(members, spread(whole, [lines[i].gross for i in members]), strict=True):
+            taxes[i] = share
+    return [Taxed(line.gross, line.gross - tax, tax, line.rate) for line, tax in zip(lines, taxes, strict=True)]
+
+
+def by_rate(lines: Sequence[Taxed]) -> list[RateTotal]:
+    """The totals per rate, highest rate first (exempt last)."""
+    found = []
+    for rate in _rates(lines):
+        members = [line for line in lines if line.rate == rate]
+        gross = sum((line.gross for line in members), ZERO)
+        tax = sum((line.tax for line in members), ZERO)
+        found.append(RateTotal(rate, gross, gross - tax, tax))
+    return found
+
+
+def _rates(lines: Sequence[Line] | Sequence[Taxed]) -> list[Decimal | None]:
+    present = {line.rate for line in lines}
+    return sorted(present, key=lambda r: (r is None, -(r or 0)))
+
+
+def order_lines(
+    line_totals: Sequence[Decimal],
+    rates: Sequence[Decimal | None],
+    *,
+    discount: Decimal = ZERO,
+    fees: Decimal = ZERO,
+    fee_rate: Decimal | None = None,
+) -> list[Line]:
+    """The order's taxable lines: each item's total less its share of ``discount``, then the
+    processing fee (if any) at ``fee_rate``."""
+    shares = spread(discount, line_totals)
+    lines = [Line(total - share, rate) for total, share, rate in zip(line_totals, shares, rates, strict=True)]
+    if fees:
+        lines.append(Line(fees, fee_rate))
+    return lines

@@ -1,0 +1,95 @@
+"""VAT on every line: the rate in force when the order was placed stays with it, products carry
+their class, and the API and the invoice (read back with pdftotext) show net, tax per rate, gross."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from ordo.catalog.models import Product
+from ordo.catalog.services import product_create
+from ordo.orders.models import OrderItem
+from ordo.taxes.models import TaxRate
+from tests.documents.test_documents import pdf, text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def shop(load_preset):
+    load_preset("shop")
+    product_create(sku="MUG-01", name="Kubek", price=Decimal("123.00"))
+    product_create(sku="TEA-200", name="Herbata", price=Decimal("54.00"))
+    Product.objects.filter(sku="TEA-200").update(tax_class="reduced")
+
+
+def test_a_polish_consumer_order_carries_23_and_8_percent(shop, manager):
+    lines = [
+        {"sku": "MUG-01", "name": "Kubek", "quantity": 1, "unit_price": "123.00"},
+        {"sku": "TEA-200", "name": "Herbata", "quantity": 2, "unit_price": "54.00"},
+    ]
+    body = manager.api.post("/orders", {"items": lines, "customer": {"name": "Jan", "email": "jan@example.org"}}).body
+    taxes = body["taxes"]
+    assert taxes["rounding"] == "per_line"
+    assert taxes["rates"] == [
+        {"rate": "23.00", "net": "100.00", "tax": "23.00", "gross": "123.00"},
+        {"rate": "8.00", "net": "100.00", "tax": "8.00", "gross": "108.00"},
+    ]
+    assert (taxes["net"], taxes["tax"]) == ("200.00", "31.00")
+    assert body["totals"]["total"] == "231.00"
+
+
+def test_a_discount_is_spread_over_the_lines_before_tax(shop, manager):
+    lines = [{"sku": "MUG-01", "name": "Kubek", "quantity": 1, "unit_price": "123.00"}]
+    number = manager.api.post(
+        "/orders", {"items": lines, "customer": {"name": "Jan", "email": "jan@example.org"}}
+    ).body["number"]
+    body = manager.api.post(f"/orders/{number}/discounts", {"name": "Promo", "kind": "amount", "value": "23.00"}).body
+    order = body.get("order", body)
+    assert order["taxes"]["rates"] == [{"rate": "23.00", "net": "81.30", "tax": "18.70", "gross": "100.00"}]
+
+
+def test_a_new_rate_applies_from_its_day_and_older_orders_keep_theirs(load_preset, manager, time_machine):
+    time_machine.move_to(datetime(2025, 12, 31, 12, tzinfo=UTC), tick=False)
+    load_preset("furniture")
+    item = [{"sku": "PANEL", "name": "Панель", "quantity": 1, "unit_price": "1200.00"}]
+    body = {"items": item, "customer": {"name": "ООО Ромашка", "email": "roma@example.org"}}
+    old = manager.api.post("/orders", body).body
+    time_machine.move_to(datetime(2026, 1, 2, 12, tzinfo=UTC), tick=False)
+    new = manager.api.post("/orders", body).body
+    assert old["taxes"]["rates"][0]["rate"] == "20.00"
+    assert new["taxes"]["rates"][0]["rate"] == "22.00"
+    assert new["taxes"]["rates"][0]["tax"] == "216.39"  # 1200 × 22 / 122
+    # Read again later: the older order still carries 20 %.
+    assert manager.api.get(f"/orders/{old['number']}").body["taxes"]["rates"][0]["tax"] == "200.00"
+    assert TaxRate.objects.filter(country="RU", tax_class="standard").count() == 2
+
+
+def test_finland_rounds_once_per_rate(load_preset, manager):
+    load_preset("smm")
+    lines = [{"sku": f"S-{n}", "name": "Palvelu", "quantity": 1, "unit_price": "0.99"} for n in range(3)]
+    body = manager.api.post("/orders", {"items": lines, "customer": {"name": "Aino", "email": "aino@example.org"}}).body
+    assert body["taxes"]["rounding"] == "per_rate"
+    assert body["taxes"]["rates"] == [{"rate": "25.50", "net": "2.37", "tax": "0.60", "gross": "2.97"}]
+    assert OrderItem.objects.filter(order__number=body["number"]).first().tax_rate == Decimal("25.50")
+
+
+def test_the_invoice_shows_net_tax_per_rate_and_gross(shop, manager, settings):
+    settings.ORDO_BUSINESS_NAME = "Sklep Długa"
+    settings.ORDO_BUSINESS_TAX_ID = "PL5260001246"
+    lines = [
+        {"sku": "MUG-01", "name": "Kubek", "quantity": 1, "unit_price": "123.00"},
+        {"sku": "TEA-200", "name": "Herbata", "quantity": 2, "unit_price": "54.00"},
+    ]
+    number = manager.api.post(
+        "/orders", {"items": lines, "customer": {"name": "Jan", "email": "jan@example.org"}}
+    ).body["number"]
+    document = manager.api.post(f"/orders/{number}/documents", {"kind": "invoice", "language": "pl"}).body
+    text = text_of(pdf(manager.api, document)).replace(" %", "%")
+    assert "Stawka VAT Netto VAT Brutto" in text
+    assert "23% 100,00 23,00 123,00" in text
+    assert "8% 100,00 8,00 108,00" in text
+    assert "Razem VAT 31,00" in text
+    assert "PL5260001246" in text
