@@ -93,3 +93,84 @@ def test_the_invoice_shows_net_tax_per_rate_and_gross(shop, manager, settings):
     assert "8% 100,00 8,00 108,00" in text
     assert "Razem VAT 31,00" in text
     assert "PL5260001246" in text
+
+
+def _invoiced_furniture(manager, load_preset):
+    load_preset("furniture")
+    items = [
+        {"sku": "PANEL", "name": "Панель", "quantity": 1, "unit_price": "1220.00"},
+        {"sku": "EDGE", "name": "Кромка", "quantity": 2, "unit_price": "61.00"},
+    ]
+    body = manager.api.post(
+        "/orders",
+        {"items": items, "payment_channel": "cash", "customer": {"name": "ООО Ромашка", "email": "r@example.org"}},
+    ).body
+    number = body["number"]
+    assert manager.api.pay(number, "1342.00", channel="cash").status == 201
+    invoice = manager.api.post(f"/orders/{number}/documents", {"kind": "invoice"}).body
+    return number, body, invoice
+
+
+def test_a_russian_order_invoiced_partly_refunded_and_corrected(load_preset, manager):
+    from ordo.documents.models import Document
+    from ordo.jobs.runner import run_due
+
+    number, body, invoice = _invoiced_furniture(manager, load_preset)
+    edge = next(i for i in body["items"] if i["sku"] == "EDGE")
+    refund = manager.api.post(f"/orders/{number}/refunds", {"destination": "processor", "items": [edge["id"]]})
+    assert refund.status == 201, refund.body
+    run_due(worker="test")
+    correction = Document.objects.get(kind="correction")
+    original = Document.objects.get(kind="invoice")
+    assert correction.corrects_id == original.pk
+    assert correction.number.startswith("COR-")
+    assert (correction.gross, correction.tax) == (Decimal("-122.00"), Decimal("-22.00"))
+    assert correction.taxes == [{"rate": "22.00", "net": "-100.00", "tax": "-22.00", "gross": "-122.00"}]
+    text = text_of(bytes(correction.pdf))
+    assert f"Корректирует счёт {original.number}" in text
+    assert "Кромка" in text
+    assert "−122,00" in text or "-122,00" in text
+    assert "Сумма прописью" in text
+    run_due(worker="test")
+    assert Document.objects.filter(kind="correction").count() == 1, "once per refund"
+
+
+def test_a_full_refund_s_correction_zeroes_the_invoice(load_preset, manager):
+    from ordo.documents.models import Document
+    from ordo.jobs.runner import run_due
+
+    number, _, _ = _invoiced_furniture(manager, load_preset)
+    manager.api.post(f"/orders/{number}/refunds", {"destination": "processor"})
+    run_due(worker="test")
+    original = Document.objects.get(kind="invoice")
+    correction = Document.objects.get(kind="correction")
+    assert original.gross + correction.gross == 0
+    assert original.tax + correction.tax == 0
+    assert original.net + correction.net == 0
+    for issued, corrected in zip(original.taxes, correction.taxes, strict=True):
+        assert Decimal(issued["tax"]) + Decimal(corrected["tax"]) == 0
+        assert Decimal(issued["gross"]) + Decimal(corrected["gross"]) == 0
+
+
+def test_no_invoice_no_correction(load_preset, manager):
+    from ordo.documents.models import Document
+    from ordo.jobs.runner import run_due
+
+    load_preset("shop")
+    product_create(sku="MUG-01", name="Kubek", price=Decimal("123.00"))
+    lines = [{"sku": "MUG-01", "name": "Kubek", "quantity": 1, "unit_price": "123.00"}]
+    body = {"items": lines, "payment_channel": "cash", "customer": {"name": "Jan", "email": "jan@example.org"}}
+    number = manager.api.post("/orders", body).body["number"]
+    manager.api.pay(number, "123.00", channel="cash")
+    manager.api.post(f"/orders/{number}/refunds", {"destination": "processor"})
+    run_due(worker="test")
+    assert not Document.objects.filter(kind="correction").exists()
+
+
+def test_the_invoice_states_the_sale_date_and_the_amount_in_words(load_preset, manager):
+    from ordo.documents.models import Document
+
+    _invoiced_furniture(manager, load_preset)
+    text = text_of(bytes(Document.objects.get(kind="invoice").pdf))
+    assert "Дата отгрузки" in text
+    assert "одна тысяча триста сорок два рубля" in text

@@ -6,5 +6,5 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Register the archive job's handler and the issue_documents effect.
-        from ordo.documents import printfiles, services  # noqa: F401
+        # Register the jobs' handlers (print archives, correcting invoices) and the issue_documents effect.
+        from ordo.documents import corrections, printfiles, services  # noqa: F401

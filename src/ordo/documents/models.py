@@ -23,6 +23,7 @@ class Document(models.Model):
         INVOICE = "invoice", "Invoice"
         CONTRACT = "contract", "Contract"
         ACT = "act", "Act of acceptance"
+        CORRECTION = "correction", "Correcting invoice"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -34,10 +35,22 @@ class Document(models.Model):
     reason = models.CharField(max_length=500, blank=True)
     pdf = models.BinaryField()
     size = models.PositiveIntegerField(default=0)
+    #: A correcting invoice: the invoice (version) it corrects.
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+    #: The sums as issued (negative on a correction), kept for the sales register: gross, and with
+    #: VAT the net, the tax and ``taxes`` per rate (``[{"rate", "net", "tax", "gross"}]``, rate
+    #: null for exempt). Null on documents issued before Ordo kept them.
+    gross = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    net = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    tax = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    taxes = models.JSONField(default=list, blank=True)
+    #: What a correction corrects: the refund (ledger row) it was issued for.
+    refund_id = models.BigIntegerField(null=True, blank=True, unique=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["order", "kind", "version"], name="document_version_once"),
+            # An invoice's versions are numbered; an order may have many corrections, each its own number.
+            models.UniqueConstraint(fields=["order", "kind", "number", "version"], name="document_number_version_once"),
         ]
         indexes = [models.Index(fields=["order", "kind"], name="document_order_kind")]
 

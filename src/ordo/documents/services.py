@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.template.loader import select_template
 from django.utils import formats, timezone, translation
+from num2words import num2words
 
 from ordo.documents.errors import DocumentErrorCode
 from ordo.documents.labels import LABELS, labels
@@ -26,10 +27,18 @@ from ordo.orders.effects import EffectCall, effect
 from ordo.orders.models import Order
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import OrderUnit, lock_order
-from ordo.taxes.present import order_taxes, rate_text
+from ordo.taxes.compute import RateTotal
+from ordo.taxes.present import OrderTaxes, order_taxes, rate_text
 from ordo.workflow.snapshot import Actor
 
-PREFIX = {Document.Kind.INVOICE: "INV", Document.Kind.CONTRACT: "CTR", Document.Kind.ACT: "ACT"}
+PREFIX = {
+    Document.Kind.INVOICE: "INV",
+    Document.Kind.CONTRACT: "CTR",
+    Document.Kind.ACT: "ACT",
+    Document.Kind.CORRECTION: "COR",
+}
+#: What staff issue by hand; a correcting invoice comes from a refund (``documents.corrections``).
+ISSUED_BY_HAND = (Document.Kind.INVOICE, Document.Kind.CONTRACT, Document.Kind.ACT)
 
 
 def next_number(kind: str, now: datetime) -> str:
@@ -74,7 +83,36 @@ def _money(value: Decimal, language: str) -> str:
         return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
 
 
-def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at: datetime, version_note: str) -> bytes:
+@dataclass(frozen=True)
+class Correction:
+    """What a correcting invoice shows: the invoice it corrects, its lines and VAT per rate
+    (negative), and why."""
+
+    original: Document
+    lines: list[tuple[str, int, Decimal]]  # name, quantity, amount (negative)
+    rates: list[RateTotal]
+    gross: Decimal
+    refunded: Decimal
+
+
+def amount_in_words(amount: Decimal, currency: str, language: str) -> str:
+    """``1 234,50 RUB`` as words in ``language`` (num2words), or "" where it cannot say it."""
+    try:
+        return str(num2words(abs(amount), lang=language, to="currency", currency=currency))
+    except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
+        return ""
+
+
+def render_pdf(
+    order: Order,
+    *,
+    kind: str,
+    number: str,
+    language: str,
+    issued_at: datetime,
+    version_note: str,
+    correction: Correction | None = None,
+) -> bytes:
     """The document as PDF bytes, from ``documents/<kind>.<language>.html`` if a deployment has
     one, else ``documents/<kind>.html`` with the language's wording."""
     from weasyprint import HTML  # imported here: loading Pango is not free, and only this needs it
@@ -100,6 +138,15 @@ def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at
     ]
     due = max(order.total - (order.paid - order.refunded), Decimal(0))
     found = order_taxes(order, list(order.items.all().order_by("id")))
+    gross = order.total
+    if correction is not None:
+        lines = [
+            {"name": name, "sku": "", "target": "", "quantity": qty, "price": "", "sum": _money(amount, language)}
+            for name, qty, amount in correction.lines
+        ]
+        rates = correction.rates
+        found = OrderTaxes("", rates, sum((r.net for r in rates), Decimal(0)), sum((r.tax for r in rates), Decimal(0)))
+        gross = correction.gross
     taxes = (
         {
             "rates": [
@@ -113,11 +160,24 @@ def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at
             ],
             "net": _money(found.net, language),
             "tax": _money(found.tax, language),
-            "gross": _money(order.total, language),
+            "gross": _money(gross, language),
         }
-        if found is not None
+        if found is not None and found.rates
         else None
     )
+    with translation.override(language):
+        sale_day = timezone.localtime(order.issued_at or issued_at)
+        sale_date = formats.date_format(sale_day, "DATE_FORMAT")
+    about = ""
+    if correction is not None:
+        with translation.override(language):
+            original_date = formats.date_format(timezone.localtime(correction.original.issued_at), "DATE_FORMAT")
+        about = " ".join(
+            [
+                words["corrects"].format(number=correction.original.number, date=original_date),
+                words["correction.reason"].format(amount=f"{_money(correction.refunded, language)} {order.currency}"),
+            ]
+        )
     context = {
         "language": language,
         "title": words["title"].format(kind=words[kind], number=number, date=date),
@@ -127,11 +187,15 @@ def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at
         "lines": lines,
         "taxes": taxes,
         "currency": order.currency,
+        "sale_date": sale_date,
+        "issue_date": date,
+        "about": about,
+        "in_words": amount_in_words(gross, order.currency, language),
         "money": {
             "subtotal": _money(order.subtotal, language),
             "discount": _money(order.discount, language),
             "fees": _money(order.fees, language),
-            "total": _money(order.total, language),
+            "total": _money(gross, language),
             "paid": _money(order.paid - order.refunded, language),
             "due": _money(due, language),
         },
@@ -152,11 +216,29 @@ def render_pdf(order: Order, *, kind: str, number: str, language: str, issued_at
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def sums(gross: Decimal, rates: list[RateTotal] | None) -> dict[str, Any]:
+    """A document's stored sums: gross, and with VAT net, tax and the rates (JSON-safe)."""
+    if rates is None:
+        return {"gross": gross, "net": None, "tax": None, "taxes": []}
+    return {
+        "gross": gross,
+        "net": sum((r.net for r in rates), Decimal("0.00")),
+        "tax": sum((r.tax for r in rates), Decimal("0.00")),
+        "taxes": [
+            {
+                "rate": None if r.rate is None else str(r.rate),
+                "net": str(r.net),
+                "tax": str(r.tax),
+                "gross": str(r.gross),
+            }
+            for r in rates
+        ],
+    }
+
+
 def _kind(kind: str) -> str:
-    if kind not in Document.Kind.values:
-        raise DomainError(
-            DocumentErrorCode.UNKNOWN_KIND, f"Documents are {', '.join(Document.Kind.values)}; not {kind!r}."
-        )
+    if kind not in ISSUED_BY_HAND:
+        raise DomainError(DocumentErrorCode.UNKNOWN_KIND, f"Documents are {', '.join(ISSUED_BY_HAND)}; not {kind!r}.")
     return kind
 
 
@@ -205,6 +287,7 @@ def issue_in(unit: OrderUnit, *, kind: str, language: str = "", reissue_reason: 
     language = _language(order, language or (latest.language if latest else ""))
     note = labels(language)["version"].format(version=version, reason=reissue_reason) if reissue_reason else ""
     pdf = render_pdf(order, kind=kind, number=doc_number, language=language, issued_at=unit.now, version_note=note)
+    found = order_taxes(order, unit.items)
     document = Document.objects.create(
         order=order,
         kind=kind,
@@ -216,6 +299,7 @@ def issue_in(unit: OrderUnit, *, kind: str, language: str = "", reissue_reason: 
         reason=reissue_reason,
         pdf=pdf,
         size=len(pdf),
+        **sums(order.total, found.rates if found else None),
     )
     unit.note("document_issued", {"kind": kind, "number": doc_number, "version": version, "reason": reissue_reason})
     return document

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet, Sum
 
 from ordo.errors import DomainError
+from ordo.jobs.runner import job_enqueue
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order
 from ordo.orders.permissions import Action, require
@@ -200,6 +201,8 @@ def _confirmed(unit: OrderUnit, entry: LedgerEntry) -> None:
     if entry.destination == WALLET or entry.channel == "wallet":
         wallet_credit(unit, amount=entry.amount, note=f"refund for order {unit.order.number}")
     apply_ledger_sums(unit, LedgerEntry.Kind.REFUND, entry.amount)
+    # An invoiced order gets a correcting invoice for the money returned (documents.corrections).
+    job_enqueue("invoice_correction", order_id=unit.order.pk, payload={"entry": entry.pk})
     unit.settle()
 
 
