@@ -55,7 +55,7 @@ def test_reports_download_as_csv(orders, manager):
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "new,1,7200,7200,start:1" in response.body
     summary = manager.api.get("/reports/summary", start="2026-11-02", end="2026-11-02", format="csv").body
-    assert summary.splitlines() == ["day,orders,revenue_PLN", "2026-11-02,2,78.00"]
+    assert summary.lstrip("\ufeff").splitlines() == ["day,orders,revenue_PLN", "2026-11-02,2,78.00"]
 
 
 def test_bad_dates_and_unknown_workflows_are_refused(orders, manager):

@@ -174,3 +174,34 @@ def test_the_invoice_states_the_sale_date_and_the_amount_in_words(load_preset, m
     text = text_of(bytes(Document.objects.get(kind="invoice").pdf))
     assert "Дата отгрузки" in text
     assert "одна тысяча триста сорок два рубля" in text
+
+
+def test_the_sales_register_lists_invoices_and_corrections_per_rate(load_preset, manager, make_person):
+    from ordo.jobs.runner import run_due
+
+    number, body, invoice = _invoiced_furniture(manager, load_preset)
+    edge = next(i for i in body["items"] if i["sku"] == "EDGE")
+    manager.api.post(f"/orders/{number}/refunds", {"destination": "processor", "items": [edge["id"]]})
+    run_due(worker="test")
+    rows = manager.api.get("/reports/sales-register").body
+    assert [(r["kind"], r["gross"], r["tax"]) for r in rows] == [
+        ("invoice", "1342.00", "242.00"),
+        ("correction", "-122.00", "-22.00"),
+    ]
+    assert rows[1]["corrects"] == invoice["number"]
+    assert rows[0]["rates"] == [{"rate": "22.00", "net": "1100.00", "tax": "242.00"}]
+    csv = manager.api.get("/reports/sales-register", format="csv").body.lstrip("\ufeff").splitlines()
+    assert csv[0].startswith("Number,Kind,Issued,Corrects,Order,Buyer,Buyer's tax ID,Net 22 %,VAT 22 %,Net,VAT,Gross")
+    assert csv[2].split(",")[7:12] == ["-100.00", "-22.00", "-100.00", "-22.00", "-122.00"]
+    xlsx = manager.api.client.get("/api/v1/reports/sales-register", {"format": "xlsx"}, headers=manager.api.headers)
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert b"".join(xlsx.streaming_content)[:2] == b"PK"  # a zip: the workbook
+    from django.test import Client
+
+    desk = Client(HTTP_ACCEPT_LANGUAGE="ru")
+    desk.force_login(manager.user)
+    page = desk.get("/desk/register").content.decode()
+    assert invoice["number"] in page
+    assert "Корректировочный счёт" in page or "Correcting invoice" in page
+    contractor = make_person("carl-contractor", "contractor")
+    assert contractor.api.get("/reports/sales-register").status == 403

@@ -3,11 +3,9 @@ sees (``orders_visible_to``), as JSON or — with ``format=csv`` — as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router
 
@@ -21,6 +19,8 @@ from ordo.orders.permissions import Action, require
 from ordo.orders.selectors import orders_visible_to
 from ordo.orders.workflows import compiled
 from ordo.reports.figures import Figures, Period, PersonWait, breakdown, daily, figures, period_of, waits
+from ordo.reports.register import register_table, sales_register
+from ordo.web.files import csv_download, xlsx_download
 
 router = Router(tags=["reports"])
 ERRORS = s.ERRORS
@@ -49,16 +49,6 @@ def _figures(found: Figures, period: Period) -> dict[str, Any]:
     }
 
 
-def _csv(name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 @router.get(
     "/reports/summary",
     response={200: s.SummaryOut, **ERRORS},
@@ -82,7 +72,7 @@ def summary(request: HttpRequest, start: Text | None = None, end: Text | None = 
         for n, day in enumerate(series.days)
     ]
     if format == "csv":
-        return _csv(
+        return csv_download(
             "summary.csv",
             ["day", "orders", *(f"revenue_{currency}" for currency in currencies)],
             [[d["day"].isoformat(), d["orders"], *(d["revenue"][c] for c in currencies)] for d in days],
@@ -128,7 +118,7 @@ def where_orders_wait(
         for w in report.statuses
     ]
     if format == "csv":
-        return _csv(
+        return csv_download(
             f"waits-{row.code}.csv",
             ["status", "count", "median_seconds", "p90_seconds", "left_by"],
             [
@@ -152,3 +142,40 @@ def where_orders_wait(
 
 def _exits(left_by: list[dict[str, Any]]) -> str:
     return "; ".join(f"{e['transition']}:{e['count']}" for e in left_by)
+
+
+@router.get(
+    "/reports/sales-register",
+    response={200: list[s.RegisterEntryOut], **ERRORS},
+    summary="Every invoice and correcting invoice issued in a period, with net, VAT per rate and gross",
+)
+def register(request: HttpRequest, start: Text | None = None, end: Text | None = None, format: Text = "json"):
+    """As issued: an invoice reissued with a reason counts once (its latest version), on the day it
+    was first issued; a correction counts on its own day, negative. ``format=csv`` or ``xlsx``
+    answers a file with a column pair (net, VAT) per rate."""
+    require(actor_for(request.user), Action.READ_REPORTS)
+    period = _period(start, end)
+    rates, entries = sales_register(orders_visible_to(request.user), period, timezone.get_current_timezone())
+    if format in ("csv", "xlsx"):
+        header, rows = register_table(rates, entries)
+        name = f"sales-register-{period.start.isoformat()}-{period.end.isoformat()}.{format}"
+        if format == "xlsx":
+            return xlsx_download(name, header, rows, sheet="Sales register")
+        return csv_download(name, header, rows)
+    return [
+        {
+            "number": e.number,
+            "kind": e.kind,
+            "issued": e.issued,
+            "corrects": e.corrects,
+            "order": e.order,
+            "buyer": e.buyer,
+            "buyer_tax_id": e.buyer_tax_id,
+            "currency": e.currency,
+            "net": e.net,
+            "tax": e.tax,
+            "gross": e.gross,
+            "rates": [{"rate": rate, "net": net, "tax": tax} for rate, (net, tax) in e.by_rate.items()],
+        }
+        for e in entries
+    ]

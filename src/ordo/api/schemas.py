@@ -759,3 +759,24 @@ class WaitsOut(Schema):
     statuses: list[StatusWaitOut]
     managers: list[PersonWaitOut]
     contractors: list[PersonWaitOut]
+
+
+class RegisterRateOut(Schema):
+    rate: Decimal | None = Field(description="Percent; null: exempt.")
+    net: Money
+    tax: Money
+
+
+class RegisterEntryOut(Schema):
+    number: str
+    kind: Literal["invoice", "correction"]
+    issued: date
+    corrects: str = Field(description="The invoice a correction corrects; empty on an invoice.")
+    order: int
+    buyer: str
+    buyer_tax_id: str
+    currency: str
+    net: Money | None
+    tax: Money | None
+    gross: Money | None
+    rates: list[RegisterRateOut]

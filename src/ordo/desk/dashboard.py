@@ -4,8 +4,6 @@ numbers in a table beside them, and each report downloads as CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,9 @@ from ordo.orders.selectors import orders_visible_to
 from ordo.orders.workflows import compiled
 from ordo.payments.models import PaymentChannel
 from ordo.reports.figures import Figures, Period, PersonWait, attention, breakdown, daily, figures, period_of, waits
+from ordo.reports.register import register_table, sales_register
 from ordo.web.charts import bar_chart
+from ordo.web.files import csv_download, xlsx_download
 from ordo.web.labels import SOURCE
 from ordo.web.orders import status_labels, type_labels
 from ordo.web.pages import language
@@ -129,7 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "payment_channel": {c.code: label_for(c.labels, lang, c.code) for c in PaymentChannel.objects.all()},
     }
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_download(
             "dashboard.csv",
             [_("Day"), _("Orders placed"), _("Revenue paid") + (f" ({currency})" if currency else "")],
             [[d.isoformat(), n, money] for d, n, money in zip(series.days, series.orders, revenue, strict=True)],
@@ -220,7 +221,7 @@ def where_orders_wait(request: HttpRequest) -> HttpResponse:
         ).values_list("pk", "username")
     )
     if request.GET.get("format") == "csv":
-        return _csv(
+        return csv_download(
             f"waits-{chosen.code}.csv",
             [_("Status"), _("Stays"), _("Median (s)"), _("90th percentile (s)"), _("Left by")],
             [
@@ -287,11 +288,23 @@ def _person_rows(found: list[PersonWait], people: dict[int, str]) -> list[tuple[
     return [(people.get(p.user_id or 0, _("nobody")), p.count, _duration(p.median), _duration(p.p90)) for p in found]
 
 
-def _csv(name: str, header: list[str], rows: list[list[Any]]) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+@for_action(Action.READ_REPORTS)
+def sales_register_page(request: HttpRequest) -> HttpResponseBase:
+    """The accountant's register of invoices and corrections in a period, on screen and as files."""
+    period = _period(request)
+    rates, entries = sales_register(orders_visible_to(request.user), period, timezone.get_current_timezone())
+    header, rows = register_table(rates, entries)
+    name = f"sales-register-{period.start.isoformat()}-{period.end.isoformat()}"
+    if request.GET.get("format") == "xlsx":
+        return xlsx_download(f"{name}.xlsx", header, rows, sheet=_("Sales register"))
+    if request.GET.get("format") == "csv":
+        return csv_download(f"{name}.csv", header, rows)
+    context = {
+        "title": _("Sales register"),
+        "nav": "register",
+        "period": period,
+        "quick": _quick_periods(),
+        "header": header,
+        "rows": [list(zip(header, row, strict=True)) for row in rows],
+    }
+    return render(request, "desk/register.html", context)

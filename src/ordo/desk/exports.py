@@ -5,11 +5,8 @@ match: rows come from the database in chunks and leave as soon as they are writt
 
 from __future__ import annotations
 
-import csv
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -144,62 +141,3 @@ def table(orders: QuerySet[Order], shape: Shape, language: str) -> tuple[list[st
             ]
 
     return header, order_rows()
-
-
-class _Line:
-    """A file-like object whose ``write`` hands back what it was given (csv.writer's output)."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
-def csv_chunks(header: list[str], rows: Iterable[list[Any]], *, batch: int = 500) -> Iterator[str]:
-    """CSV text in chunks of ``batch`` rows; a byte-order mark first so spreadsheet programs read
-    the file as UTF-8 (Cyrillic and Polish names intact)."""
-    writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(header)
-    buffer: list[str] = []
-    for row in rows:
-        buffer.append(writer.writerow([_csv_value(v) for v in row]))
-        if len(buffer) >= batch:
-            yield "".join(buffer)
-            buffer.clear()
-    if buffer:
-        yield "".join(buffer)
-
-
-def _csv_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ", timespec="minutes")
-    return value
-
-
-def xlsx_file(header: list[str], rows: Iterable[list[Any]], *, sheet: str) -> Any:
-    """The rows as an XLSX workbook in a temporary file (rewound, deleted when closed). XlsxWriter's
-    constant-memory mode writes each row to disk as it comes."""
-    import xlsxwriter  # imported here: only exports need it
-
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes (and so deletes) it
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
-    bold = book.add_format({"bold": True})
-    amount = book.add_format({"num_format": "#,##0.00"})
-    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-    page = book.add_worksheet(sheet[:31])
-    page.freeze_panes(1, 0)
-    page.write_row(0, 0, header, bold)
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        for column, value in enumerate(row):
-            if isinstance(value, Decimal):
-                page.write_number(count, column, float(value), amount)
-            elif isinstance(value, datetime):
-                page.write_datetime(count, column, value, moment)
-            elif isinstance(value, int):
-                page.write_number(count, column, value)
-            else:
-                page.write_string(count, column, str(value))
-    page.autofilter(0, 0, max(count, 1), len(header) - 1)
-    page.set_column(0, len(header) - 1, 16)
-    book.close()
-    out.seek(0)
-    return out

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.order_list, name="orders"),
     path("dashboard", dashboard.dashboard, name="dashboard"),
     path("waits", dashboard.where_orders_wait, name="waits"),
+    path("register", dashboard.sales_register_page, name="register"),
     path("counts", views.status_counts, name="counts"),
     path("views", views.saved_view_new, name="view-new"),
     path("views/<int:view_id>/delete", views.saved_view_remove, name="view-delete"),

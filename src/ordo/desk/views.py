@@ -40,6 +40,7 @@ from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
 from ordo.text import whole_number
+from ordo.web.files import csv_chunks, xlsx_file
 from ordo.web.labels import error_message
 from ordo.web.orders import channel_choices, status_label, status_labels, type_labels
 from ordo.web.pages import is_htmx, language, not_found, refused, signed_in_user
@@ -214,13 +215,13 @@ def _export(request: HttpRequest, orders: Any, shape: str, kind: str) -> HttpRes
     if kind == "xlsx":
         sheet = _("Orders") if shape == "orders" else _("Items")
         response: HttpResponseBase = FileResponse(
-            exports.xlsx_file(header, rows, sheet=sheet),
+            xlsx_file(header, rows, sheet=sheet),
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:
-        response = StreamingHttpResponse(exports.csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
