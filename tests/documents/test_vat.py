@@ -115,7 +115,7 @@ def test_a_russian_order_invoiced_partly_refunded_and_corrected(load_preset, man
     from ordo.documents.models import Document
     from ordo.jobs.runner import run_due
 
-    number, body, invoice = _invoiced_furniture(manager, load_preset)
+    number, body, _ = _invoiced_furniture(manager, load_preset)
     edge = next(i for i in body["items"] if i["sku"] == "EDGE")
     refund = manager.api.post(f"/orders/{number}/refunds", {"destination": "processor", "items": [edge["id"]]})
     assert refund.status == 201, refund.body
@@ -205,3 +205,15 @@ def test_the_sales_register_lists_invoices_and_corrections_per_rate(load_preset,
     assert "Корректировочный счёт" in page or "Correcting invoice" in page
     contractor = make_person("carl-contractor", "contractor")
     assert contractor.api.get("/reports/sales-register").status == 403
+
+
+def test_a_free_line_chooses_its_class_and_an_unknown_class_is_refused(load_preset, manager):
+    load_preset("furniture")
+    body = {"customer": {"name": "ООО Ромашка", "email": "r@example.org"}}
+    lines = [{"sku": "BOOK", "name": "Каталог", "quantity": 1, "unit_price": "110.00", "tax_class": "reduced"}]
+    placed = manager.api.post("/orders", {**body, "items": lines})
+    assert placed.status == 201, placed.body
+    assert placed.body["items"][0]["tax_rate"] == "10.00"
+    wrong = manager.api.post("/orders", {**body, "items": [{**lines[0], "tax_class": "luxury"}]})
+    assert (wrong.status, wrong.body["error"]) == (422, "invalid_items")
+    assert "luxury" in wrong.body["detail"]

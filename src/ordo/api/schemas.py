@@ -38,6 +38,11 @@ class ItemIn(Strict):
         description="For materials not tracked in the catalog: are they in stock? (Catalog ones: `materials`.)",
     )
     category: Text = Field("", max_length=64, description="The product's category: which contractors take it.")
+    tax_class: Text = Field(
+        "",
+        max_length=30,
+        description="The VAT class (standard, reduced…) of a line the catalogue does not know; else the product's.",
+    )
     materials: list[MaterialIn] = Field(
         default_factory=list,
         max_length=50,
@@ -201,6 +206,7 @@ class ItemOut(Schema):
     category: str
     reserved: int = Field(description="Units the stock check holds for this item (auto-parts).")
     materials: list[MaterialOut] = Field(description="What the item is made of (furniture).")
+    tax_rate: Decimal | None = Field(None, description="The VAT rate in force when the order was placed; null: none.")
 
 
 class MaterialOut(Schema):

@@ -509,6 +509,13 @@ def line_rates(country: str, items: Sequence[ItemInput], day: date) -> list[Deci
     from ordo.taxes.rates import Rates, classes_of
 
     rates = Rates(country, day)
+    unknown = sorted({i.tax_class for i in items if i.tax_class and i.tax_class not in rates.known})
+    if unknown:
+        raise DomainError(
+            OrderErrorCode.INVALID_ITEMS,
+            f"Unknown tax class {unknown[0]!r}; the classes are {', '.join(sorted(rates.known))}.",
+            tax_classes=sorted(rates.known),
+        )
     classes = classes_of(i.sku for i in items if not i.tax_class)
     return [rates.rate(i.tax_class or classes.get(i.sku, "")) for i in items]
 
