@@ -32,6 +32,16 @@ def _fresh_subscription_cache():
     forget_subscriptions()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_usual_durations():
+    """Each test works out how long statuses usually take from its own history."""
+    from ordo.reports.figures import forget_usual
+
+    forget_usual()
+    yield
+    forget_usual()
+
+
 @dataclass
 class Response:
     status: int

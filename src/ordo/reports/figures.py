@@ -13,15 +13,18 @@ rank ⌈p/100 · n⌉ (the median is p = 50). Every figure is exact.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import CharField, Count, F, QuerySet, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from ordo.notifications.models import Message
@@ -148,20 +151,40 @@ class Daily:
 def daily(visible: QuerySet[Order], period: Period, zone: tzinfo) -> Daily:
     start, after = period.bounds(zone)
     days = period.each_day()
-    index = {day: n for n, day in enumerate(days)}
+    # The instants where each day starts (and the last one ends), right across clock changes.
+    edges = [start] + [Period(day, day).bounds(zone)[1] for day in days]
     orders = [0] * len(days)
     placed = visible.filter(placed_at__gte=start, placed_at__lt=after)
-    for row in placed.annotate(day=TruncDate("placed_at", tzinfo=zone)).values("day").annotate(n=Count("id")):
-        if row["day"] in index:
-            orders[index[row["day"]]] = row["n"]
+    for n, _ in _by_day(placed, "placed_at", edges, days, zone):
+        orders[n] += 1
     revenue: dict[str, list[Decimal]] = {}
     paid = _ledger(visible).filter(kind=LedgerEntry.Kind.PAYMENT, recorded_at__gte=start, recorded_at__lt=after)
-    per_day = paid.annotate(day=TruncDate("recorded_at", tzinfo=zone)).values("day", "currency")
-    for money in per_day.annotate(total=Sum("amount")):
-        if money["day"] in index:
-            series = revenue.setdefault(money["currency"], [Decimal("0.00")] * len(days))
-            series[index[money["day"]]] = _cents(money["total"])
-    return Daily(days, orders, revenue)
+    for n, (currency, amount) in _by_day(paid, "recorded_at", edges, days, zone, "currency", "amount"):
+        series = revenue.setdefault(currency, [Decimal("0.00")] * len(days))
+        series[n] += amount
+    return Daily(days, orders, {c: [_cents(v) for v in values] for c, values in revenue.items()})
+
+
+def _by_day(
+    rows: QuerySet[Any], field: str, edges: list[datetime], days: list[date], zone: tzinfo, *extra: str
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(day index, extra values) for each row, by the day ``field`` falls on in ``zone``.
+
+    PostgreSQL cuts days itself (``AT TIME ZONE``). SQLite would call a Python function per row for
+    that, so there the moments are read as the text SQLite keeps (UTC, ``YYYY-MM-DD HH:MM:SS``)
+    and placed among the days' UTC edges by bisection: exact, and a tenth of the time."""
+    if connection.vendor != "sqlite":
+        index = {day: n for n, day in enumerate(days)}
+        for row in rows.annotate(_day=TruncDate(field, tzinfo=zone)).values_list("_day", *extra).iterator(5000):
+            if row[0] in index:
+                yield index[row[0]], tuple(row[1:])
+        return
+    marks = [edge.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") for edge in edges]
+    text = rows.annotate(_at=Cast(field, output_field=CharField())).values_list("_at", *extra)
+    for row in text.iterator(5000):
+        n = bisect_right(marks, row[0]) - 1
+        if 0 <= n < len(days):
+            yield n, tuple(row[1:])
 
 
 def breakdown(visible: QuerySet[Order], period: Period, zone: tzinfo) -> dict[str, list[tuple[str, int]]]:
@@ -231,9 +254,28 @@ def attention(visible: QuerySet[Order], *, now: datetime | None = None, shown: i
     )
 
 
+#: How long "usually" is kept before it is worked out again (per process).
+USUAL_FOR = timedelta(minutes=10)
+_usual: dict[str, Any] = {}
+
+
 def usual_seconds(*, now: datetime) -> dict[tuple[int, str], int]:
     """How long each (workflow, status) usually takes: the 90th percentile of the stays that ended
-    in the last ``USUAL_DAYS`` days (statuses with fewer than 5 stays are left out)."""
+    in the last ``USUAL_DAYS`` days (statuses with fewer than 5 stays are left out). A slow-moving
+    figure read by every dashboard: worked out at most every ``USUAL_FOR`` per process."""
+    if _usual.get("until") and _usual["from"] <= now < _usual["until"]:
+        return dict(_usual["found"])
+    found = _usual_now(now)
+    _usual.update({"found": found, "from": now, "until": now + USUAL_FOR})
+    return dict(found)
+
+
+def forget_usual() -> None:
+    """Work "usually" out afresh on the next read (tests, after loading history)."""
+    _usual.clear()
+
+
+def _usual_now(now: datetime) -> dict[tuple[int, str], int]:
     grouped: dict[tuple[int, str], list[int]] = defaultdict(list)
     recent = Stay.objects.filter(left_at__gte=now - timedelta(days=USUAL_DAYS))
     for workflow_id, status, seconds in recent.values_list("workflow_id", "status", "seconds").iterator(5000):
