@@ -217,3 +217,39 @@ def test_a_free_line_chooses_its_class_and_an_unknown_class_is_refused(load_pres
     wrong = manager.api.post("/orders", {**body, "items": [{**lines[0], "tax_class": "luxury"}]})
     assert (wrong.status, wrong.body["error"]) == (422, "invalid_items")
     assert "luxury" in wrong.body["detail"]
+
+
+def test_a_finnish_b2b_order_is_net_with_vat_on_top_and_the_buyers_vat_id(load_preset, manager):
+    from ordo.accounts.models import Customer
+
+    load_preset("smm")
+    agency = Customer.objects.create(
+        name="Mainostoimisto Oy", kind="organization", email="lasku@mainos.fi", tax_id="FI12345678", language="fi"
+    )
+    lines = [
+        {
+            "sku": "FOLLOW-1K",
+            "name": "1000 seuraajaa",
+            "quantity": 1,
+            "unit_price": "100.00",
+            "target": "https://x.fi/a",
+        },
+        {"sku": "LIKES-500", "name": "500 tykkäystä", "quantity": 1, "unit_price": "50.00", "target": "https://x.fi/b"},
+    ]
+    body = manager.api.post("/orders", {"type": "business", "customer": agency.pk, "items": lines}).body
+    assert body["totals"]["subtotal"] == "150.00"
+    assert body["totals"]["total"] == "188.25"  # 150.00 + 25.5 % on top
+    assert body["taxes"]["rates"] == [{"rate": "25.50", "net": "150.00", "tax": "38.25", "gross": "188.25"}]
+    assert (body["taxes"]["net"], body["taxes"]["tax"]) == ("150.00", "38.25")
+    # A discount lowers the net, and the VAT on top with it.
+    after = manager.api.post(
+        f"/orders/{body['number']}/discounts", {"name": "Kampanja", "kind": "amount", "value": "50.00"}
+    ).body
+    order = after.get("order", after)
+    assert order["totals"]["total"] == "125.50"
+    assert manager.api.pay(body["number"], "125.50", channel="paypal").body["order"]["payment_status"] == "paid"
+    document = manager.api.post(f"/orders/{body['number']}/documents", {"kind": "invoice"}).body
+    text = text_of(pdf(manager.api, document)).replace(" %", "%")
+    assert "FI12345678" in text
+    assert "25,5% 100,00 25,50 125,50" in text
+    assert "Lasku" in text

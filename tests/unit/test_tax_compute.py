@@ -57,3 +57,15 @@ def test_the_rounding_rules_differ_only_in_cents():
     lines = [Line(Decimal("0.99"), Decimal("23"))] * 3
     assert sum(t.tax for t in taxed(lines, "per_line")) == Decimal("0.57")  # 0.19 × 3
     assert sum(t.tax for t in taxed(lines, "per_rate")) == Decimal("0.56")  # 2.97 × 23/123
+
+
+@given(st.lists(st.tuples(money, rates), min_size=1, max_size=12), st.sampled_from(["per_line", "per_rate"]))
+def test_net_lines_carry_their_tax_on_top(items, rounding):
+    lines = [Line(amount, rate) for amount, rate in items]
+    done = taxed(lines, rounding, included=False)
+    for line, result in zip(lines, done, strict=True):
+        assert result.net == line.gross
+        assert result.gross == result.net + result.tax
+    per_rate = by_rate(done)
+    assert sum(r.net for r in per_rate) == sum(amount for amount, _ in items)
+    assert sum(r.tax for r in per_rate) == sum(t.tax for t in done)

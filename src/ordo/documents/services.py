@@ -151,7 +151,7 @@ def render_pdf(
         {
             "rates": [
                 {
-                    "rate": rate_text(r.rate, words["exempt"]),
+                    "rate": rate_text(r.rate, words["exempt"], language),
                     "net": _money(r.net, language),
                     "tax": _money(r.tax, language),
                     "gross": _money(r.gross, language),

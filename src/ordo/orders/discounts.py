@@ -21,7 +21,7 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, Order, OrderDiscount
 from ordo.orders.permissions import Action, require
 from ordo.orders.pricing import CENT, discount_rows_reprice, percent_of
-from ordo.orders.services import OrderUnit, channel_check, fees_for, lock_order
+from ordo.orders.services import OrderUnit, channel_check, fees_for, lock_order, retotal
 from ordo.payments.services import payment_status_refresh
 from ordo.workflow.snapshot import Actor
 
@@ -56,7 +56,7 @@ def _value(kind: str, value: Decimal) -> Decimal:
 
 def reprice(unit: OrderUnit) -> None:
     """Totals anew from the items and discount rows: goods − discounts + fees (fees follow the
-    channel while nothing is paid), then the payment status."""
+    channel while nothing is paid) + VAT on top for net prices, then the payment status."""
     order = unit.order
     rows = list(order.discounts.all())
     order.subtotal = sum((item.line_total for item in unit.items), Decimal("0.00"))
@@ -64,9 +64,8 @@ def reprice(unit: OrderUnit) -> None:
     OrderDiscount.objects.bulk_update(rows, ["amount"])
     if order.payment_status == "unpaid":
         fees_for(order, channel_check(order.payment_channel) if order.payment_channel else None)
-    else:
-        order.total = order.subtotal - order.discount + order.fees
-    unit.dirty.update(("subtotal", "discount", "fees", "total"))
+    retotal(order, unit.items)
+    unit.dirty.update(("subtotal", "discount", "fees", "vat_added", "total"))
     payment_status_refresh(unit, key=f"t{order.total}:{order.paid}:{order.refunded}")
 
 

@@ -27,6 +27,7 @@ from ordo.orders.services import (
     lock_order,
     order_create,
     order_type_spec,
+    retotal,
 )
 from ordo.payments.models import LedgerEntry, PaymentChannel
 from ordo.payments.services import apply_ledger_sums, payment_status_refresh
@@ -223,11 +224,12 @@ def _split(unit: OrderUnit, ids: Sequence[int] | None, reason: str, source: str)
     new.subtotal = moved_goods
     new.discount = sum((d.amount for d in new_discounts), ZERO)
     new.fees = share(order.fees, moved_goods, goods)
-    new.total = new.subtotal - new.discount + new.fees
+    moved_ids = {item.pk for item in moved}
+    retotal(new, moved)
     order.subtotal -= new.subtotal
     order.discount -= new.discount
     order.fees -= new.fees
-    order.total = order.subtotal - order.discount + order.fees
+    retotal(order, [item for item in unit.items if item.pk not in moved_ids])
     new.payment_channel, new.deferred_payment = order.payment_channel, order.deferred_payment
     new.language = order.language
     new.save(
@@ -235,13 +237,14 @@ def _split(unit: OrderUnit, ids: Sequence[int] | None, reason: str, source: str)
             "subtotal",
             "discount",
             "fees",
+            "vat_added",
             "total",
             "payment_channel",
             "deferred_payment",
             "language",
         ]
     )
-    unit.dirty.update(("subtotal", "discount", "fees", "total"))
+    unit.dirty.update(("subtotal", "discount", "fees", "vat_added", "total"))
     unit._items = None
 
     paid = min(share(order.paid, new.total, old_total), order.paid)

@@ -14,7 +14,7 @@ ZERO = Decimal("0.00")
 #: stores is checked against it where it is computed: a row that cannot be read back is never written.
 MAX_MONEY = Decimal("999999999999.99")
 #: The order's own sums, checked before an order row is written.
-ORDER_SUMS = ("subtotal", "discount", "fees", "total", "paid", "refunded")
+ORDER_SUMS = ("subtotal", "discount", "fees", "vat_added", "total", "paid", "refunded")
 
 
 def money(**options: Any) -> models.DecimalField:
@@ -72,6 +72,8 @@ class OrderType(models.Model):
     #: (``per_line`` or ``per_rate``, see ``taxes.compute``); prices include the tax.
     tax_country = models.CharField(max_length=2, blank=True)
     tax_rounding = models.CharField(max_length=10, default="per_line")
+    #: Prices include VAT (consumers); False: prices are net and VAT is added on top (B2B).
+    prices_include_tax = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return self.code
@@ -116,6 +118,8 @@ class Order(models.Model):
     subtotal = money(default=ZERO)
     discount = money(default=ZERO)
     fees = money(default=ZERO)
+    #: VAT added on top of net prices (B2B types); 0 where prices include it.
+    vat_added = money(default=ZERO)
     total = money(default=ZERO)
     # Sums of the payment ledger, kept in the same transaction as each ledger row; never typed in.
     paid = money(default=ZERO)

@@ -49,6 +49,7 @@ from ordo.payments.errors import PaymentErrorCode
 from ordo.payments.fees import processing_fee
 from ordo.payments.models import PaymentChannel
 from ordo.search import fold
+from ordo.taxes.present import TaxRules, rate_totals, vat_on_top
 from ordo.text import target_problem
 from ordo.workflow.definition import Transition, Workflow
 from ordo.workflow.engine import Decision, Refusal, decide, first_for_event
@@ -269,7 +270,8 @@ class OrderUnit:
         self.dirty.add("payment_channel")
         if order.payment_status == "unpaid":
             fees_for(order, channel)
-            self.dirty.update(("fees", "total"))
+            retotal(order, self.items)
+            self.dirty.update(("fees", "vat_added", "total"))
 
     def note(self, kind: str, detail: dict) -> None:
         """An activity row (channel changed, courier assigned…), written by ``flush()``."""
@@ -479,6 +481,12 @@ def channel_check(code: str) -> PaymentChannel:
     return channel
 
 
+def retotal(order: Order, items: Sequence[OrderItem]) -> None:
+    """The total anew: goods − discount + fees, plus the VAT a net-priced type adds on top."""
+    order.vat_added = vat_on_top(order, items)
+    order.total = order.subtotal - order.discount + order.fees + order.vat_added
+
+
 def fees_for(order: Order, channel: PaymentChannel | None) -> None:
     """Set the order's processing fee for ``channel`` and its total (goods − discount + fees)."""
     goods = order.subtotal - order.discount
@@ -502,6 +510,8 @@ class TypeSpec:
     free_lines: bool
     personal_manager: bool
     tax_country: str = ""
+    tax_rounding: str = "per_line"
+    prices_include_tax: bool = True
 
 
 def line_rates(country: str, items: Sequence[ItemInput], day: date) -> list[Decimal | None]:
@@ -536,6 +546,8 @@ def order_type_spec(code: str) -> TypeSpec:
                 "free_lines",
                 "personal_manager",
                 "tax_country",
+                "tax_rounding",
+                "prices_include_tax",
             )[:1]
         ),
         None,
@@ -671,7 +683,20 @@ def order_create(
         assigned.append(("manager_assigned", manager_id))
     if assign and contractor_id is None and (contractor_id := auto_contractor(items)) is not None:
         assigned.append(("contractor_assigned", contractor_id))
-    total = subtotal - discount + fees
+    taxes = line_rates(spec.tax_country, items, timezone.localdate(now)) if spec.tax_country else [None] * len(items)
+    vat = ZERO
+    if spec.tax_country and not spec.prices_include_tax:
+        rules = TaxRules(spec.tax_country, spec.tax_rounding, included=False)
+        on_top = rate_totals(
+            rules,
+            placed=timezone.localdate(now),
+            line_totals=[i.unit_price * i.quantity for i in items],
+            rates=taxes,
+            discount=discount,
+            fees=fees,
+        )
+        vat = sum((r.tax for r in on_top), ZERO)
+    total = subtotal - discount + fees + vat
     if total > MAX_MONEY:
         raise DomainError(
             OrderErrorCode.AMOUNT_OUT_OF_RANGE, f"The order would total {total}; amounts go up to {MAX_MONEY}."
@@ -693,6 +718,7 @@ def order_create(
         subtotal=subtotal,
         discount=discount,
         fees=fees,
+        vat_added=vat,
         total=total,
         payment_channel=channel.code if channel else "",
         customer=customer,
@@ -706,7 +732,6 @@ def order_create(
         created_by_id=None if actor.is_system else actor.id,
     )
     item_status = item_workflow.initial if item_workflow else ""
-    taxes = line_rates(spec.tax_country, items, timezone.localdate(now)) if spec.tax_country else [None] * len(items)
     insert_rows(
         [
             OrderItem(

@@ -146,6 +146,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     "checkout": dict(order_type.checkout),
                     "tax_country": preset.taxes.get("country", ""),
                     "tax_rounding": preset.taxes.get("rounding", "per_line"),
+                    "prices_include_tax": (order_type.prices or preset.taxes.get("prices", "gross")) == "gross",
                 },
             )
         for position, channel in enumerate(preset.channels):

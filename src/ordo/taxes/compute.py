@@ -1,5 +1,5 @@
-"""VAT on an order, from gross prices (consumer shops in Poland, Finland and Russia show prices with
-tax): pure arithmetic on Decimals, no Django.
+"""VAT on an order: pure arithmetic on Decimals, no Django. Prices include VAT (consumer shops in
+Poland, Finland and Russia show gross prices), or are net and VAT comes on top (B2B).
 
 An order's lines carry the rate in force when it was placed. The order's discounts are spread over
 its lines in proportion to their value before any tax is taken out (the largest remainders get the
@@ -27,7 +27,8 @@ ROUNDING = ("per_line", "per_rate")
 
 @dataclass(frozen=True)
 class Line:
-    """A line's gross amount (after its share of discounts) and its rate in percent (None: exempt)."""
+    """A line's amount after its share of discounts — gross where prices include VAT, else net —
+    and its rate in percent (None: exempt)."""
 
     gross: Decimal
     rate: Decimal | None
@@ -74,22 +75,31 @@ def tax_in(gross: Decimal, rate: Decimal | None) -> Decimal:
     return (gross * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def taxed(lines: Sequence[Line], rounding: str = "per_line") -> list[Taxed]:
-    """Each line with its net and tax under ``rounding``."""
+def tax_on(net: Decimal, rate: Decimal | None) -> Decimal:
+    """The tax added on a net amount, rounded half up to the cent."""
+    if rate is None or rate == 0 or net == 0:
+        return ZERO
+    return (net * rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def taxed(lines: Sequence[Line], rounding: str = "per_line", *, included: bool = True) -> list[Taxed]:
+    """Each line with its net and tax under ``rounding``. ``included``: the lines' amounts are
+    gross (the tax is inside them); otherwise they are net and the tax comes on top."""
     if rounding not in ROUNDING:
         raise ValueError(f"rounding is one of {ROUNDING}, not {rounding!r}")
+    of = tax_in if included else tax_on
     if rounding == "per_line":
-        return [
-            Taxed(line.gross, line.gross - tax_in(line.gross, line.rate), tax_in(line.gross, line.rate), line.rate)
-            for line in lines
-        ]
-    taxes = [ZERO] * len(lines)
-    for rate in _rates(lines):
-        members = [i for i, line in enumerate(lines) if line.rate == rate]
-        whole = tax_in(sum((lines[i].gross for i in members), ZERO), rate)
-        for i, share in zip(members, spread(whole, [lines[i].gross for i in members]), strict=True):
-            taxes[i] = share
-    return [Taxed(line.gross, line.gross - tax, tax, line.rate) for line, tax in zip(lines, taxes, strict=True)]
+        taxes = [of(line.gross, line.rate) for line in lines]
+    else:
+        taxes = [ZERO] * len(lines)
+        for rate in _rates(lines):
+            members = [i for i, line in enumerate(lines) if line.rate == rate]
+            whole = of(sum((lines[i].gross for i in members), ZERO), rate)
+            for i, share in zip(members, spread(whole, [lines[i].gross for i in members]), strict=True):
+                taxes[i] = share
+    if included:
+        return [Taxed(line.gross, line.gross - tax, tax, line.rate) for line, tax in zip(lines, taxes, strict=True)]
+    return [Taxed(line.gross + tax, line.gross, tax, line.rate) for line, tax in zip(lines, taxes, strict=True)]
 
 
 def by_rate(lines: Sequence[Taxed]) -> list[RateTotal]:

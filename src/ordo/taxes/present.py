@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+from babel.numbers import format_decimal
 from django.utils import timezone
 
 from ordo.orders.models import Order, OrderItem, OrderType
@@ -23,27 +25,78 @@ class OrderTaxes:
     tax: Decimal
 
 
-def order_taxes(order: Order, items: Sequence[OrderItem]) -> OrderTaxes | None:
-    """None where the order's type keeps no VAT (no tax country)."""
-    found = OrderType.objects.filter(code=order.type).values_list("tax_country", "tax_rounding").first()
+@dataclass(frozen=True)
+class TaxRules:
+    """What an order type decides about VAT."""
+
+    country: str
+    rounding: str
+    included: bool
+
+
+def tax_rules(order_type: str) -> TaxRules | None:
+    """None where the type keeps no VAT (no tax country)."""
+    found = (
+        OrderType.objects.filter(code=order_type)
+        .values_list("tax_country", "tax_rounding", "prices_include_tax")
+        .first()
+    )
     if found is None or not found[0]:
         return None
-    country, rounding = found
-    fee_rate = Rates(country, timezone.localdate(order.placed_at)).rate("standard") if order.fees else None
-    lines = order_lines(
-        [item.line_total for item in items],
-        [item.tax_rate for item in items],
+    return TaxRules(*found)
+
+
+def rate_totals(
+    rules: TaxRules,
+    *,
+    placed: date,
+    line_totals: Sequence[Decimal],
+    rates: Sequence[Decimal | None],
+    discount: Decimal,
+    fees: Decimal,
+) -> list[RateTotal]:
+    """VAT per rate of lines with their totals and rates, the discount spread over them and the
+    fee at the standard rate of the day the order was placed."""
+    fee_rate = Rates(rules.country, placed).rate("standard") if fees else None
+    lines = order_lines(line_totals, rates, discount=discount, fees=fees, fee_rate=fee_rate)
+    return by_rate(taxed(lines, rules.rounding, included=rules.included))
+
+
+def vat_on_top(order: Order, items: Sequence[OrderItem]) -> Decimal:
+    """The VAT an order of a net-priced type adds to its goods and fees (0 where prices include it)."""
+    rules = tax_rules(order.type)
+    if rules is None or rules.included:
+        return Decimal("0.00")
+    found = rate_totals(
+        rules,
+        placed=timezone.localdate(order.placed_at),
+        line_totals=[item.line_total for item in items],
+        rates=[item.tax_rate for item in items],
         discount=order.discount,
         fees=order.fees,
-        fee_rate=fee_rate,
     )
-    rates = by_rate(taxed(lines, rounding))
+    return sum((r.tax for r in found), Decimal("0.00"))
+
+
+def order_taxes(order: Order, items: Sequence[OrderItem]) -> OrderTaxes | None:
+    """None where the order's type keeps no VAT (no tax country)."""
+    rules = tax_rules(order.type)
+    if rules is None:
+        return None
+    rates = rate_totals(
+        rules,
+        placed=timezone.localdate(order.placed_at),
+        line_totals=[item.line_total for item in items],
+        rates=[item.tax_rate for item in items],
+        discount=order.discount,
+        fees=order.fees,
+    )
     tax = sum((r.tax for r in rates), Decimal("0.00"))
-    return OrderTaxes(rounding, rates, order.total - tax, tax)
+    return OrderTaxes(rules.rounding, rates, order.total - tax, tax)
 
 
-def rate_text(rate: Decimal | None, exempt: str) -> str:
-    """``23 %``, ``25.5 %``; ``exempt`` for no VAT."""
+def rate_text(rate: Decimal | None, exempt: str, language: str = "en") -> str:
+    """``23 %``, ``25,5 %`` as ``language`` writes the number; ``exempt`` for no VAT."""
     if rate is None:
         return exempt
-    return f"{rate.normalize():f} %"
+    return f"{format_decimal(rate.normalize(), locale=language)} %"

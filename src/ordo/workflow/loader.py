@@ -89,6 +89,8 @@ class OrderType:
     #: How customers order this type in the portal's shop (see ``checkout_from_dict``); empty
     #: when the type is not sold there (wallet top-ups, orders staff enter).
     checkout: Mapping[str, Any] = field(default_factory=dict)
+    #: "gross" (prices include VAT) or "net" (VAT on top, B2B); "" takes the preset's ``[taxes]``.
+    prices: str = ""
 
 
 GATEWAYS = frozenset({"", "stripe", "hmac", "wallet"})
@@ -553,7 +555,10 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
             read.labels(spec, where) if "labels" in spec else {},
             bool(spec.get("personal_manager", False)),
             checkout_from_dict(read, checkouts[type_code], f"checkout {type_code}") if type_code in checkouts else {},
+            str(spec.get("prices", "")),
         )
+        if order_type.prices not in ("", "gross", "net"):
+            read.fail(where, f"prices {order_type.prices!r} is not 'gross' or 'net'")
         if order_type.customer not in ("", "person", "organization"):
             read.fail(where, f"customer {order_type.customer!r} is not 'person' or 'organization'")
         if scopes.get(order_type.workflow) != "order":
@@ -586,8 +591,8 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
 
 def taxes_from_dict(read: _Reader, data: Any) -> dict[str, Any]:
     """The preset's ``[taxes]``: ``country`` (ISO code), ``rounding`` (``per_line`` or
-    ``per_rate``) and ``rates``, each ``{ class, rate, from }`` with ``rate = "exempt"`` for no VAT.
-    Prices include the tax."""
+    ``per_rate``), ``prices`` (``gross``: VAT included, the default; ``net``: VAT on top — a type
+    may say otherwise) and ``rates``, each ``{ class, rate, from }`` with ``rate = "exempt"``."""
     where = "taxes"
     if not isinstance(data, dict):
         read.fail(where, "must be a table")
@@ -598,6 +603,9 @@ def taxes_from_dict(read: _Reader, data: Any) -> dict[str, Any]:
     rounding = str(data.get("rounding", "per_line"))
     if rounding not in ("per_line", "per_rate"):
         read.fail(where, f"rounding {rounding!r} is not 'per_line' or 'per_rate'")
+    prices = str(data.get("prices", "gross"))
+    if prices not in ("gross", "net"):
+        read.fail(where, f"prices {prices!r} is not 'gross' (VAT included) or 'net' (VAT on top)")
     rates = []
     for entry in read.tables(data, "rates", where):
         tax_class = read.text(entry, "class", f"{where} rate")
@@ -618,7 +626,7 @@ def taxes_from_dict(read: _Reader, data: Any) -> dict[str, Any]:
         rates.append({"class": tax_class, "rate": rate, "from": since.isoformat()})
     if not any(r["class"] == "standard" for r in rates):
         read.fail(where, "a 'standard' class is required (lines without a class take it)")
-    return {"country": country, "rounding": rounding, "rates": rates}
+    return {"country": country, "rounding": rounding, "prices": prices, "rates": rates}
 
 
 def _tier(read: _Reader, data: Mapping[str, Any]) -> DiscountTier:
