@@ -56,3 +56,16 @@ def test_where_orders_wait_is_drawn_on_the_workflow(shop, manager, signed_in, sh
     expect(page.locator(".diagram svg")).to_contain_text("2 stays")
     expect(page.locator("table.stack tbody tr").first).to_contain_text("Start: 2")
     shot(page, "waits", readme=True)
+
+
+def test_the_sales_register_fits_a_phone_in_polish(shop, manager, signed_in, shot):
+    number = shop[0]
+    assert manager.api.post(f"/orders/{number}/documents", {"kind": "invoice"}).status == 201
+    page = signed_in(manager, "pl", width=360)
+    page.goto("/desk/register")
+    expect(page.locator("h1")).to_have_text("Rejestr sprzedaży")
+    expect(page.locator("table.register tbody tr")).to_have_count(1)
+    expect(page.locator("table.register")).to_contain_text("INV-")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(UNNAMED_CONTROLS) == []
+    shot(page, "register-phone-pl")

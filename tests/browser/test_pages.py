@@ -31,6 +31,8 @@ def test_manager_works_a_furniture_order_from_review_to_pickup_in_the_desk(
     for _ in range(4):
         place(customer)
     desk = signed_in(manager)
+    expect(desk).to_have_url(re.compile(r"/desk/dashboard$"))  # the desk's home for managers
+    desk.get_by_role("link", name="Orders", exact=True).click()
     expect(desk).to_have_url(re.compile(r"/desk/$"))
     expect(desk.locator("#counts")).to_contain_text("Draft: 4")
     shot(desk, "desk", readme=True)
