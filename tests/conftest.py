@@ -33,6 +33,16 @@ def _fresh_subscription_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_tax_rates():
+    """Each test reads the tax rates its own preset loaded (a rolled-back test leaves none)."""
+    from ordo.taxes.rates import forget_rates
+
+    forget_rates()
+    yield
+    forget_rates()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_usual_durations():
     """Each test works out how long statuses usually take from its own history."""
     from ordo.reports.figures import forget_usual

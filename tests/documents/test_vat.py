@@ -253,3 +253,18 @@ def test_a_finnish_b2b_order_is_net_with_vat_on_top_and_the_buyers_vat_id(load_p
     assert "FI12345678" in text
     assert "25,5% 100,00 25,50 125,50" in text
     assert "Lasku" in text
+
+
+def test_a_rate_an_admin_adds_applies_at_once(load_preset, manager, time_machine):
+    from datetime import date
+
+    time_machine.move_to(datetime(2026, 12, 1, 12, tzinfo=UTC), tick=False)
+    load_preset("shop")
+    product_create(sku="MUG-01", name="Kubek", price=Decimal("123.00"))
+    body = {
+        "items": [{"sku": "MUG-01", "name": "Kubek", "quantity": 1, "unit_price": "123.00"}],
+        "customer": {"name": "J", "email": "j@example.org"},
+    }
+    assert manager.api.post("/orders", body).body["taxes"]["rates"][0]["rate"] == "23.00"
+    TaxRate.objects.create(country="PL", tax_class="standard", rate=Decimal("25"), valid_from=date(2026, 12, 1))
+    assert manager.api.post("/orders", body).body["taxes"]["rates"][0]["rate"] == "25.00"

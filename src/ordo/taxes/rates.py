@@ -3,6 +3,7 @@ force on the day the order was placed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -12,17 +13,34 @@ from ordo.taxes.models import TaxRate
 DEFAULT_CLASS = "standard"
 
 
+#: How long a process trusts the rates it read (an admin's change reaches other processes within it;
+#: the process that saves a rate forgets at once). Rates change seldom, and from a day set ahead.
+KEEP_FOR = 60.0
+_read: dict[tuple[str, date], tuple[float, dict[str, Decimal | None]]] = {}
+
+
 class Rates:
-    """A country's rates as they stood on ``day``: ``rate(tax_class)`` (None: exempt or unknown)."""
+    """A country's rates as they stood on ``day``: ``rate(tax_class)`` (None: exempt or unknown).
+    Placing an order asks for them: read once a minute per process, not once per order."""
 
     def __init__(self, country: str, day: date):
-        self.known: dict[str, Decimal | None] = {}
+        kept = _read.get((country, day))
+        if kept is not None and time.monotonic() - kept[0] < KEEP_FOR:
+            self.known = kept[1]
+            return
+        self.known = {}
         rows = TaxRate.objects.filter(country=country, valid_from__lte=day).order_by("tax_class", "-valid_from")
         for tax_class, rate in rows.values_list("tax_class", "rate"):
             self.known.setdefault(tax_class, rate)  # the latest row on or before the day
+        _read[(country, day)] = (time.monotonic(), self.known)
 
     def rate(self, tax_class: str) -> Decimal | None:
         return self.known.get(tax_class or DEFAULT_CLASS, self.known.get(DEFAULT_CLASS))
+
+
+def forget_rates(**_: object) -> None:
+    """Read the rates afresh next time (a rate was saved or deleted here; tests)."""
+    _read.clear()
 
 
 def classes_of(skus: Iterable[str]) -> dict[str, str]:
