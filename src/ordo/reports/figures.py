@@ -223,7 +223,7 @@ def attention(visible: QuerySet[Order], *, now: datetime | None = None, shown: i
         visible.filter(payment_status__in=OWING, placed_at__lt=due, placed_at__gte=now - timedelta(days=90))
         .exclude(status__in=final)
         .select_related("customer")
-        .order_by("placed_at")
+        .order_by("placed_at", "id")
     )
     usual = usual_seconds(now=now)
     stuck: list[tuple[Order, int]] = []
@@ -236,8 +236,8 @@ def attention(visible: QuerySet[Order], *, now: datetime | None = None, shown: i
         )
         stuck_count += waiting.count()
         if len(stuck) < shown:
-            stuck += [(o, seconds) for o in waiting.select_related("customer").order_by("status_since")[:shown]]
-    stuck.sort(key=lambda pair: pair[0].status_since)
+            stuck += [(o, seconds) for o in waiting.select_related("customer").order_by("status_since", "id")[:shown]]
+    stuck.sort(key=lambda pair: (pair[0].status_since, pair[0].pk))
     failed = Message.objects.filter(
         status__in=[Message.Status.FAILED, Message.Status.DEAD], created_at__gte=now - timedelta(days=30)
     )
