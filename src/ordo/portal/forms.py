@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ordo.accounts.models import Customer
 from ordo.notifications.models import Channel, Message
+from ordo.workflow.definition import label_for
 
 
 class SignUpForm(forms.Form):
@@ -75,10 +76,6 @@ class ShippingSelect(forms.RadioSelect):
         return option
 
 
-def _label(labels: dict[str, str], lang: str, code: str) -> str:
-    return labels.get(lang) or labels.get("en") or code
-
-
 class CheckoutForm(forms.Form):
     """The checkout of one order type, drawn from its ``checkout`` settings: how the order is
     received (and where), the planned date, services, the payment channel, notes; for a guest
@@ -105,12 +102,14 @@ class CheckoutForm(forms.Form):
         if options:
             self.fields["shipping"] = forms.ChoiceField(
                 label=_("How you receive the order"),
-                choices=[(o["code"], _label(o["labels"], lang, o["code"])) for o in options],
+                choices=[(o["code"], label_for(o["labels"], lang, o["code"])) for o in options],
                 widget=ShippingSelect(
                     {o["code"]: "address" if o.get("address") else "place" if o.get("places") else "" for o in options}
                 ),
             )
-            places = [(p["code"], _label(p["labels"], lang, p["code"])) for o in options for p in o.get("places", [])]
+            places = [
+                (p["code"], label_for(p["labels"], lang, p["code"])) for o in options for p in o.get("places", [])
+            ]
             if places:
                 self.fields["place"] = forms.ChoiceField(
                     label=_("Pickup place"), choices=[("", "—"), *places], required=False

@@ -62,12 +62,9 @@ def rate_totals(
     return by_rate(taxed(lines, rules.rounding, included=rules.included))
 
 
-def vat_on_top(order: Order, items: Sequence[OrderItem]) -> Decimal:
-    """The VAT an order of a net-priced type adds to its goods and fees (0 where prices include it)."""
-    rules = tax_rules(order.type)
-    if rules is None or rules.included:
-        return Decimal("0.00")
-    found = rate_totals(
+def _order_rates(order: Order, items: Sequence[OrderItem], rules: TaxRules) -> list[RateTotal]:
+    """The order's VAT per rate, from its items' stored rates, discount and fees."""
+    return rate_totals(
         rules,
         placed=timezone.localdate(order.placed_at),
         line_totals=[item.line_total for item in items],
@@ -75,7 +72,14 @@ def vat_on_top(order: Order, items: Sequence[OrderItem]) -> Decimal:
         discount=order.discount,
         fees=order.fees,
     )
-    return sum((r.tax for r in found), Decimal("0.00"))
+
+
+def vat_on_top(order: Order, items: Sequence[OrderItem]) -> Decimal:
+    """The VAT an order of a net-priced type adds to its goods and fees (0 where prices include it)."""
+    rules = tax_rules(order.type)
+    if rules is None or rules.included:
+        return Decimal("0.00")
+    return sum((r.tax for r in _order_rates(order, items, rules)), Decimal("0.00"))
 
 
 def order_taxes(order: Order, items: Sequence[OrderItem]) -> OrderTaxes | None:
@@ -83,14 +87,7 @@ def order_taxes(order: Order, items: Sequence[OrderItem]) -> OrderTaxes | None:
     rules = tax_rules(order.type)
     if rules is None:
         return None
-    rates = rate_totals(
-        rules,
-        placed=timezone.localdate(order.placed_at),
-        line_totals=[item.line_total for item in items],
-        rates=[item.tax_rate for item in items],
-        discount=order.discount,
-        fees=order.fees,
-    )
+    rates = _order_rates(order, items, rules)
     tax = sum((r.tax for r in rates), Decimal("0.00"))
     return OrderTaxes(rules.rounding, rates, order.total - tax, tax)
 
