@@ -125,6 +125,7 @@ def render_pdf(
     with translation.override(language):
         date = formats.date_format(timezone.localtime(issued_at), "DATE_FORMAT")
     fields: dict[str, Any] = {"order": order.number, "total": _money(order.total, language), "currency": order.currency}
+    items = list(order.items.all().order_by("id"))
     lines = [
         {
             "name": item.name,
@@ -134,10 +135,10 @@ def render_pdf(
             "price": _money(item.unit_price, language),
             "sum": _money(item.line_total, language),
         }
-        for item in order.items.all().order_by("id")
+        for item in items
     ]
     due = max(order.total - (order.paid - order.refunded), Decimal(0))
-    found = order_taxes(order, list(order.items.all().order_by("id")))
+    found = order_taxes(order, items)
     gross = order.total
     if correction is not None:
         lines = [
