@@ -22,6 +22,7 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import MAX_MONEY, Order, OrderItem, OrderType
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import ItemInput, OrderUnit, lock_order
+from ordo.taxes.present import tax_rules
 from ordo.taxes.rates import Rates
 from ordo.text import whole_number
 from ordo.workflow.snapshot import Actor
@@ -298,10 +299,10 @@ def _items_apply(
 
 def _rate_at_placing(order: Order, product: Product | None) -> Decimal | None:
     """A line added later carries the rate its class had when the order was placed."""
-    country = OrderType.objects.filter(code=order.type).values_list("tax_country", flat=True).first()
-    if not country:
+    rules = tax_rules(order.type)
+    if rules is None:
         return None
-    return Rates(country, timezone.localdate(order.placed_at)).rate(product.tax_class if product else "")
+    return Rates(rules.country, timezone.localdate(order.placed_at)).rate(product.tax_class if product else "")
 
 
 def catalog_priced(lines: Sequence[ItemInput], *, free_lines: bool = False) -> list[ItemInput]:

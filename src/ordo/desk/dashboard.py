@@ -241,10 +241,11 @@ def where_orders_wait(request: HttpRequest) -> HttpResponse:
         + (f" · {_duration(s.median)} / {_duration(s.p90)}" if s.count else "")
         for s in report.statuses
     }
+    final = {status.code for status in flow.statuses if status.final}
     fills = {
         s.code: HEAT[min(int(3 * (s.p90 or 0) / slowest + 0.5), 3)] if slowest and s.count else HEAT[0]
         for s in report.statuses
-        if not (flow.status(s.code) and flow.status(s.code).final)  # type: ignore[union-attr]
+        if s.code not in final
     }
     exits = {}
     for stay in report.statuses:

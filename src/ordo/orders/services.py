@@ -488,10 +488,10 @@ def retotal(order: Order, items: Sequence[OrderItem]) -> None:
 
 
 def fees_for(order: Order, channel: PaymentChannel | None) -> None:
-    """Set the order's processing fee for ``channel`` and its total (goods − discount + fees)."""
+    """Set the order's processing fee for ``channel`` (on goods − discount); ``retotal`` then
+    makes the total of it."""
     goods = order.subtotal - order.discount
     order.fees = processing_fee(goods, percent=channel.fee_percent, fixed=channel.fee_fixed) if channel else ZERO
-    order.total = goods + order.fees
 
 
 @dataclass(frozen=True)
