@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from bench.desk import _measure
@@ -51,12 +51,14 @@ def _fill(
     for offset in range(0, total, batch):
         rows = range(offset, min(total, offset + batch))
         orders, history, stays, ledger = [], [], [], []
+        times: list[list[datetime]] = []  # each order's moments: placed, then each status left
         for i in rows:
             number = start + i
             placed = now - timedelta(days=ago_days + span_days) + step * i
             moments = [placed]
             for _ in PATH:
                 moments.append(moments[-1] + timedelta(minutes=rng.randint(5, 3000)))
+            times.append(moments)
             final = min(moments[-1], now)
             orders.append(
                 Order(
@@ -81,11 +83,7 @@ def _fill(
                 )
             )
         made = Order.objects.bulk_create(orders, batch_size=5000)
-        for order in made:
-            moments = [order.placed_at]
-            rng_local = random.Random(order.number)
-            for _ in PATH:
-                moments.append(moments[-1] + timedelta(minutes=rng_local.randint(5, 3000)))
+        for order, moments in zip(made, times, strict=True):
             history.append(
                 StatusChange(
                     order_id=order.pk,
