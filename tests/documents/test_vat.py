@@ -268,3 +268,41 @@ def test_a_rate_an_admin_adds_applies_at_once(load_preset, manager, time_machine
     assert manager.api.post("/orders", body).body["taxes"]["rates"][0]["rate"] == "23.00"
     TaxRate.objects.create(country="PL", tax_class="standard", rate=Decimal("25"), valid_from=date(2026, 12, 1))
     assert manager.api.post("/orders", body).body["taxes"]["rates"][0]["rate"] == "25.00"
+
+
+def test_a_product_without_a_class_of_its_own_takes_its_category_s(load_preset, manager):
+    load_preset("shop")  # [taxes] categories: Herbata = super_reduced (5 %)
+    product_create(sku="TEA-9", name="Herbata czarna", price=Decimal("10.50"), category="Herbata")
+    product_create(sku="TEA-SET", name="Zestaw", price=Decimal("12.30"), category="Herbata", tax_class="standard")
+    product_create(sku="MUG-9", name="Kubek", price=Decimal("12.30"), category="Kubki")
+    lines = [
+        {"sku": sku, "name": sku, "quantity": 1, "unit_price": price}
+        for sku, price in (("TEA-9", "10.50"), ("TEA-SET", "12.30"), ("MUG-9", "12.30"))
+    ]
+    body = manager.api.post("/orders", {"items": lines, "customer": {"name": "Jan", "email": "jan@example.org"}}).body
+    assert [i["tax_rate"] for i in body["items"]] == ["5.00", "23.00", "23.00"]
+
+
+def test_a_category_class_changed_by_an_admin_applies_to_the_next_order_at_once(load_preset, manager):
+    from ordo.taxes.models import CategoryClass
+
+    load_preset("shop")
+    product_create(sku="MUG-9", name="Kubek", price=Decimal("12.30"), category="Kubki")
+    line = [{"sku": "MUG-9", "name": "Kubek", "quantity": 1, "unit_price": "12.30"}]
+    customer = {"name": "Jan", "email": "jan@example.org"}
+    assert manager.api.post("/orders", {"items": line, "customer": customer}).body["items"][0]["tax_rate"] == "23.00"
+    CategoryClass.objects.create(category="Kubki", tax_class="reduced")
+    assert manager.api.post("/orders", {"items": line, "customer": customer}).body["items"][0]["tax_rate"] == "8.00"
+
+
+def test_a_product_s_class_is_set_through_the_api_and_an_unknown_class_is_refused(load_preset, manager):
+    load_preset("shop")
+    product = {"sku": "BOOK-1", "name": "Książka", "price": "40.00", "tax_class": "super_reduced"}
+    created = manager.api.post("/products", product)
+    assert (created.status, created.body["tax_class"]) == (201, "super_reduced")
+    wrong = manager.api.post("/products", {**product, "sku": "BOOK-2", "tax_class": "luxury"})
+    assert (wrong.status, wrong.body["error"]) == (422, "invalid_product")
+    assert not Product.objects.filter(sku="BOOK-2").exists()
+    patched = manager.api.patch("/products/BOOK-1", {"tax_class": "luxury"})
+    assert patched.status == 422
+    assert Product.objects.get(sku="BOOK-1").tax_class == "super_reduced"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ordo.orders.models import Activity, Order
+from ordo.orders.models import Activity, Order, OrderItem
 from tests.pages.conftest import text_of
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,54 @@ def test_a_plain_step_fires_without_a_question(shop_order, manager, browser_of):
         f"/desk/orders/{shop_order.number}/transition", {"transition": "start", "expected_status": "new"}
     )
     assert Order.objects.get(pk=shop_order.pk).status == "in_progress"
+
+
+def test_a_clerk_chooses_the_vat_class_of_a_line_outside_the_catalogue(load_preset, manager, browser_of):
+    load_preset("shop")
+    desk = browser_of(manager, "pl")
+    form = desk.get("/desk/orders/new").content.decode()
+    assert "Stawka obniżona · 8 %" in form or "Reduced rate · 8 %" in form
+    response = desk.post(
+        "/desk/orders/new",
+        {
+            "name": "Pat Caller",
+            "email": "pat@example.org",
+            "kind": "person",
+            "type": "regular",
+            "payment_channel": "",
+            "line_sku": ["BOOK", "CARD"],
+            "line_name": ["Książka", "Kartka"],
+            "line_qty": ["1", "1"],
+            "line_price": ["40.00", "12.30"],
+            "line_tax": ["super_reduced", ""],
+        },
+    )
+    assert response.status_code == 302
+    assert [i.tax_rate for i in OrderItem.objects.order_by("position")] == [Decimal("5.00"), Decimal("23.00")]
+
+
+def test_a_free_line_added_in_the_card_keeps_the_class_chosen_for_it(load_preset, customer, place, manager, browser_of):
+    load_preset("furniture")
+    order = place(customer)
+    desk = browser_of(manager)
+    card = desk.get(f"/desk/orders/{order.number}").content.decode()
+    assert 'name="line_tax"' in card
+    items = [(i.sku, i.name, str(i.quantity), f"{i.unit_price:.2f}", "") for i in order.items.order_by("position")]
+    items.append(("BOOK", "Каталог", "1", "110.00", "reduced"))
+    desk.post(
+        f"/desk/orders/{order.number}/items",
+        {
+            name: [row[n] for row in items]
+            for n, name in enumerate(("line_sku", "line_name", "line_qty", "line_price", "line_tax"))
+        },
+    )
+    assert OrderItem.objects.get(order=order, sku="BOOK").tax_rate == Decimal("10.00")
+    items[-1] = ("BOOK2", "Каталог", "1", "110.00", "luxury")
+    desk.post(
+        f"/desk/orders/{order.number}/items",
+        {
+            name: [row[n] for row in items]
+            for n, name in enumerate(("line_sku", "line_name", "line_qty", "line_price", "line_tax"))
+        },
+    )
+    assert not OrderItem.objects.filter(order=order, sku="BOOK2").exists()

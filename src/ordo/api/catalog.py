@@ -22,6 +22,7 @@ from ordo.catalog.errors import CatalogErrorCode
 from ordo.catalog.materials import MaterialLine, materials_set
 from ordo.catalog.models import Product, Stock, StockAlert
 from ordo.catalog.selectors import alerts_of
+from ordo.catalog.services import tax_class_check
 from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.errors import OrderErrorCode
@@ -53,6 +54,7 @@ def _json(product: Product, available: int | None = None) -> dict[str, Any]:
         "category": product.category,
         "price": product.price,
         "active": product.active,
+        "tax_class": product.tax_class,
         "available": available,
     }
 
@@ -92,6 +94,7 @@ def patch_product(request: HttpRequest, sku: Text, payload: s.ProductPatch):
     _staff(request)
     product = _product(sku, staff=True)
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    tax_class_check(changes.get("tax_class", ""))
     for field, value in changes.items():
         setattr(product, field, value)
     product.save(update_fields=list(changes) or None)

@@ -567,6 +567,7 @@ class ProductIn(Strict):
     price: Decimal = Field(ge=0, max_digits=11, decimal_places=2)
     category: Text = Field("", max_length=64)
     active: bool = True
+    tax_class: Text = Field("", max_length=30, description="VAT class; empty: the category's, else standard.")
 
 
 class ProductPatch(Strict):
@@ -574,6 +575,7 @@ class ProductPatch(Strict):
     price: Decimal | None = Field(None, ge=0, max_digits=11, decimal_places=2)
     category: Text | None = Field(None, max_length=64)
     active: bool | None = None
+    tax_class: Text | None = Field(None, max_length=30)
 
 
 class ProductOut(Schema):
@@ -582,6 +584,7 @@ class ProductOut(Schema):
     category: str
     price: Money
     active: bool
+    tax_class: str = Field(description="VAT class as set on the product; empty: its category's, else standard.")
     available: int = Field(description="Units free to reserve, over every location.")
 
 

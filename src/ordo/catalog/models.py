@@ -13,8 +13,9 @@ class Product(models.Model):
     name = models.CharField(max_length=300)
     category = models.CharField(max_length=64, blank=True)
     price = money()
-    #: The VAT class (``standard``, ``reduced``…) whose rate in the shop's country the price includes.
-    tax_class = models.SlugField(max_length=30, default="standard")
+    #: The VAT class (``standard``, ``reduced``…) whose rate in the shop's country the price includes;
+    #: empty: its category's class (``taxes.CategoryClass``), else ``standard``.
+    tax_class = models.SlugField(max_length=30, blank=True, default="")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -22,8 +22,9 @@ from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import MAX_MONEY, Order, OrderItem, OrderType
 from ordo.orders.permissions import Action, require
 from ordo.orders.services import ItemInput, OrderUnit, lock_order
+from ordo.taxes.models import TaxRate
 from ordo.taxes.present import tax_rules
-from ordo.taxes.rates import Rates
+from ordo.taxes.rates import Rates, product_class
 from ordo.text import whole_number
 from ordo.workflow.snapshot import Actor
 
@@ -31,7 +32,9 @@ CENT = Decimal("0.01")
 MAX_QUANTITY = 1_000_000
 
 
-def product_create(*, sku: str, name: str, price: Decimal, category: str = "", active: bool = True) -> Product:
+def product_create(
+    *, sku: str, name: str, price: Decimal, category: str = "", active: bool = True, tax_class: str = ""
+) -> Product:
     sku, name = sku.strip(), name.strip()
     if not sku or not name or len(sku) > 64:
         raise DomainError(CatalogErrorCode.INVALID_PRODUCT, "A product needs a SKU (up to 64 characters) and a name.")
@@ -39,9 +42,23 @@ def product_create(*, sku: str, name: str, price: Decimal, category: str = "", a
         raise DomainError(
             CatalogErrorCode.INVALID_PRODUCT, f"A price is from 0 to {MAX_MONEY} with at most 2 decimals."
         )
+    tax_class_check(tax_class)
     if Product.objects.filter(sku=sku).exists():
         raise DomainError(CatalogErrorCode.PRODUCT_EXISTS, f"A product with the SKU {sku!r} exists already.")
-    return Product.objects.create(sku=sku, name=name, price=price, category=category, active=active)
+    return Product.objects.create(
+        sku=sku, name=name, price=price, category=category, active=active, tax_class=tax_class
+    )
+
+
+def tax_class_check(tax_class: str) -> None:
+    """Refuse a VAT class no rate is kept for ("" is fine: the category's, else standard)."""
+    known = set(TaxRate.objects.values_list("tax_class", flat=True).distinct())
+    if tax_class and tax_class not in known:
+        raise DomainError(
+            CatalogErrorCode.INVALID_PRODUCT,
+            f"Unknown tax class {tax_class!r}; the classes are {', '.join(sorted(known)) or 'none'}.",
+            tax_classes=sorted(known),
+        )
 
 
 def product_get(sku: str) -> Product:
@@ -159,6 +176,8 @@ class LineEdit:
     quantity: int
     unit_price: Decimal | None = None
     name: str = ""
+    #: A free line's VAT class ("": ``standard``); a catalogue line takes its product's.
+    tax_class: str = ""
 
 
 def _lines_check(lines: Sequence[LineEdit]) -> None:
@@ -278,7 +297,7 @@ def _items_apply(
                 category=product.category if product is not None else "",
                 quantity=line.quantity,
                 unit_price=price,
-                tax_rate=_rate_at_placing(order, product),
+                tax_rate=_rate_at_placing(order, product, line.tax_class),
             )
             changes.append([line.sku, "added", "", f"{line.quantity} × {price}"])
             continue
@@ -297,12 +316,22 @@ def _items_apply(
     return changes
 
 
-def _rate_at_placing(order: Order, product: Product | None) -> Decimal | None:
+def _rate_at_placing(order: Order, product: Product | None, tax_class: str = "") -> Decimal | None:
     """A line added later carries the rate its class had when the order was placed."""
     rules = tax_rules(order.type)
     if rules is None:
         return None
-    return Rates(rules.country, timezone.localdate(order.placed_at)).rate(product.tax_class if product else "")
+    rates = Rates(rules.country, timezone.localdate(order.placed_at))
+    if product is None:
+        if tax_class and tax_class not in rates.known:
+            raise DomainError(
+                OrderErrorCode.INVALID_ITEMS,
+                f"Unknown tax class {tax_class!r}.",
+                tax_class=tax_class,
+                tax_classes=sorted(rates.known),
+            )
+        return rates.rate(tax_class)
+    return rates.rate(product_class(product.tax_class, product.category))
 
 
 def catalog_priced(lines: Sequence[ItemInput], *, free_lines: bool = False) -> list[ItemInput]:

@@ -35,6 +35,7 @@ from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.workflows import compiled
 from ordo.payments.refunds import refund_create
 from ordo.payments.services import fees_kept, payment_record
+from ordo.taxes.present import rate_text, tax_choices
 from ordo.text import whole_number
 from ordo.web.labels import DOCUMENT_KIND, LINK_KIND
 from ordo.web.orders import channel_choices, item_rows, order_buttons, status_label, type_labels
@@ -129,11 +130,22 @@ def _item_editor(order: Order, items: list[OrderItem], can: dict[str, bool]) -> 
         return {"items_open": False, "items_closed_because": because}
     if order.payment_status != "unpaid":
         return {"items_open": False, "items_closed_because": _("Items of an order with money paid no longer change.")}
-    rows = [Typed(i.sku, i.name, str(i.quantity), f"{i.unit_price:.2f}") for i in items]
+    choices = tax_choices(order.type, language())
+    rows = [
+        Typed(
+            i.sku,
+            i.name,
+            str(i.quantity),
+            f"{i.unit_price:.2f}",
+            rate=rate_text(i.tax_rate, _("exempt"), language()) if choices else "",
+        )
+        for i in items
+    ]
     return {
         "items_open": True,
-        "lines": [{"sku": r.sku, "name": r.name, "qty": r.qty, "price": r.price} for r in rows],
+        "lines": [r.shown() for r in rows],
         "blank_line": Typed(),
+        "tax_choices": choices,
         "lines_total": order.subtotal,
         "items_hint": _("A quantity of 0 removes a line."),
     }
@@ -408,7 +420,7 @@ def order_items(request: HttpRequest, number: int) -> HttpResponse:
         _("Items saved; the total is %(total)s."),
         lambda: order_items_edit(
             number=number,
-            lines=[LineEdit(line.sku, line.quantity, line.unit_price, line.name) for line in lines],
+            lines=[LineEdit(line.sku, line.quantity, line.unit_price, line.name, line.tax_class) for line in lines],
             actor=actor_for(request.user),
             visible=selectors.orders_visible_to(request.user),
         ),

@@ -15,7 +15,7 @@ from ordo.catalog.models import Product
 from ordo.text import whole_number
 from ordo.web.pages import parse_amount
 
-FIELDS = ("line_sku", "line_name", "line_qty", "line_price")
+FIELDS = ("line_sku", "line_name", "line_qty", "line_price", "line_tax")
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,23 @@ class Typed:
     name: str = ""
     qty: str = "1"
     price: str = ""
+    tax: str = ""
+    #: The VAT rate a line already in the order carries (shown, not chosen again).
+    rate: str = ""
 
     @property
     def blank(self) -> bool:
         return not (self.sku.strip() or self.name.strip() or self.price.strip())
+
+    def shown(self) -> dict[str, str]:
+        return {
+            "sku": self.sku,
+            "name": self.name,
+            "qty": self.qty,
+            "price": self.price,
+            "tax": self.tax,
+            "rate": self.rate,
+        }
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,7 @@ class Line:
     name: str
     quantity: int
     unit_price: Decimal | None  # None: the catalog's price (or the line's own, when it exists)
+    tax_class: str = ""  # a free line's VAT class ("": standard)
 
 
 def typed_rows(post: QueryDict) -> list[Typed]:
@@ -83,5 +97,6 @@ def lines_read(
         if from_catalog and product is not None:
             name = name or product.name
             price = price if price is not None else product.price
-        lines.append(Line(sku=sku or name[:64], name=name, quantity=quantity, unit_price=price))
+        tax_class = "" if product is not None else row.tax.strip()
+        lines.append(Line(sku=sku or name[:64], name=name, quantity=quantity, unit_price=price, tax_class=tax_class))
     return lines, errors

@@ -39,6 +39,7 @@ from ordo.orders.models import Source, Workflow
 from ordo.orders.permissions import Action, allowed, require
 from ordo.orders.timers import forecast
 from ordo.orders.workflows import compiled
+from ordo.taxes.present import tax_choices
 from ordo.text import whole_number
 from ordo.web.files import csv_chunks, xlsx_file
 from ordo.web.labels import error_message
@@ -299,7 +300,11 @@ def order_new(request: HttpRequest) -> HttpResponse:
                     customer=customer,
                     items=[
                         services.ItemInput(
-                            sku=line.sku, name=line.name, quantity=line.quantity, unit_price=line.unit_price or ZERO
+                            sku=line.sku,
+                            name=line.name,
+                            quantity=line.quantity,
+                            unit_price=line.unit_price or ZERO,
+                            tax_class=line.tax_class,
                         )
                         for line in lines
                     ],
@@ -329,8 +334,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
             "nav": "new",
             "form": form,
             "errors": errors,
-            "lines": [{"sku": r.sku, "name": r.name, "qty": r.qty, "price": r.price} for r in shown],
+            "lines": [r.shown() for r in shown],
             "blank_line": Typed(),
+            "tax_choices": tax_choices(type_code, language()),
             "lines_total": total,
             "currency": currency,
             "items_hint": _("A row with a catalogue SKU alone takes the product's name and price."),

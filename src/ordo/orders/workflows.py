@@ -163,7 +163,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                 },
             )
         # Rates are a starting point too: a rate already stored (perhaps edited) stays as it is.
-        from ordo.taxes.models import TaxRate
+        from ordo.taxes.models import CategoryClass, TaxRate
 
         for rate in preset.taxes.get("rates", []):
             TaxRate.objects.get_or_create(
@@ -172,6 +172,8 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                 valid_from=rate["from"],
                 defaults={"rate": rate["rate"]},
             )
+        for category, tax_class in preset.taxes.get("categories", {}).items():
+            CategoryClass.objects.get_or_create(category=category, defaults={"tax_class": tax_class})
         # Tiers are a starting point: once a currency has tiers, they are the admins' to edit.
         if preset.tiers and not DiscountTier.objects.filter(currency=preset.currency).exists():
             DiscountTier.objects.bulk_create(

@@ -9,9 +9,12 @@ class TaxesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from ordo.taxes.models import TaxRate
+        from ordo.taxes.models import CategoryClass, TaxRate
         from ordo.taxes.rates import forget_rates
 
-        # A rate saved or deleted in this process is read afresh at once (others within a minute).
-        post_save.connect(forget_rates, sender=TaxRate, dispatch_uid="taxes.forget_rates.save")
-        post_delete.connect(forget_rates, sender=TaxRate, dispatch_uid="taxes.forget_rates.delete")
+        # A rate or category class saved or deleted in this process is read afresh at once (others
+        # within a minute).
+        for model in (TaxRate, CategoryClass):
+            uid = f"taxes.forget_rates.{model.__name__}"
+            post_save.connect(forget_rates, sender=model, dispatch_uid=f"{uid}.save")
+            post_delete.connect(forget_rates, sender=model, dispatch_uid=f"{uid}.delete")

@@ -25,3 +25,18 @@ class TaxRate(models.Model):
         return (
             f"{self.country} {self.tax_class} {self.rate if self.rate is not None else 'exempt'} from {self.valid_from}"
         )
+
+
+class CategoryClass(models.Model):
+    """The VAT class of a catalogue category: a product of the category without a class of its
+    own takes it (tea in a Polish shop: ``super_reduced``, 5 %)."""
+
+    category = models.CharField(max_length=64, unique=True)
+    tax_class = models.SlugField(max_length=30)
+
+    class Meta:
+        ordering = ["category"]
+        verbose_name_plural = "category classes"
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.tax_class}"

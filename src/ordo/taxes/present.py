@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ordo.orders.models import Order, OrderItem, OrderType
 from ordo.taxes.compute import RateTotal, by_rate, order_lines, taxed
@@ -97,3 +99,26 @@ def rate_text(rate: Decimal | None, exempt: str, language: str = "en") -> str:
     if rate is None:
         return exempt
     return f"{format_decimal(rate.normalize(), locale=language)} %"
+
+
+#: The classes the presets ship, as people name them; another class shows its code.
+CLASS_LABELS = {
+    "standard": gettext_lazy("Standard rate"),
+    "reduced": gettext_lazy("Reduced rate"),
+    "super_reduced": gettext_lazy("Super-reduced rate"),
+    "zero": gettext_lazy("Zero rate"),
+    "exempt": gettext_lazy("Exempt from VAT"),
+}
+
+
+def tax_choices(order_type: str, language: str = "en") -> list[tuple[str, str]]:
+    """The VAT classes a free line of ``order_type`` may take today, with their rates ("": the
+    catalogue's class, else standard); empty where the type keeps no VAT."""
+    rules = tax_rules(order_type) if order_type else None
+    if rules is None:
+        return []
+    known = Rates(rules.country, timezone.localdate()).known
+    return [("", _("As in the catalogue (standard)"))] + [
+        (code, f"{CLASS_LABELS.get(code, code)} · {rate_text(rate, _('exempt'), language)}")
+        for code, rate in sorted(known.items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0)))
+    ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from ordo.taxes.models import TaxRate
+from ordo.taxes.models import CategoryClass, TaxRate
 
 DEFAULT_CLASS = "standard"
 
@@ -17,6 +17,7 @@ DEFAULT_CLASS = "standard"
 #: the process that saves a rate forgets at once). Rates change seldom, and from a day set ahead.
 KEEP_FOR = 60.0
 _read: dict[tuple[str, date], tuple[float, dict[str, Decimal | None]]] = {}
+_categories: list[tuple[float, dict[str, str]]] = []
 
 
 class Rates:
@@ -39,12 +40,26 @@ class Rates:
 
 
 def forget_rates(**_: object) -> None:
-    """Read the rates afresh next time (a rate was saved or deleted here; tests)."""
+    """Read the rates and category classes afresh next time (one was saved or deleted here; tests)."""
     _read.clear()
+    _categories.clear()
+
+
+def category_classes() -> dict[str, str]:
+    """Each catalogue category's VAT class, read once a minute per process like the rates."""
+    if not _categories or time.monotonic() - _categories[0][0] >= KEEP_FOR:
+        _categories[:] = [(time.monotonic(), dict(CategoryClass.objects.values_list("category", "tax_class")))]
+    return _categories[0][1]
+
+
+def product_class(tax_class: str, category: str) -> str:
+    """A product's VAT class: its own, else its category's, else "" (``standard``)."""
+    return tax_class or (category_classes().get(category, "") if category else "")
 
 
 def classes_of(skus: Iterable[str]) -> dict[str, str]:
     """The tax class of each catalogue SKU among ``skus`` (one query)."""
     from ordo.catalog.models import Product
 
-    return dict(Product.objects.filter(sku__in=set(skus)).values_list("sku", "tax_class"))
+    rows = Product.objects.filter(sku__in=set(skus)).values_list("sku", "tax_class", "category")
+    return {sku: product_class(tax_class, category) for sku, tax_class, category in rows}

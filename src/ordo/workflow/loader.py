@@ -592,7 +592,8 @@ def preset_from_dict(data: Mapping[str, Any], effects: Collection[str] | None = 
 def taxes_from_dict(read: _Reader, data: Any) -> dict[str, Any]:
     """The preset's ``[taxes]``: ``country`` (ISO code), ``rounding`` (``per_line`` or
     ``per_rate``), ``prices`` (``gross``: VAT included, the default; ``net``: VAT on top — a type
-    may say otherwise) and ``rates``, each ``{ class, rate, from }`` with ``rate = "exempt"``."""
+    may say otherwise), ``rates``, each ``{ class, rate, from }`` with ``rate = "exempt"``, and
+    ``categories``: ``{ category = class }`` for products without a class of their own."""
     where = "taxes"
     if not isinstance(data, dict):
         read.fail(where, "must be a table")
@@ -626,7 +627,21 @@ def taxes_from_dict(read: _Reader, data: Any) -> dict[str, Any]:
         rates.append({"class": tax_class, "rate": rate, "from": since.isoformat()})
     if not any(r["class"] == "standard" for r in rates):
         read.fail(where, "a 'standard' class is required (lines without a class take it)")
-    return {"country": country, "rounding": rounding, "prices": prices, "rates": rates}
+    categories = data.get("categories", {})
+    if not isinstance(categories, dict):
+        read.fail(where, "categories must be a table of category = class")
+        categories = {}
+    classes = {r["class"] for r in rates}
+    for category, tax_class in categories.items():
+        if tax_class not in classes:
+            read.fail(f"{where} categories", f"{category!r} names the class {tax_class!r}, which has no rate")
+    return {
+        "country": country,
+        "rounding": rounding,
+        "prices": prices,
+        "rates": rates,
+        "categories": {str(k): str(v) for k, v in categories.items()},
+    }
 
 
 def _tier(read: _Reader, data: Mapping[str, Any]) -> DiscountTier:

@@ -116,6 +116,9 @@
         row.querySelectorAll("input").forEach(function (input) {
           input.value = input.name === "line_qty" ? "1" : "";
         });
+        row.querySelectorAll("select").forEach(function (select) {
+          select.value = "";
+        });
       }
       recount(box);
     }
