@@ -80,3 +80,33 @@ def test_confirming_twice_is_a_conflict(customer):
     number = place_and_confirm(customer)
     response = customer.api.fire(number, "confirm")
     assert (response.status, response.body["error"]) == (409, "wrong_status")
+
+
+def test_cancelling_a_confirmed_order_corrects_its_unpaid_invoice_to_zero(customer, manager):
+    from decimal import Decimal
+
+    from ordo.documents.models import Document
+
+    number = place_and_confirm(customer)
+    invoice = Document.objects.get(order__number=number, kind="invoice")
+    assert manager.api.fire(number, "cancel").body["status"]["code"] == "cancelled"
+    correction = Document.objects.get(order__number=number, kind="correction")
+    assert (correction.corrects_id, correction.reason) == (invoice.pk, "cancelled")
+    assert invoice.gross + correction.gross == 0
+    assert invoice.tax + correction.tax == 0
+    assert sum(Decimal(r["tax"]) for r in correction.taxes) == correction.tax
+
+
+def test_a_paid_cancelled_order_is_corrected_by_its_refund_not_twice(customer, manager):
+    from ordo.documents.models import Document
+
+    number = place_and_confirm(customer)
+    assert manager.api.pay(number, "1000.00", channel="invoice").status == 201
+    manager.api.fire(number, "cancel")
+    invoice = Document.objects.get(order__number=number, kind="invoice")
+    first = Document.objects.get(order__number=number, kind="correction")
+    assert first.gross == -(invoice.gross - 1000)
+    assert manager.api.post(f"/orders/{number}/refunds", {"destination": "processor"}).status == 201
+    run_due(worker="test")
+    total = sum(d.gross for d in Document.objects.filter(order__number=number, kind="correction"))
+    assert invoice.gross + total == 0
