@@ -76,7 +76,9 @@ class Api:
         )
         content_type = response.get("Content-Type", "")
         parsed = (
-            json.loads(response.content) if content_type.startswith("application/json") else response.content.decode()
+            json.loads(response.content)
+            if content_type.startswith("application/json") and response.content
+            else response.content.decode()
         )
         return Response(response.status_code, parsed, response)
 
@@ -93,6 +95,12 @@ class Api:
 
     def patch(self, path: str, body: Any = None, **kwargs: Any) -> Response:
         return self._send("patch", path, body, **kwargs)
+
+    def put(self, path: str, body: Any = None, **kwargs: Any) -> Response:
+        return self._send("put", path, body, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Response:
+        return self._send("delete", path, **kwargs)
 
     def fire(self, number: int, transition: str, **extra: Any) -> Response:
         return self.post(f"/orders/{number}/transitions", {"transition": transition, **extra})

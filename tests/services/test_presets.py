@@ -1,4 +1,5 @@
-"""Loading presets into the database: all or nothing; statuses in use cannot disappear."""
+"""Loading presets into the database: all or nothing; a changed workflow is its next version and
+orders already placed keep theirs."""
 
 from pathlib import Path
 
@@ -43,19 +44,22 @@ def test_an_edited_preset_bumps_the_version(load_preset, tmp_path):
     load_preset("shop")
     loaded = preset_load_named(edited(tmp_path, 'pl = "Realizuj"', 'pl = "Do realizacji"'))
     assert loaded.updated == ("shop",)
-    assert Workflow.objects.get(code="shop").version == 2
+    assert Workflow.objects.get(code="shop", current=True).version == 2
+    assert Workflow.objects.get(code="shop", version=1).current is False
+    assert OrderType.objects.get(code="regular").workflow.version == 2
 
 
 def test_a_broken_preset_is_refused_with_every_problem_and_nothing_changes(load_preset, tmp_path):
     load_preset("shop")
-    before = Workflow.objects.get(code="shop").definition
+    before = Workflow.objects.get(code="shop", current=True).definition
     path = edited(tmp_path, 'to = "in_progress"', 'to = "limbo"')
     with pytest.raises(DomainError) as refused:
         preset_load_named(path)
     problems = refused.value.details["problems"]
     assert any("unknown status 'limbo'" in p for p in problems)
     assert any("'in_progress' cannot be reached" in p for p in problems)
-    assert Workflow.objects.get(code="shop").definition == before
+    assert Workflow.objects.get(code="shop", current=True).definition == before
+    assert Workflow.objects.filter(code="shop").count() == 1
 
 
 SHRUNK_SHOP = """
@@ -80,15 +84,13 @@ labels = { en = "Finish" }
 """
 
 
-def test_a_status_in_use_cannot_be_removed(load_preset, tmp_path, customer, place):
+def test_a_preset_without_a_status_in_use_leaves_its_orders_on_their_version(load_preset, tmp_path, customer, place):
     load_preset("shop")
     order = place(customer)
     path = tmp_path / "shop.toml"
     path.write_text(SHRUNK_SHOP)
-    with pytest.raises(DomainError) as refused:
-        preset_load_named(str(path))
-    assert (
-        "workflow shop: status 'new' is still used by orders and cannot be removed" in refused.value.details["problems"]
-    )
-    assert Order.objects.get(pk=order.pk).status == "new"
-    assert Workflow.objects.get(code="shop").version == 1
+    loaded = preset_load_named(str(path))
+    assert loaded.updated == ("shop",)
+    order = Order.objects.select_related("workflow").get(pk=order.pk)
+    assert (order.status, order.workflow.version) == ("new", 1)
+    assert OrderType.objects.get(code="regular").workflow.version == 2

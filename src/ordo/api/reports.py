@@ -100,7 +100,7 @@ def where_orders_wait(
     the transitions they left by; the same per manager and per contractor of the orders."""
     require(actor_for(request.user), Action.READ_REPORTS)
     period = _period(start, end)
-    row = WorkflowRow.objects.filter(code=workflow, scope=WorkflowRow.Scope.ORDER).first()
+    row = WorkflowRow.objects.filter(code=workflow, scope=WorkflowRow.Scope.ORDER, current=True).first()
     if row is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"No order workflow {workflow!r}.")
     report = waits(orders_visible_to(request.user), row, period, timezone.get_current_timezone())

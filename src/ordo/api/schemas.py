@@ -462,6 +462,83 @@ class WorkflowOut(WorkflowSummary):
     definition: dict
 
 
+class VersionOut(Schema):
+    version: int
+    current: bool
+    published_at: datetime | None
+    published_by: str | None = Field(description="The admin's username; null for a preset load.")
+    note: str
+    changes: list[str] = Field(description="What this version changed from the one before it.")
+
+
+class VersionFull(VersionOut):
+    definition: dict
+
+
+class DraftIn(Strict):
+    definition: dict = Field(description="The whole workflow as the preset's [[workflows]] table, as JSON.")
+
+
+class DraftOut(Schema):
+    code: str
+    base_version: int = Field(description="The version the draft was started from.")
+    definition: dict
+    problems: list[str] = Field(description="What stops it from being published; empty when none.")
+    changes: list[str] = Field(description="What it changes from the current version.")
+    in_use: dict[str, int] = Field(description="Statuses it removes that open orders are in, with their count.")
+    updated_at: datetime
+    updated_by: str | None
+
+
+class PublishIn(Strict):
+    note: Text = Field("", max_length=300)
+    move: bool = Field(False, description="Move the open orders of older versions onto the new one.")
+    mapping: dict[str, str] = Field(
+        default_factory=dict, description="For a move: each removed status in use → the status its orders take."
+    )
+
+
+class PublishOut(Schema):
+    version: int
+    moved: int
+    remapped: dict[str, int]
+    changes: list[str]
+
+
+class ReplayIn(Strict):
+    start: date
+    end: date = Field(description="Inclusive: orders placed on this day are replayed too.")
+
+
+class RefusedOut(Schema):
+    number: int
+    at: datetime
+    transition: str
+    from_status: str
+    to_status: str
+    reason: Literal["gone", "not_from", "elsewhere"]
+
+
+class TimerShiftOut(Schema):
+    number: int
+    status: str
+    transition: str
+    before: datetime | None
+    after: datetime | None
+
+
+class RemovedOut(Schema):
+    number: int
+    status: str
+
+
+class ReplayOut(Schema):
+    orders: int
+    refused: list[RefusedOut]
+    removed: list[RemovedOut]
+    timers: list[TimerShiftOut]
+
+
 class CustomerCreate(Strict):
     kind: Literal["person", "organization"] = "person"
     name: Text = Field(min_length=1, max_length=200)

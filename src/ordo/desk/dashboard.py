@@ -206,7 +206,7 @@ def where_orders_wait(request: HttpRequest) -> HttpResponse:
     lang = language()
     zone = timezone.get_current_timezone()
     period = _period(request)
-    workflows = list(WorkflowRow.objects.filter(scope=WorkflowRow.Scope.ORDER).order_by("code"))
+    workflows = list(WorkflowRow.objects.filter(scope=WorkflowRow.Scope.ORDER, current=True).order_by("code"))
     chosen = next((w for w in workflows if w.code == request.GET.get("workflow")), workflows[0] if workflows else None)
     if chosen is None:
         return render(request, "desk/waits.html", {"title": _("Where orders wait"), "nav": "waits"})

@@ -113,7 +113,7 @@ def status_counts(request: HttpRequest) -> HttpResponse:
 def _transition_choices(lang: str) -> list[tuple[str, str]]:
     """Every order transition of every workflow, by code, for the list's bulk action."""
     seen: dict[str, str] = {}
-    for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER).order_by("code"):
+    for row in Workflow.objects.filter(scope=Workflow.Scope.ORDER).order_by("code", "-version"):
         for transition in compiled(row).transitions:
             seen.setdefault(transition.code, transition.label(lang))
     return sorted(seen.items(), key=lambda kv: kv[1])
@@ -380,7 +380,7 @@ def workflows(request: HttpRequest) -> HttpResponse:
     # An employee limited to some statuses sees the steps into those only (as the API draws it).
     only = frozenset(actor_for(request.user).allowed_statuses or ()) or None
     shown = []
-    for row in Workflow.objects.order_by("scope", "code"):
+    for row in Workflow.objects.filter(current=True).order_by("scope", "code"):
         flow = compiled(row)
         svg = workflow_svg(flow, lang, only if row.scope == Workflow.Scope.ORDER else None)
         shown.append({"code": row.code, "label": flow.label(lang), "scope": row.scope, "svg": svg})

@@ -118,7 +118,8 @@ def correct_invoice(call: EffectCall) -> None:
         return
     corrected = Document.objects.filter(corrects=invoice).aggregate(total=Sum("gross"))["total"] or Decimal(0)
     order = unit.order
-    unpaid = invoice.gross + corrected - (order.paid - order.refunded)
+    billed = invoice.gross if invoice.gross is not None else order.total  # issued before sums were kept
+    unpaid = billed + corrected - (order.paid - order.refunded)
     if unpaid <= 0:
         return
     rates = _rates(invoice, unpaid, [], unit)

@@ -1,7 +1,5 @@
-from django import forms
 from django.contrib import admin
 
-from ordo.orders.effects import EFFECTS
 from ordo.orders.models import (
     DiscountTier,
     Order,
@@ -12,44 +10,16 @@ from ordo.orders.models import (
     StatusChange,
     Workflow,
 )
-from ordo.orders.workflows import _statuses_in_use, definition_digest
 from ordo.web.admin import ReadOnlyAdmin
-from ordo.workflow.loader import validate, workflow_from_dict
-
-
-class WorkflowForm(forms.ModelForm):
-    class Meta:
-        model = Workflow
-        fields = ("code", "scope", "preset", "definition")
-
-    def clean(self):
-        """A bad definition is refused with every problem listed; orders keep the old one."""
-        cleaned = super().clean() or {}
-        definition = cleaned.get("definition")
-        if not isinstance(definition, dict):
-            return cleaned
-        workflow, problems = workflow_from_dict(definition)
-        problems += validate(workflow, set(EFFECTS))
-        if workflow.code != cleaned.get("code"):
-            problems.append(f"the definition's code {workflow.code!r} differs from the workflow's")  # type: ignore[arg-type]
-        if self.instance.pk:
-            problems += _statuses_in_use(self.instance, workflow)
-        if problems:
-            raise forms.ValidationError([str(p) for p in problems])
-        return cleaned
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(admin.ModelAdmin):
-    form = WorkflowForm
-    list_display = ("code", "scope", "preset", "version", "updated_at")
-    readonly_fields = ("version", "digest", "updated_at")
+class WorkflowAdmin(ReadOnlyAdmin):
+    """Published versions never change: workflows are edited as drafts in the desk (or the API)
+    and published as the next version there."""
 
-    def save_model(self, request, obj, form, change):
-        if change and "definition" in form.changed_data:
-            obj.version += 1
-        obj.digest = definition_digest(obj.definition)
-        super().save_model(request, obj, form, change)
+    list_display = ("code", "version", "current", "scope", "published_at", "published_by", "note")
+    list_filter = ("code", "current")
 
 
 @admin.register(OrderType)

@@ -34,3 +34,6 @@ class OrderErrorCode(StrEnum):
     INVALID_COURIER = "invalid_courier"
     INVALID_CHECKOUT = "invalid_checkout"
     INVALID_PERIOD = "invalid_period"
+    VERSION_CONFLICT = "version_conflict"
+    INVALID_TEMPLATE = "invalid_template"
+    INVALID_SETTING = "invalid_setting"

@@ -23,23 +23,62 @@ def money(**options: Any) -> models.DecimalField:
 
 
 class Workflow(models.Model):
-    """A workflow definition, stored as the plain data its preset declares; ``version`` grows on each edit."""
+    """One published version of a workflow, stored as the plain data its preset declares.
+
+    A version never changes once published: an edit is a ``WorkflowDraft`` until an admin publishes
+    it as the next version (``orders.versions``). Order types point at the ``current`` version, so
+    new orders start on it; an order keeps the version it started on unless an admin moves it.
+    """
 
     class Scope(models.TextChoices):
         ORDER = "order", "Order"
         ITEM = "item", "Item"
 
-    code = models.SlugField(max_length=50, unique=True)
+    code = models.SlugField(max_length=50)
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.ORDER)
     preset = models.CharField(max_length=50, blank=True)
     definition = models.JSONField()
     #: SHA-256 of the definition: the key compiled workflows are cached under in each process.
     digest = models.CharField(max_length=64)
     version = models.PositiveIntegerField(default=1)
+    #: The version new orders start on; older versions still run the orders that started on them.
+    current = models.BooleanField(default=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: Why it was published (the admin's words), or where it came from (``preset shop``).
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="workflow_version_unique"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(current=True), name="workflow_one_current_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class WorkflowDraft(models.Model):
+    """An admin's edit of a workflow, not yet published: it may have problems (listed as it is
+    edited); publishing refuses it until it has none. One draft per workflow."""
+
+    code = models.SlugField(max_length=50, unique=True)
+    scope = models.CharField(max_length=10, choices=Workflow.Scope.choices, default=Workflow.Scope.ORDER)
+    definition = models.JSONField()
+    #: The version the draft was started from: publishing over a newer one is refused.
+    base_version = models.PositiveIntegerField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.code} draft (from v{self.base_version})"
 
 
 class OrderType(models.Model):
@@ -225,6 +264,9 @@ class StatusChange(models.Model):
         MANUAL = "manual", "Manual"
         EVENT = "event", "Event"
         TIMER = "timer", "Timer"
+        #: An admin moved the order to another version of its workflow (its status, or where the
+        #: new version no longer has it, the status the admin chose).
+        VERSION = "version", "Version"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
     item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history")

@@ -66,6 +66,9 @@ class Action(StrEnum):
     READ_REPORTS = "read_reports"
     #: A customer's wallet: balance and history (one's own wallet is always one's own to read).
     READ_WALLETS = "read_wallets"
+    #: How the business works: workflows and their versions, message templates, the business's
+    #: own details. Not about one order: ``require`` it with the actor alone.
+    CONFIGURE = "configure"
 
 
 _MANAGERS = frozenset({Role.ADMIN, Role.MANAGER})
@@ -99,6 +102,7 @@ RULES: dict[Action, frozenset[str]] = {
     Action.MANAGE_COURIERS: _MANAGERS,
     Action.READ_WALLETS: _MANAGERS,
     Action.READ_REPORTS: _MANAGERS,
+    Action.CONFIGURE: frozenset({Role.ADMIN}),
 }
 
 _REFUSAL = {
@@ -109,6 +113,7 @@ _REFUSAL = {
     Action.READ_DOCUMENTS: "Only the customer and managers see an order's documents.",
     Action.PLACE_OWN: "Only customers place orders for themselves.",
     Action.WRITE_MESSAGE: "Only the customer and managers write messages on an order.",
+    Action.CONFIGURE: "Only admins change how the business works (workflows, templates, settings).",
 }
 
 

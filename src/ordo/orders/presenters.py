@@ -20,7 +20,8 @@ from ordo.workflow.definition import label_for
 
 
 def history_rows(order: Order, *, internal: bool) -> list[dict[str, Any]]:
-    """The status history, oldest first. ``internal=False`` leaves out the actor and the comment."""
+    """The status history, oldest first. ``internal=False`` leaves out the actor and the comment,
+    and an order's move to another workflow version that left its status as it was."""
     return [
         {
             "at": row.at,
@@ -34,6 +35,7 @@ def history_rows(order: Order, *, internal: bool) -> list[dict[str, Any]]:
             "comment": row.comment if internal else "",
         }
         for row in history_for(order)
+        if internal or not (row.kind == "version" and row.from_status == row.to_status)
     ]
 
 

@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
-from ordo.orders.models import DiscountTier, Order, OrderItem, OrderType
+from ordo.orders.models import DiscountTier, Order, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.workflow.definition import Status, Workflow
-from ordo.workflow.loader import Preset, PresetError, Problem, load_preset_file, validate, workflow_from_dict
+from ordo.workflow.loader import Preset, PresetError, load_preset_file, workflow_from_dict
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "presets"
 PRESET_NAMES = tuple(sorted(p.stem for p in PRESET_DIR.glob("*.toml")))
@@ -66,8 +68,37 @@ def compiled_by_digest(workflow_id: int, digest: str) -> Workflow:
     return workflow
 
 
+def version_publish(
+    current: WorkflowRow,
+    definition: dict[str, Any],
+    *,
+    user: User | None = None,
+    note: str = "",
+    preset: str = "",
+    scope: str = "",
+) -> WorkflowRow:
+    """Write ``definition`` as the version after ``current`` (locked by the caller) and start new
+    orders on it. Orders stay where they are."""
+    WorkflowRow.objects.filter(pk=current.pk).update(current=False)
+    row = WorkflowRow.objects.create(
+        code=current.code,
+        scope=scope or current.scope,
+        preset=preset or current.preset,
+        definition=definition,
+        digest=definition_digest(definition),
+        version=current.version + 1,
+        current=True,
+        published_at=timezone.now(),
+        published_by=user,
+        note=note[:300],
+    )
+    OrderType.objects.filter(workflow_id=current.pk).update(workflow=row)
+    OrderType.objects.filter(item_workflow_id=current.pk).update(item_workflow=row)
+    return row
+
+
 def workflow_get(code: str) -> tuple[WorkflowRow, Workflow] | None:
-    row = WorkflowRow.objects.filter(code=code).first()
+    row = WorkflowRow.objects.filter(code=code, current=True).first()
     return None if row is None else (row, compiled(row))
 
 
@@ -95,18 +126,17 @@ class PresetLoaded:
 def preset_load(*, preset: Preset) -> PresetLoaded:
     """Store a validated preset: its workflows, order types and payment channels, all or nothing.
 
-    A status that orders (or items) still use cannot disappear from a workflow; such a load is
-    refused with every status named, and orders keep the old definition.
+    A workflow whose definition changed is published as its next version; orders already placed
+    keep the version they started on (an admin may move them: ``orders.versions``).
     """
     from ordo.payments.models import PaymentChannel
 
     created, updated, unchanged = [], [], []
     with transaction.atomic():
-        problems: list[Problem] = []
         rows: dict[str, WorkflowRow] = {}
         for workflow in preset.workflows:
             definition = dict(preset.sources[workflow.code])
-            row = WorkflowRow.objects.select_for_update().filter(code=workflow.code).first()
+            row = WorkflowRow.objects.select_for_update().filter(code=workflow.code, current=True).first()
             if row is None:
                 rows[workflow.code] = WorkflowRow.objects.create(
                     code=workflow.code,
@@ -114,21 +144,20 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                     preset=preset.code,
                     definition=definition,
                     digest=definition_digest(definition),
+                    published_at=timezone.now(),
+                    note=f"preset {preset.code}",
                 )
                 created.append(workflow.code)
                 continue
-            rows[workflow.code] = row
             if row.definition == definition and row.scope == workflow.scope:
+                rows[workflow.code] = row
                 unchanged.append(workflow.code)
                 continue
-            problems.extend(_statuses_in_use(row, workflow))
-            row.definition, row.scope, row.preset = definition, workflow.scope, preset.code
-            row.digest = definition_digest(definition)
-            row.version += 1
-            row.save()
+            # A changed workflow is its next version: orders already placed keep theirs.
+            rows[workflow.code] = version_publish(
+                row, definition, note=f"preset {preset.code}", preset=preset.code, scope=workflow.scope
+            )
             updated.append(workflow.code)
-        if problems:
-            raise PresetError(problems)
         for order_type in preset.types:
             OrderType.objects.update_or_create(
                 code=order_type.code,
@@ -183,19 +212,6 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
     return PresetLoaded(preset.code, tuple(created), tuple(updated), tuple(unchanged))
 
 
-def _statuses_in_use(row: WorkflowRow, workflow: Workflow) -> list[Problem]:
-    kept = {s.code for s in workflow.statuses}
-    if row.scope == WorkflowRow.Scope.ITEM:
-        used = set(OrderItem.objects.filter(order__item_workflow=row).values_list("status", flat=True).distinct())
-    else:
-        used = set(Order.objects.filter(workflow=row).values_list("status", flat=True).distinct())
-    gone = sorted(used - kept)
-    return [
-        Problem(f"workflow {workflow.code}", f"status {code!r} is still used by orders and cannot be removed")
-        for code in gone
-    ]
-
-
 def preset_load_named(name_or_file: str) -> PresetLoaded:
     try:
         return preset_load(preset=preset_read(name_or_file))
@@ -203,31 +219,3 @@ def preset_load_named(name_or_file: str) -> PresetLoaded:
         raise DomainError(
             OrderErrorCode.PRESET_INVALID, str(error), problems=[str(p) for p in error.problems]
         ) from error
-
-
-def workflow_timers_update(
-    *, code: str, timers: list[dict[str, Any]], dry_run: bool = False
-) -> tuple[WorkflowRow, Any]:
-    """Replace a workflow's timers. The whole workflow is validated again (a bad rule is refused
-    with every problem, nothing changes); ``dry_run`` lists what the new rules would do now and
-    saves nothing. Saved rules apply at the next sweep, to orders already waiting too."""
-    from ordo.orders.effects import EFFECTS
-    from ordo.orders.timers import sweep
-
-    with transaction.atomic():
-        row = WorkflowRow.objects.select_for_update().filter(code=code).first()
-        if row is None:
-            raise DomainError(OrderErrorCode.NOT_FOUND, f"Workflow {code!r} not found.")
-        definition = {**row.definition, "timers": timers}
-        workflow, problems = workflow_from_dict(definition)
-        problems += validate(workflow, set(EFFECTS))
-        if problems:
-            raise DomainError(
-                OrderErrorCode.PRESET_INVALID, "; ".join(str(p) for p in problems), problems=[str(p) for p in problems]
-            )
-        preview = sweep(dry_run=True, workflows={row.pk: workflow})
-        if not dry_run:
-            row.definition, row.digest = definition, definition_digest(definition)
-            row.version += 1
-            row.save(update_fields=["definition", "digest", "version", "updated_at"])
-    return row, preview

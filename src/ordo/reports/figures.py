@@ -276,16 +276,24 @@ def forget_usual() -> None:
 
 
 def _usual_now(now: datetime) -> dict[tuple[int, str], int]:
-    grouped: dict[tuple[int, str], list[int]] = defaultdict(list)
+    """Per workflow code, over all its versions (a new version inherits what was usual), given for
+    each version's id."""
+    code_of = dict(WorkflowRow.objects.values_list("pk", "code"))
+    grouped: dict[tuple[str, str], list[int]] = defaultdict(list)
     recent = Stay.objects.filter(left_at__gte=now - timedelta(days=USUAL_DAYS))
     for workflow_id, status, seconds in recent.values_list("workflow_id", "status", "seconds").iterator(5000):
-        grouped[(workflow_id, status)].append(seconds)
-    found = {}
+        grouped[(code_of.get(workflow_id, ""), status)].append(seconds)
+    usual = {}
     for key, values in grouped.items():
         if len(values) >= 5:
             values.sort()
-            found[key] = rank(values, 90) or 0
-    return found
+            usual[key] = rank(values, 90) or 0
+    return {
+        (workflow_id, status): seconds
+        for workflow_id, code in code_of.items()
+        for (usual_code, status), seconds in usual.items()
+        if usual_code == code
+    }
 
 
 @dataclass
@@ -316,9 +324,10 @@ class Waits:
 def waits(visible: QuerySet[Order], workflow: WorkflowRow, period: Period, zone: tzinfo) -> Waits:
     """For each status of ``workflow``: how many stays ended in the period, their median and 90th
     percentile in seconds, and how many left by each transition; the same per manager and per
-    contractor of the orders (all statuses together)."""
+    contractor of the orders (all statuses together). Stays in every version of the workflow count."""
     start, after = period.bounds(zone)
-    stays = Stay.objects.filter(workflow_id=workflow.pk, left_at__gte=start, left_at__lt=after)
+    versions = WorkflowRow.objects.filter(code=workflow.code).values_list("pk", flat=True)
+    stays = Stay.objects.filter(workflow_id__in=list(versions), left_at__gte=start, left_at__lt=after)
     if _narrowed(visible):
         stays = stays.filter(order__in=visible)
     by_status: dict[str, list[int]] = defaultdict(list)

@@ -17,7 +17,12 @@ PAYMENT_STATUS = {
 
 SOURCE = {"site": _("Site"), "app": _("App"), "panel": _("Desk"), "api": _("API")}
 
-HISTORY_KIND = {"manual": _("by hand"), "event": _("automatic"), "timer": _("by timer")}
+HISTORY_KIND = {
+    "manual": _("by hand"),
+    "event": _("automatic"),
+    "timer": _("by timer"),
+    "version": _("moved to a new workflow version"),
+}
 
 MESSAGE_STATUS = {
     "pending": _("waiting"),
@@ -134,7 +139,10 @@ ERROR = {
     "no_item_workflow": _("The items of this order have no statuses of their own."),
     "idempotency_key_reused": _("This request key was used for another request."),
     "preset_invalid": _("The preset has mistakes; nothing was changed."),
-    "status_in_use": _("Orders are in this status: it cannot be removed."),
+    "status_in_use": _("Orders are in a status this version removes: say where each of them goes."),
+    "version_conflict": _("Another version was published meanwhile: open the draft again."),
+    "invalid_template": _("The template cannot be used; the reason is given."),
+    "invalid_setting": _("The setting cannot be saved; the reason is given."),
     "unknown_partner": _("No active partner has this code."),
     "unknown_link": _("The order has no such link."),
     "split_refused": _("This order cannot be split: it is closed or has refunds."),

@@ -85,9 +85,10 @@ def items_editable(order: Order) -> bool:
 
 def status_labels(language: str, scope: str = WorkflowRow.Scope.ORDER) -> dict[str, str]:
     """Every status of every workflow of ``scope``, by code, named in ``language`` (the first
-    workflow's name where two name one code differently)."""
+    workflow's name where two name one code differently; a workflow's newest version first, so a
+    status an older version still runs keeps its name)."""
     labels: dict[str, str] = {}
-    for row in WorkflowRow.objects.filter(scope=scope).order_by("code"):
+    for row in WorkflowRow.objects.filter(scope=scope).order_by("code", "-version"):
         for status in compiled(row).statuses:
             labels.setdefault(status.code, status.label(language))
     return labels
