@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 
@@ -87,6 +88,23 @@ def cmd_preset_load(args: argparse.Namespace) -> int:
         f"Preset {loaded.code} loaded: created {', '.join(loaded.created) or '-'}; "
         f"updated {', '.join(loaded.updated) or '-'}; unchanged {', '.join(loaded.unchanged) or '-'}."
     )
+    return 0
+
+
+def cmd_preset_export(args: argparse.Namespace) -> int:
+    from ordo.configuration import config_export
+    from ordo.errors import DomainError
+
+    try:
+        text = config_export()
+    except DomainError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+    if args.file in ("", "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.file).write_text(text, encoding="utf-8")
+        print(f"Configuration written to {args.file}; load it elsewhere with: ordo preset load {args.file}")
     return 0
 
 
@@ -250,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = preset.add_parser("load", help="load or update a preset by name or TOML file")
     load.add_argument("preset", metavar="NAME|FILE")
     load.set_defaults(func=cmd_preset_load)
+    export = preset.add_parser("export", help="write the whole configuration as a preset TOML file")
+    export.add_argument("file", metavar="FILE", nargs="?", default="-", help="default: standard output")
+    export.set_defaults(func=cmd_preset_export)
 
     workflow = sub.add_parser("workflow", help="workflows").add_subparsers(dest="action", required=True)
     check = workflow.add_parser("validate", help="check a preset file and list every problem")

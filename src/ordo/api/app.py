@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from ordo.api import (
     catalog,
+    configuration,
     couriers,
     documents,
     notifications,
@@ -46,6 +47,7 @@ api.add_router("/", catalog.router)
 api.add_router("/", documents.router)
 api.add_router("/", tracking.router)
 api.add_router("/", reports.router)
+api.add_router("/", configuration.router)
 
 
 def error(request: HttpRequest, status: int, code: str, detail: object, /, **extra: object) -> HttpResponse:

@@ -505,6 +505,17 @@ class PublishOut(Schema):
     changes: list[str]
 
 
+class ConfigIn(Strict):
+    toml: str = Field(max_length=2_000_000, description="A preset file, as GET /config writes it.")
+
+
+class ConfigLoaded(Schema):
+    preset: str
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+
+
 class ReplayIn(Strict):
     start: date
     end: date = Field(description="Inclusive: orders placed on this day are replayed too.")
