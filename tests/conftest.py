@@ -43,6 +43,16 @@ def _fresh_tax_rates():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_business():
+    """Each test reads the business settings of its own database (a rolled-back test leaves none)."""
+    from ordo.business.details import forget_business
+
+    forget_business()
+    yield
+    forget_business()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_usual_durations():
     """Each test works out how long statuses usually take from its own history."""
     from ordo.reports.figures import forget_usual

@@ -1,4 +1,4 @@
-"""The whole configuration as the preset TOML, out and back in.
+"""The whole configuration as the preset TOML, out and back in; and the business's own settings.
 
 ``config_export`` writes what the database holds in the shape ``ordo preset load`` reads: the order
 types with their checkout, the current version of every workflow, the payment channels, the VAT
@@ -18,15 +18,22 @@ from decimal import Decimal
 from typing import Any
 
 import tomli_w
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
 
+from ordo.business.details import Business, Invalid, business, clean, forget_business
+from ordo.business.models import Setting, SettingChange
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
+from ordo.orders.permissions import Action, require
 from ordo.orders.workflows import PresetLoaded, preset_load
 from ordo.payments.models import PaymentChannel
 from ordo.taxes.models import CategoryClass, TaxRate
 from ordo.workflow.loader import PresetError, format_duration, preset_from_dict
+from ordo.workflow.snapshot import Actor
 
 #: Keys written before the others (in this order); the rest follow by name.
 FIRST = ("code", "scope", "initial", "status", "event", "on", "from", "to", "after", "fire", "name", "labels")
@@ -151,3 +158,56 @@ def config_import(text: str) -> PresetLoaded:
             OrderErrorCode.PRESET_INVALID, str(error), problems=[str(p) for p in error.problems]
         ) from error
     return preset_load(preset=preset)
+
+
+# -- the business's own settings --------------------------------------------------------------------
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A value as the change log keeps it (a logo by its size, not its bytes)."""
+    if key == "logo":
+        return f"image, {len(value) * 3 // 4 // 1024} KB" if value else ""
+    return value
+
+
+def business_update(*, changes: Mapping[str, Any], actor: Actor, user: User | None = None) -> Business:
+    """Change some of the business's settings: each is checked (every refusal named, nothing
+    saved), and each change is recorded with who and when. Applies at once in this process and
+    within ``business.details.KEEP_FOR`` seconds in the others."""
+    require(actor, Action.CONFIGURE)
+    cleaned: dict[str, Any] = {}
+    refused: dict[str, str] = {}
+    for key, value in changes.items():
+        try:
+            cleaned[key] = clean(key, value)
+        except Invalid as error:
+            refused[error.key] = error.reason
+    if refused:
+        raise DomainError(
+            OrderErrorCode.INVALID_SETTING,
+            "; ".join(f"{key}: {reason}" for key, reason in refused.items()),
+            fields=refused,
+        )
+    forget_business()
+    current = business()
+    now = timezone.now()
+    with transaction.atomic():
+        for key, value in cleaned.items():
+            old = getattr(current, key)
+            if value == old:
+                continue
+            Setting.objects.update_or_create(key=key, defaults={"value": value})
+            SettingChange.objects.create(
+                key=key,
+                old=_shown(key, old),
+                new=_shown(key, value),
+                at=now,
+                by=user,
+                by_name=actor.name or actor.role,
+            )
+    forget_business()
+    return business()
+
+
+def business_changes(limit: int = 50) -> list[SettingChange]:
+    return list(SettingChange.objects.select_related("by")[:limit])

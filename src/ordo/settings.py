@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "axes",
+    "ordo.business",
     "ordo.accounts",
     "ordo.orders",
     "ordo.payments",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -503,6 +503,97 @@ class PublishOut(Schema):
     moved: int
     remapped: dict[str, int]
     changes: list[str]
+
+
+class BusinessValues(Schema):
+    name: str
+    address: str
+    tax_id: str
+    bank: str
+    email: str
+    phone: str
+    logo: str = Field(description="A PNG or JPEG as a data: URL (at most 512 KB); empty: none.")
+    delivery_estimate_hours: int
+    courier_link_days: int
+    payment_due_days: int
+    manager_scope: Literal["all", "own"]
+    manager_auto_assign: bool
+    contractor_auto_assign: bool
+
+
+class BusinessPatch(Strict):
+    """Only the settings named change; each is checked by the same rule the desk's form uses."""
+
+    name: Any = None
+    address: Any = None
+    tax_id: Any = None
+    bank: Any = None
+    email: Any = None
+    phone: Any = None
+    logo: Any = Field(None, description="A PNG or JPEG as a data: URL; an empty string removes it.")
+    delivery_estimate_hours: Any = Field(None, description="Whole hours, 1 to 2160.")
+    courier_link_days: Any = Field(None, description="Whole days, 1 to 90.")
+    payment_due_days: Any = Field(None, description="Whole days, 1 to 365.")
+    manager_scope: Any = Field(None, description="'all' or 'own'.")
+    manager_auto_assign: Any = None
+    contractor_auto_assign: Any = None
+
+
+class SettingChangeOut(Schema):
+    key: str
+    old: Any
+    new: Any
+    at: datetime
+    by: str
+
+
+class BusinessOut(Schema):
+    values: BusinessValues
+    defaults: BusinessValues = Field(description="The environment's ORDO_* values, used where not set here.")
+    set_here: list[str] = Field(description="The settings an admin set (the others follow the environment).")
+    history: list[SettingChangeOut]
+
+
+class TemplateIn(Strict):
+    event: Text = Field(max_length=40)
+    recipient: Text = Field("", max_length=20, description="Empty: every recipient without a template of their own.")
+    channel: Text = Field(max_length=10, description="email or sms")
+    language: Text = Field(max_length=8)
+    subject: Text = Field("", max_length=1000)
+    body: Text = Field(max_length=20_000)
+
+
+class TemplateOut(Schema):
+    event: str
+    recipient: str
+    channel: str
+    language: str
+    subject: str
+    body: str
+
+
+class TemplatesOut(Schema):
+    events: list[str]
+    recipients: list[str]
+    channels: list[str]
+    languages: list[str]
+    placeholders: dict[str, str]
+    templates: list[TemplateOut]
+
+
+class ShippedOut(Schema):
+    subject: str
+    body: str
+
+
+class PreviewIn(TemplateIn):
+    order: int = Field(ge=1, description="The number of an order to render the template with.")
+
+
+class PreviewOut(Schema):
+    subject: str
+    text: str
+    html: str
 
 
 class ConfigIn(Strict):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from ordo.business.details import business
 from ordo.delivery.models import CourierLink
 
 SALT = "ordo.delivery.courier-link"
@@ -39,7 +40,7 @@ def courier_url(link_id: int) -> str:
 
 def link_from_token(token: str, *, for_update: bool = False) -> CourierLink:
     """The link a token stands for, if it may still be used; ``LinkError`` says why not."""
-    max_age = timedelta(days=settings.ORDO_COURIER_LINK_DAYS)
+    max_age = timedelta(days=business().courier_link_days)
     links = CourierLink.objects.select_related("order", "courier")
     try:
         link_id = signing.loads(token, salt=SALT, max_age=max_age)

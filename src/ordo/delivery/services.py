@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
+from ordo.business.details import business
 from ordo.delivery.links import LinkError, LinkProblem, link_from_token
 from ordo.delivery.models import Courier, CourierLink
 from ordo.errors import DomainError
@@ -56,9 +57,9 @@ def assign_courier(unit: OrderUnit, courier_id: int | None) -> None:
             order=order,
             courier=courier,
             created_at=unit.now,
-            expires_at=unit.now + timedelta(days=settings.ORDO_COURIER_LINK_DAYS),
+            expires_at=unit.now + timedelta(days=business().courier_link_days),
         )
-        eta = unit.now + timedelta(hours=settings.ORDO_DELIVERY_ESTIMATE_HOURS)
+        eta = unit.now + timedelta(hours=business().delivery_estimate_hours)
         unit.tell(
             Event(
                 "courier_assigned",

@@ -19,6 +19,7 @@ from django.template.loader import select_template
 from django.utils import formats, timezone, translation
 from num2words import num2words
 
+from ordo.business.details import business
 from ordo.documents.errors import DocumentErrorCode
 from ordo.documents.labels import LABELS, labels
 from ordo.documents.models import Counter, Document
@@ -67,14 +68,16 @@ class Party:
     bank: str = ""
 
 
-def business() -> Party:
+def seller() -> Party:
+    """The business as its documents name it (the admins' settings, else the environment's)."""
+    found = business()
     return Party(
-        name=settings.ORDO_BUSINESS_NAME,
-        tax_id=settings.ORDO_BUSINESS_TAX_ID,
-        address=settings.ORDO_BUSINESS_ADDRESS.replace("\\n", "\n"),
-        email=settings.ORDO_BUSINESS_EMAIL,
-        phone=settings.ORDO_BUSINESS_PHONE,
-        bank=settings.ORDO_BUSINESS_BANK.replace("\\n", "\n"),
+        name=found.name,
+        tax_id=found.tax_id,
+        address=found.address,
+        email=found.email,
+        phone=found.phone,
+        bank=found.bank,
     )
 
 
@@ -183,7 +186,8 @@ def render_pdf(
         "language": language,
         "title": words["title"].format(kind=words[kind], number=number, date=date),
         "version_note": version_note,
-        "seller": business(),
+        "seller": seller(),
+        "logo": business().logo,
         "buyer": buyer,
         "lines": lines,
         "taxes": taxes,

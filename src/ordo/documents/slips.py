@@ -12,6 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
+from ordo.business.details import business
 from ordo.catalog.models import Reservation, Stock
 from ordo.orders.models import Order, OrderItem
 
@@ -80,8 +81,8 @@ def papers_html(orders: Iterable[Order], paper: Paper) -> str:
                         "items": items,
                         "picks": pick_rows(order, items) if paper == "pick" else [],
                         "placed": formats.date_format(timezone.localtime(order.placed_at), "DATE_FORMAT"),
-                        "business": settings.ORDO_BUSINESS_NAME,
-                        "business_address": settings.ORDO_BUSINESS_ADDRESS.replace("\\n", "\n"),
+                        "business": business().name,
+                        "business_address": business().address,
                     },
                 )
             )

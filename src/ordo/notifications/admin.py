@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 
+from ordo.errors import DomainError
 from ordo.notifications.models import Attempt, Message, TemplateOverride, WebhookSubscription
 from ordo.notifications.relay import message_resend
+from ordo.notifications.wording import template_check, template_key
 
 
 class AttemptInline(admin.TabularInline):
@@ -54,7 +57,30 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     list_filter = ("active",)
 
 
+class TemplateOverrideForm(forms.ModelForm):
+    """The same checks as the desk's template editor and the API (``notifications.wording``)."""
+
+    class Meta:
+        model = TemplateOverride
+        fields = ("event", "recipient", "channel", "language", "subject", "body")
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        try:
+            template_key(
+                cleaned.get("event", ""),
+                cleaned.get("recipient", ""),
+                cleaned.get("channel", ""),
+                cleaned.get("language", ""),
+            )
+            cleaned["subject"], cleaned["body"] = template_check(cleaned.get("subject", ""), cleaned.get("body", ""))
+        except DomainError as error:
+            raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
 @admin.register(TemplateOverride)
 class TemplateOverrideAdmin(admin.ModelAdmin):
+    form = TemplateOverrideForm
     list_display = ("event", "recipient", "channel", "language", "subject")
     list_filter = ("event", "channel", "language")

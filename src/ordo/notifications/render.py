@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 
 from ordo.accounts.models import Customer, Role
+from ordo.business.details import business
 from ordo.money import money_text
 from ordo.notifications.models import Channel, Message, TemplateOverride
 from ordo.notifications.phrases import STAFF, phrase, pick
@@ -94,7 +95,9 @@ def _when(value: str | None, language: str) -> str:
         return formats.date_format(moment, "DATETIME_FORMAT")
 
 
-def render(message: Message) -> Rendered:
+def render(message: Message, *, override: TemplateOverride | None = None, language: str = "") -> Rendered:
+    """The message's words. ``override`` and ``language`` are for a template's preview: that
+    wording (not yet saved) in that language, for a message that is not sent."""
     order = (
         Order.objects.select_related("customer", "manager__profile", "contractor__profile", "courier", "workflow")
         .filter(pk=message.order_id)
@@ -102,8 +105,8 @@ def render(message: Message) -> Rendered:
         if message.order_id
         else None
     )
-    addresses, language = recipients(message, order)
-    language = language.split("-")[0]
+    addresses, their_language = recipients(message, order)
+    language = (language or their_language).split("-")[0]
     ctx = message.context
     who = message.recipient
     workflow = compiled(order.workflow) if order else None
@@ -121,7 +124,7 @@ def render(message: Message) -> Rendered:
         "number": order.number if order else ctx.get("number", ""),
         "status": status_label(ctx.get("status"), item=message.event == "item_status_changed"),
         "previous": status_label(ctx.get("from"), item=message.event == "item_status_changed"),
-        "shop": workflow.label(language) if workflow else settings.ORDO_BUSINESS_NAME,
+        "shop": business().name,
         "payment": phrase(language, f"payment.{ctx.get('payment_status', '')}") or ctx.get("payment_status", ""),
         "item": item.name if item else "",
         "target": (item.target if item else "") or ctx.get("target", ""),
@@ -176,12 +179,13 @@ def render(message: Message) -> Rendered:
             if ctx.get("archive"):
                 links.append({"label": phrase(language, "label.archive"), "url": ctx["archive"]})
 
-    override = _override(message, language)
-    template_context = {**fields, "order": order, "links": links, "language": language}
+    override = override or _override(message, language)
     if override is not None:
+        template_context = {**fields, "order": _order_fields(order, language), "links": links, "language": language}
         if override.subject:
-            subject = Template(override.subject).render(Context(template_context)).strip()
-        paragraphs = [p for p in Template(override.body).render(Context(template_context)).split("\n\n") if p.strip()]
+            subject = " ".join(Template(override.subject).render(Context(template_context)).split())
+        body = Template(override.body).render(Context(template_context)).replace("\r\n", "\n")
+        paragraphs = [p.strip() for p in body.split("\n\n") if p.strip()]
 
     if message.channel == Channel.SMS:
         text = " ".join([fields["shop"] + ":", *paragraphs, *(link["url"] for link in links)])
@@ -229,6 +233,25 @@ def render(message: Message) -> Rendered:
     )
     text = "\n".join(lines).strip() + "\n"
     return Rendered(addresses, language, subject=subject, text=text, html=html, headers=headers)
+
+
+def _order_fields(order: Order | None, language: str) -> dict[str, Any]:
+    """What a template may read of the order as ``{{ order.… }}``: plain values, never the model
+    (whose relations reach the customer's account and more)."""
+    if order is None:
+        return {}
+    with translation.override(language):
+        placed = formats.date_format(timezone.localtime(order.placed_at), "DATE_FORMAT")
+    return {
+        "number": order.number,
+        "total": money_text(order.total, order.currency, language),
+        "paid": money_text(order.paid, order.currency, language),
+        "currency": order.currency,
+        "customer": order.customer.name,
+        "external_number": order.external_number,
+        "placed": placed,
+        "delivery_address": order.delivery_address,
+    }
 
 
 def _order_at_event(ctx: dict[str, Any], order: Order | None) -> dict[str, Any]:

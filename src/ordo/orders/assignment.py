@@ -1,9 +1,9 @@
 """Who works an order: contractors limited to some products, managers who registered the customer.
 
 A contractor's profile lists the SKUs and categories they take (both empty: any product). An order
-fits a contractor when every item does. With ``ORDO_CONTRACTOR_AUTO_ASSIGN`` a new order that fits
+fits a contractor when every item does. With the business setting ``contractor_auto_assign`` a new order that fits
 exactly one active contractor gets them; otherwise staff pick from the candidates. With
-``ORDO_MANAGER_AUTO_ASSIGN`` a new order gets the employee who registered its customer as manager.
+``manager_auto_assign`` a new order gets the employee who registered its customer as manager.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, Q
 
 from ordo.accounts.models import Customer, Profile, Role
+from ordo.business.details import business
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 
@@ -84,7 +84,7 @@ def auto_contractor(items: Iterable[Line]) -> int | None:
     Runs on every order placed, so it reads the contractors' products with one raw query: the
     ORM took 1 ms per order compiling it, which halved placements per second (measured on SQLite).
     """
-    if not settings.ORDO_CONTRACTOR_AUTO_ASSIGN:
+    if not business().contractor_auto_assign:
         return None
     lines = list(items)
     found = [
@@ -115,7 +115,7 @@ def auto_manager(customer: Customer, personal: bool = False) -> int | None:
     """The customer's personal manager, when auto-assignment is on: the one they have, else the
     employee who registered them, else (where the order type gives everyone one, seed 001) the
     active manager with the fewest open orders — who then stays theirs. None otherwise."""
-    if not settings.ORDO_MANAGER_AUTO_ASSIGN:
+    if not business().manager_auto_assign:
         return None
     for candidate in (customer.manager_id, customer.registered_by_id):
         if candidate is not None and may_manage(candidate):

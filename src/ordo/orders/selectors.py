@@ -17,6 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
+from ordo.business.details import business
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderItem, OrderLink, StatusChange
@@ -26,7 +27,7 @@ from ordo.text import whole_number
 
 def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
     """The one visibility rule: admins see every order; managers every order, or only those they
-    manage when ``ORDO_MANAGER_SCOPE=own``; contractors the orders assigned to them; customers their
+    manage when the business's ``manager_scope`` is ``own``; contractors the orders assigned to them; customers their
     own and their organizations'; partners the orders they brought; everyone else (couriers use
     their signed link) none."""
     role = role_of(user)
@@ -36,7 +37,7 @@ def orders_visible_to(user: AnyUser) -> QuerySet[Order]:
     if not isinstance(user, User):
         return orders.none()
     if role == Role.MANAGER:
-        return orders if settings.ORDO_MANAGER_SCOPE == "all" else orders.filter(manager=user)
+        return orders if business().manager_scope == "all" else orders.filter(manager=user)
     if role == Role.CONTRACTOR:
         return orders.filter(contractor=user)
     if role == Role.CUSTOMER:
@@ -63,7 +64,7 @@ def customers_visible_to(user: AnyUser) -> QuerySet[Customer]:
 def orders_see_all(user: AnyUser) -> bool:
     """Does the visibility rule let this user see every order (an admin, a manager of scope "all")?"""
     role = role_of(user)
-    return role == Role.ADMIN or (role == Role.MANAGER and settings.ORDO_MANAGER_SCOPE == "all")
+    return role == Role.ADMIN or (role == Role.MANAGER and business().manager_scope == "all")
 
 
 def customer_ids_of(user: User) -> list[int]:

@@ -21,12 +21,12 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import CharField, Count, F, QuerySet, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from ordo.business.details import business
 from ordo.notifications.models import Message
 from ordo.orders.models import Order, Stay
 from ordo.orders.models import Workflow as WorkflowRow
@@ -212,13 +212,13 @@ class Attention:
 
 
 def attention(visible: QuerySet[Order], *, now: datetime | None = None, shown: int = 10) -> Attention:
-    """Waiting for payment past the due days (``ORDO_PAYMENT_DUE_DAYS``, within 90 days of
+    """Waiting for payment past the due days (the business's ``payment_due_days``, within 90 days of
     placing), stuck in a status longer than 90 % of the stays there took over the last 30 days,
     due to be moved or warned about by a timer in the next 3 days, and notifications that failed
     in the last 30 days."""
     now = now or timezone.now()
     final = final_statuses()
-    due = now - timedelta(days=settings.ORDO_PAYMENT_DUE_DAYS)
+    due = now - timedelta(days=business().payment_due_days)
     overdue = (
         visible.filter(payment_status__in=OWING, placed_at__lt=due, placed_at__gte=now - timedelta(days=90))
         .exclude(status__in=final)

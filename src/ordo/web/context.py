@@ -2,14 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
 def business(request: HttpRequest) -> dict[str, str]:
     """The business name every page's header shows."""
-    return {"business_name": settings.ORDO_BUSINESS_NAME}
+    from ordo.business.details import business as details
+
+    return {"business_name": details().name}
 
 
 def permissions(request: HttpRequest) -> dict[str, Any]:
