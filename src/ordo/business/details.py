@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 #: How long a process trusts the settings it read (another process's change reaches it within it).
 KEEP_FOR = 5.0
@@ -99,32 +100,32 @@ _NUMBERS = {"delivery_estimate_hours": (1, 24 * 90), "courier_link_days": (1, 90
 def clean(key: str, value: Any) -> Any:
     """``value`` as setting ``key`` keeps it, or ``Invalid`` with the reason (pure)."""
     if key not in FIELDS:
-        raise Invalid(key, f"not a setting (the settings are {', '.join(FIELDS)})")
+        raise Invalid(key, _("not a setting (the settings are %(names)s)") % {"names": ", ".join(FIELDS)})
     if key in _TEXT_LIMITS:
         if not isinstance(value, str):
-            raise Invalid(key, "must be text")
+            raise Invalid(key, _("must be text"))
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > _TEXT_LIMITS[key]:
-            raise Invalid(key, f"at most {_TEXT_LIMITS[key]} characters")
+            raise Invalid(key, _("at most %(n)s characters") % {"n": _TEXT_LIMITS[key]})
         if key == "name" and not text:
-            raise Invalid(key, "the business needs a name")
+            raise Invalid(key, _("the business needs a name"))
         if key == "email" and text and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
-            raise Invalid(key, f"{text!r} is not an e-mail address")
+            raise Invalid(key, _("%(text)s is not an e-mail address") % {"text": text})
         if key in ("name", "tax_id", "email", "phone") and "\n" in text:
-            raise Invalid(key, "must be one line")
+            raise Invalid(key, _("must be one line"))
         return text
     if key in _NUMBERS:
         low, high = _NUMBERS[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise Invalid(key, f"a whole number from {low} to {high}")
+            raise Invalid(key, _("a whole number from %(low)s to %(high)s") % {"low": low, "high": high})
         return value
     if key == "manager_scope":
         if value not in ("all", "own"):
-            raise Invalid(key, "'all' (managers see every order) or 'own' (the orders they manage)")
+            raise Invalid(key, _("'all' (managers see every order) or 'own' (the orders they manage)"))
         return value
     if key in ("manager_auto_assign", "contractor_auto_assign"):
         if not isinstance(value, bool):
-            raise Invalid(key, "true or false")
+            raise Invalid(key, _("true or false"))
         return value
     return logo_url(value)
 
@@ -136,16 +137,16 @@ def logo_url(value: Any) -> str:
     if isinstance(value, str):
         match = re.fullmatch(r"data:image/(png|jpeg);base64,([A-Za-z0-9+/=]+)", value)
         if not match:
-            raise Invalid("logo", "a PNG or JPEG image as a data: URL")
+            raise Invalid("logo", _("a PNG or JPEG image as a data: URL"))
         try:
             value = base64.b64decode(match.group(2), validate=True)
         except ValueError:
-            raise Invalid("logo", "the image's base64 is broken") from None
+            raise Invalid("logo", _("the image's base64 is broken")) from None
     if not isinstance(value, bytes):
-        raise Invalid("logo", "a PNG or JPEG image")
+        raise Invalid("logo", _("a PNG or JPEG image"))
     kind = next((t for magic, t in _LOGO_TYPES.items() if value.startswith(magic)), None)
     if kind is None:
-        raise Invalid("logo", "only PNG and JPEG images are kept")
+        raise Invalid("logo", _("only PNG and JPEG images are kept"))
     if len(value) > LOGO_MAX_BYTES:
-        raise Invalid("logo", f"at most {LOGO_MAX_BYTES // 1024} KB")
+        raise Invalid("logo", _("at most %(kb)s KB") % {"kb": LOGO_MAX_BYTES // 1024})
     return f"data:{kind};base64,{base64.b64encode(value).decode()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ordo.desk import card, dashboard, directory, views
+from ordo.desk import card, configure, dashboard, directory, views
 
 app_name = "desk"
 urlpatterns = [
@@ -49,4 +49,14 @@ urlpatterns = [
     path("couriers/<int:courier_id>/active", directory.courier_active, name="courier-active"),
     path("workflows", views.workflows, name="workflows"),
     path("timers", views.timers, name="timers"),
+    path("workflows/<slug:code>/edit", configure.workflow_editor, name="workflow-edit"),
+    path("workflows/<slug:code>/edit/save", configure.workflow_editor_save, name="workflow-edit-save"),
+    path("workflows/<slug:code>/edit/publish", configure.workflow_publish, name="workflow-publish"),
+    path("workflows/<slug:code>/edit/discard", configure.workflow_discard, name="workflow-discard"),
+    path("workflows/<slug:code>/edit/replay", configure.workflow_replay, name="workflow-replay"),
+    path("workflows/<slug:code>/versions", configure.workflow_versions, name="workflow-versions"),
+    path("settings", configure.business_settings, name="settings"),
+    path("settings/config.toml", configure.config_download, name="config-download"),
+    path("templates", configure.template_list, name="templates"),
+    path("templates/edit", configure.template_edit, name="template-edit"),
 ]

@@ -382,8 +382,11 @@ def workflows(request: HttpRequest) -> HttpResponse:
     shown = []
     for row in Workflow.objects.filter(current=True).order_by("scope", "code"):
         flow = compiled(row)
-        svg = workflow_svg(flow, lang, only if row.scope == Workflow.Scope.ORDER else None)
-        shown.append({"code": row.code, "label": flow.label(lang), "scope": row.scope, "svg": svg})
+        fills = {s.code: s.colour for s in flow.statuses if s.colour}
+        svg = workflow_svg(flow, lang, only if row.scope == Workflow.Scope.ORDER else None, fills=fills)
+        shown.append(
+            {"code": row.code, "label": flow.label(lang), "scope": row.scope, "svg": svg, "version": row.version}
+        )
     return render(
         request,
         "desk/workflows.html",

@@ -17,6 +17,24 @@ PAYMENT_STATUS = {
 
 SOURCE = {"site": _("Site"), "app": _("App"), "panel": _("Desk"), "api": _("API")}
 
+#: Who may take a step, as the workflow editor names the roles.
+ROLE = {
+    "admin": _("admins"),
+    "manager": _("managers"),
+    "contractor": _("contractors"),
+    "courier": _("couriers"),
+    "customer": _("the customer"),
+    "partner": _("partners"),
+}
+#: Whom a notification or a timer's warning goes to.
+RECIPIENT = {
+    "customer": _("the customer"),
+    "manager": _("the order's manager"),
+    "admins": _("admins"),
+    "contractor": _("the contractor"),
+    "courier": _("the courier"),
+}
+
 HISTORY_KIND = {
     "manual": _("by hand"),
     "event": _("automatic"),
@@ -43,6 +61,17 @@ EVENT = {
     "timer_warning": _("Deadline coming"),
     "archive_ready": _("Print files ready"),
     "stock_checked": _("Stock checked"),
+}
+#: The other messages Ordo sends, as the template editor names them.
+MESSAGE_EVENT = {
+    **EVENT,
+    "alert_opened": _("Back-in-stock alert opened"),
+    "back_in_stock": _("Back in stock"),
+    "claim_orders": _("Earlier orders to add to an account"),
+    "confirm_email": _("E-mail address to confirm"),
+    "order_message": _("Message on an order"),
+    "password_reset": _("Password reset"),
+    "webhook_disabled": _("Webhook switched off"),
 }
 
 CHANNEL = {"email": _("E-mail"), "sms": _("SMS"), "webhook": _("Webhook")}

@@ -33,6 +33,8 @@ class Status:
     final: bool = False
     #: Customers (and staff) may still change the items of an order in this status.
     editable: bool = False
+    #: ``#rrggbb`` the pages and diagrams draw the status in ("": the default).
+    colour: str = ""
 
     def label(self, language: str = "en") -> str:
         return label_for(self.labels, language, self.code)

@@ -220,6 +220,13 @@ class _Reader:
                 self.fail(where, f"each of {key!r} is a name or a table with 'name'")
         return tuple(refs)
 
+    def colour(self, data: Mapping[str, Any], where: str) -> str:
+        value = str(data.get("colour", ""))
+        if value and not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            self.fail(where, f"colour {value!r} is not written #rrggbb")
+            return ""
+        return value.lower()
+
     def duration(self, data: Mapping[str, Any], key: str, where: str) -> timedelta | None:
         if key not in data:
             return None
@@ -306,6 +313,7 @@ def workflow_from_dict(data: Mapping[str, Any]) -> tuple[Workflow, list[Problem]
             labels=read.labels(s, f"{here} status {s.get('code', '?')}"),
             final=bool(s.get("final", False)),
             editable=bool(s.get("editable", False)),
+            colour=read.colour(s, f"{here} status {s.get('code', '?')}"),
         )
         for s in read.tables(data, "statuses", here)
     )

@@ -45,3 +45,11 @@ def kind_label(code: str) -> str:
 def web_link(text: str) -> bool:
     """Is this an http(s) URL, to be drawn as a link (anything else is shown as text)?"""
     return is_web_link(text or "")
+
+
+@register.filter
+def get(mapping: object, key: str) -> object:
+    """``mapping|get:key``: a dictionary's value by a key held in a variable ("" when absent)."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, "")
+    return ""
