@@ -204,3 +204,21 @@ def test_an_admin_writes_previews_and_resets_a_template(shop, admin, customer, p
     desk.post("/desk/templates/edit", {**key, "subject": "", "body": "x", "action": "reset"})
     assert not TemplateOverride.objects.exists()
     assert Order.objects.filter(pk=order.pk).exists()
+
+
+def test_an_admin_downloads_the_configuration_and_loads_it_back_edited(shop, admin, browser_of):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    desk = browser_of(admin)
+    text = desk.get("/desk/settings/config.toml").content.decode()
+    assert 'code = "shop"' in text
+    edited = text.replace('en = "Start"', 'en = "Begin"', 1)
+    response = desk.post(
+        "/desk/settings/config", {"config": SimpleUploadedFile("shop.toml", edited.encode())}, follow=True
+    )
+    assert "Configuration loaded" in text_of(response)
+    assert Workflow.objects.get(code="shop", current=True).version == 2
+    broken = desk.post(
+        "/desk/settings/config", {"config": SimpleUploadedFile("x.toml", b"[preset]\ncode = 1")}, follow=True
+    )
+    assert "Nothing was loaded" in text_of(broken)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from ordo.accounts.roles import actor_for, role_of
 from ordo.business.details import FIELDS, LOGO_MAX_BYTES, business, defaults
 from ordo.business.models import Setting
-from ordo.configuration import business_changes, business_update, config_export
+from ordo.configuration import business_changes, business_update, config_export, config_import
 from ordo.desk.diagrams import workflow_svg
 from ordo.errors import DomainError
 from ordo.notifications import wording
@@ -347,6 +347,33 @@ def config_download(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(text, content_type="application/toml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ordo-config.toml"'
     return response
+
+
+@require_POST
+@configures
+def config_upload(request: HttpRequest) -> HttpResponse:
+    """Load a configuration file (an export, or a preset): validated as a whole, all or nothing."""
+    upload = request.FILES.get("config")
+    if upload is None:
+        messages.error(request, _("Choose a TOML file to load."))
+        return redirect("desk:settings")
+    try:
+        text = upload.read(2_000_001).decode("utf-8")
+        loaded = config_import(text)
+    except UnicodeDecodeError:
+        messages.error(request, _("The file is not UTF-8 text."))
+    except DomainError as error:
+        problems = error.details.get("problems") or [error.message]
+        messages.error(
+            request, _("Nothing was loaded: %(problems)s") % {"problems": "; ".join(map(str, problems[:10]))}
+        )
+    else:
+        messages.success(
+            request,
+            _("Configuration loaded: %(created)s new, %(updated)s changed (as new versions), %(unchanged)s unchanged.")
+            % {"created": len(loaded.created), "updated": len(loaded.updated), "unchanged": len(loaded.unchanged)},
+        )
+    return redirect("desk:settings")
 
 
 # -- message templates -------------------------------------------------------------------------------

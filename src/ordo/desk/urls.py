@@ -57,6 +57,7 @@ urlpatterns = [
     path("workflows/<slug:code>/versions", configure.workflow_versions, name="workflow-versions"),
     path("settings", configure.business_settings, name="settings"),
     path("settings/config.toml", configure.config_download, name="config-download"),
+    path("settings/config", configure.config_upload, name="config-upload"),
     path("templates", configure.template_list, name="templates"),
     path("templates/edit", configure.template_edit, name="template-edit"),
 ]
