@@ -33,26 +33,20 @@ def test_an_admin_adds_a_status_and_a_step_in_polish_publishes_and_fires_it(
     expect(desk.locator("#problems")).to_contain_text("on_hold")  # nothing leads there yet
     expect(desk.locator("#diagram-draft")).to_contain_text("Wstrzymane")
 
-    desk.locator("#transition-add summary").click()
-    adding = desk.locator("#transition-add")
-    adding.locator('input[name="code"]').fill("hold")
-    adding.locator('input[name="transition-label-en"]').fill("Put on hold")
-    adding.locator('input[name="transition-label-pl"]').fill("Wstrzymaj")
-    adding.locator('input[name="from"][value="new"]').check()
-    adding.locator('select[name="to"]').select_option("on_hold")
-    adding.locator('input[name="roles"][value="manager"]').check()
-    adding.get_by_role("button", name="Dodaj krok").click()
-    expect(desk.locator("#diagram-draft")).to_contain_text("Wstrzymaj")
-
-    desk.locator("#transition-add summary").click()
-    adding = desk.locator("#transition-add")
-    adding.locator('input[name="code"]').fill("resume")
-    adding.locator('input[name="transition-label-en"]').fill("Resume")
-    adding.locator('input[name="transition-label-pl"]').fill("Wznów")
-    adding.locator('input[name="from"][value="on_hold"]').check()
-    adding.locator('select[name="to"]').select_option("new")
-    adding.locator('input[name="roles"][value="manager"]').check()
-    adding.get_by_role("button", name="Dodaj krok").click()
+    for code, english, polish, source, target in (
+        ("hold", "Put on hold", "Wstrzymaj", "new", "on_hold"),
+        ("resume", "Resume", "Wznów", "on_hold", "new"),
+    ):
+        desk.locator("#transition-add summary").click()
+        adding = desk.locator("#transition-add")
+        adding.locator('input[name="code"]').fill(code)
+        adding.locator('input[name="transition-label-en"]').fill(english)
+        adding.locator('input[name="transition-label-pl"]').fill(polish)
+        adding.locator(f'input[name="from"][value="{source}"]').check()
+        adding.locator('select[name="to"]').select_option(target)
+        adding.locator('input[name="roles"][value="manager"]').check()
+        adding.get_by_role("button", name="Dodaj krok").click()
+        expect(desk.locator("#diagram-draft")).to_contain_text(polish)
     expect(desk.locator("#problems")).to_contain_text("Brak problemów")
     shot(desk, "desk-workflow-editor-pl")
 

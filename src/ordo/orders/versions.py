@@ -249,15 +249,7 @@ def orders_move(
         )
         if o["status"] in opened.get(o["workflow_id"], ())
     ]
-    unmapped = Counter(o["status"] for o in orders if o["status"] not in known and o["status"] not in mapping)
-    if unmapped:
-        raise DomainError(
-            OrderErrorCode.STATUS_IN_USE,
-            f"Version {row.version} has no status for orders in: "
-            + ", ".join(f"{code} ({n})" for code, n in sorted(unmapped.items()))
-            + ". Say where each goes.",
-            statuses=dict(sorted(unmapped.items())),
-        )
+    _all_mapped(row, [o["status"] for o in orders], known, mapping, "orders")
     versions = dict(WorkflowRow.objects.filter(pk__in=older).values_list("pk", "version"))
     remapped: Counter[str] = Counter()
     history: list[tuple[object, ...]] = []
@@ -290,6 +282,19 @@ def orders_move(
     return len(orders), dict(remapped)
 
 
+def _all_mapped(row: WorkflowRow, statuses: list[str], known: set[str], mapping: Mapping[str, str], what: str) -> None:
+    """Refuse the move (nothing changes) while some of ``statuses`` are neither kept nor mapped."""
+    unmapped = Counter(code for code in statuses if code not in known and code not in mapping)
+    if unmapped:
+        raise DomainError(
+            OrderErrorCode.STATUS_IN_USE,
+            f"Version {row.version} has no status for {what} in: "
+            + ", ".join(f"{code} ({n})" for code, n in sorted(unmapped.items()))
+            + ". Say where each goes.",
+            statuses=dict(sorted(unmapped.items())),
+        )
+
+
 def _history(rows: list[tuple[object, ...]], actor: Actor, now: datetime, item: bool = False) -> None:
     columns = ["order_id", "from_status", "to_status", "status_seq", "comment"] + (["item_id"] if item else [])
     insert_many(
@@ -312,15 +317,7 @@ def _items_move(
     """An item workflow's move: the orders' item workflow changes, and items in removed statuses
     take the mapped one (a history row for each such item, and one per order)."""
     items = list(OrderItem.objects.filter(order__item_workflow_id__in=older).values("id", "order_id", "status"))
-    unmapped = Counter(i["status"] for i in items if i["status"] not in known and i["status"] not in mapping)
-    if unmapped:
-        raise DomainError(
-            OrderErrorCode.STATUS_IN_USE,
-            f"Version {row.version} has no status for items in: "
-            + ", ".join(f"{code} ({n})" for code, n in sorted(unmapped.items()))
-            + ". Say where each goes.",
-            statuses=dict(sorted(unmapped.items())),
-        )
+    _all_mapped(row, [i["status"] for i in items], known, mapping, "items")
     order_ids = sorted({i["order_id"] for i in items})
     orders = dict(Order.objects.filter(id__in=order_ids).values_list("id", "status"))
     comment = f"version → {row.version}"
