@@ -1,9 +1,11 @@
-"""Orders placed and transitions fired per second through the services, each in its own transaction."""
+"""Orders placed and transitions fired per second through the services, each in its own
+transaction, beside the raw limit: the same rows written by plain SQL on the same connection."""
 
 from __future__ import annotations
 
 import time
 from decimal import Decimal
+from typing import Any
 
 from bench.report import Row, peak_rss_mib
 
@@ -43,9 +45,113 @@ def run(*, orders: int, transitions: int) -> list[Row]:
 
     assert Order.objects.count() == orders
     assert StatusChange.objects.exclude(transition="place").count() == transitions
+    raw_place, raw_fire = raw_limit(count=min(orders, 2000), template=Order.objects.get(number=numbers[0]))
+    print(f"  raw limit (plain SQL, same rows): {raw_place:,.0f} placements/s, {raw_fire:,.0f} transitions/s")
     target_place, target_fire = (1000, 2000) if vendor == "sqlite" else (400, 550)
     return [
         Row(f"orders placed/s, services, {vendor}", placed_per_s, "/s", target_place),
+        Row(f"  the same rows by plain SQL (raw limit), {vendor}", raw_place, "/s"),
+        Row("  placements as a share of the raw limit (aim ≥ 10 %)", 100 * placed_per_s / raw_place, "%"),
         Row(f"transitions/s, services, {vendor}", fired_per_s, "/s", target_fire),
+        Row(f"  the same rows by plain SQL (raw limit), {vendor}", raw_fire, "/s"),
+        Row("  transitions as a share of the raw limit (aim ≥ 20 %)", 100 * fired_per_s / raw_fire, "%"),
         Row("peak memory of the bench process", peak_rss_mib(), "MiB"),
     ]
+
+
+def raw_limit(*, count: int, template: Any) -> tuple[float, float]:
+    """Placements and transitions per second written by plain SQL: each transaction writes what
+    the services' does (placing: the number's counter, the order, 3 items, a history row, an
+    outbox row; a transition: the locked order read, its status, a history row, a stay, an outbox
+    row), with values adapted once beforehand. What the database and the driver cost, and nothing
+    of Python around them: the ceiling the services are measured against."""
+    from django.db import connection, transaction
+
+    from ordo.db import _insert_sql
+    from ordo.notifications.models import Message
+    from ordo.orders.models import Counter, Order, OrderItem, StatusChange, Stay
+
+    def prepared(model: type, row: Any) -> tuple[str, list[Any]]:
+        sql, fields = _insert_sql(model)
+        return sql, [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+
+    quote = connection.ops.quote_name
+    order_sql, order_values = prepared(Order, template)
+    number_at = [f.attname for f in _insert_sql(Order)[1]].index("number")
+    token_at = [f.attname for f in _insert_sql(Order)[1]].index("tracking_token")
+    item = OrderItem.objects.filter(order=template).first()
+    item_sql, item_values = prepared(OrderItem, item)
+    order_id_at = [f.attname for f in _insert_sql(OrderItem)[1]].index("order_id")
+    history = StatusChange.objects.filter(order=template).first()
+    history_sql, history_values = prepared(StatusChange, history)
+    history_order_at = [f.attname for f in _insert_sql(StatusChange)[1]].index("order_id")
+    message = Message.objects.filter(order=template).first() or Message(
+        event="status_changed", order=template, recipient="customer", channel="email", context={}, dedupe_key="x"
+    )
+    message_sql, message_values = prepared(Message, message)
+    message_fields = [f.attname for f in _insert_sql(Message)[1]]
+    message_order_at, dedupe_at = message_fields.index("order_id"), message_fields.index("dedupe_key")
+    stay_sql, stay_values = prepared(
+        Stay,
+        Stay(
+            order=template,
+            workflow_id=template.workflow_id,
+            status="new",
+            entered_at=template.placed_at,
+            left_at=template.placed_at,
+            seconds=1,
+            left_by="cancel",
+        ),
+    )
+    stay_order_at = [f.attname for f in _insert_sql(Stay)[1]].index("order_id")
+    counter = (
+        f"UPDATE {quote(Counter._meta.db_table)} SET {quote('value')} = {quote('value')} + 1 WHERE {quote('name')} = %s"
+    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select = f"SELECT id, status, status_seq FROM {quote(Order._meta.db_table)} WHERE number = %s{lock}"
+    update = f"UPDATE {quote(Order._meta.db_table)} SET status = %s, status_since = %s, status_seq = %s WHERE id = %s"
+    start = 90_000_000
+    ids: list[int] = []
+
+    began = time.perf_counter()
+    for n in range(count):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(counter, ["order", 1])
+            cursor.fetchone()
+            values = list(order_values)
+            values[number_at], values[token_at] = start + n, f"raw-{n}"
+            cursor.execute(f"{order_sql} RETURNING id", values)
+            order_id = cursor.fetchone()[0]
+            ids.append(order_id)
+            rows = []
+            for _ in range(3):
+                row = list(item_values)
+                row[order_id_at] = order_id
+                rows.append(row)
+            cursor.executemany(item_sql, rows)
+            row = list(history_values)
+            row[history_order_at] = order_id
+            cursor.execute(history_sql, row)
+            row = list(message_values)
+            row[message_order_at], row[dedupe_at] = order_id, f"raw-place-{n}"
+            cursor.execute(message_sql, row)
+    placed = count / (time.perf_counter() - began)
+
+    since = history_values[[f.attname for f in _insert_sql(StatusChange)[1]].index("at")]
+    began = time.perf_counter()
+    for n, order_id in enumerate(ids):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(select, [start + n])
+            _id, _status, seq = cursor.fetchone()
+            cursor.execute(update, ["cancelled", since, seq + 1, order_id])
+            row = list(history_values)
+            row[history_order_at] = order_id
+            cursor.execute(history_sql, row)
+            row = list(stay_values)
+            row[stay_order_at] = order_id
+            cursor.execute(stay_sql, row)
+            row = list(message_values)
+            row[message_order_at], row[dedupe_at] = order_id, f"raw-fire-{n}"
+            cursor.execute(message_sql, row)
+    fired = count / (time.perf_counter() - began)
+    return placed, fired

@@ -46,10 +46,13 @@ def _fresh_tax_rates():
 def _fresh_business():
     """Each test reads the business settings of its own database (a rolled-back test leaves none)."""
     from ordo.business.details import forget_business
+    from ordo.kept import forget_all
 
     forget_business()
+    forget_all()
     yield
     forget_business()
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

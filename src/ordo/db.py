@@ -19,27 +19,116 @@ def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field]]:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})", fields
 
 
-_statements: dict[tuple[type[models.Model], str], tuple[str, list[models.Field]]] = {}
+#: Fields whose Python value is already what the database takes (no adaptation, no pre_save).
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+
+
+_AS_THEY_ARE = (str, int, bool)
+
+
+def _is_plain(field: models.Field) -> bool:
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        return isinstance(target, models.AutoField | models.IntegerField)
+    return isinstance(field, _PLAIN) and not isinstance(field, models.DateField | models.DecimalField)
+
+
+class Shape:
+    """A model's row as the hot paths write it, worked out once per model and process: for each
+    column, where its value comes from and whether it needs the field's adaptation. ``values``
+    gives what ``bulk_create`` would send (pre_save and get_db_prep_save for the fields that need
+    them), without building the ORM's statement each time."""
+
+    def __init__(self, model: type[models.Model], fields: list[models.Field]):
+        self.model = model
+        self.fields = fields
+        #: (attname, field, plain, needs pre_save); a plain field's str, int or bool goes as it is.
+        self.steps: list[tuple[str, models.Field, bool, bool]] = []
+        for f in fields:
+            needs_pre_save = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+            self.steps.append((f.attname, f, _is_plain(f) and not needs_pre_save, needs_pre_save))
+
+    def values(self, row: models.Model, *, add: bool = True) -> list[Any]:
+        out = []
+        for attname, field, plain, needs_pre_save in self.steps:
+            value = field.pre_save(row, add=add) if needs_pre_save else getattr(row, attname)
+            if plain and (value is None or type(value) in _AS_THEY_ARE):
+                out.append(value)
+            else:
+                out.append(field.get_db_prep_save(value, connection))
+        return out
+
+
+_statements: dict[tuple[type[models.Model], str], tuple[str, Shape]] = {}
+
+
+def _insert_shape(model: type[models.Model]) -> tuple[str, Shape]:
+    key = (model, connection.vendor)
+    if key not in _statements:
+        sql, fields = _insert_sql(model)
+        _statements[key] = (sql, Shape(model, fields))
+    return _statements[key]
 
 
 def insert_rows(rows: Sequence[models.Model]) -> None:
     """INSERT rows of one model that nobody needs the ids of (history, outbox, items).
 
     Same values as ``bulk_create`` — each goes through its field's ``pre_save`` and
-    ``get_db_prep_save`` — but the statement is built once per model and process: for one or two
-    rows per transaction, compiling the ORM's INSERT took longer than running it (measured on
-    SQLite: transitions with their history and outbox rows went from 1,519/s to 1,966/s).
+    ``get_db_prep_save`` where the field needs it — but the statement and the row's shape are built
+    once per model and process: for one or two rows per transaction, compiling the ORM's INSERT took
+    longer than running it (measured on SQLite: transitions with their history and outbox rows went
+    from 1,519/s to 1,966/s).
     """
     if not rows:
         return
-    model = type(rows[0])
-    key = (model, connection.vendor)
-    if key not in _statements:
-        _statements[key] = _insert_sql(model)
-    sql, fields = _statements[key]
-    params = [[f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields] for row in rows]
+    sql, shape = _insert_shape(type(rows[0]))
+    params = [shape.values(row) for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def insert_one(row: models.Model) -> None:
+    """INSERT one row and set its id (``RETURNING``, SQLite 3.35+ and PostgreSQL): ``create``
+    without compiling the ORM's INSERT each time. The row is then as ``create`` leaves it."""
+    sql, shape = _insert_shape(type(row))
+    pk = row._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(pk.column or pk.name)}", shape.values(row))
+        setattr(row, pk.attname, cursor.fetchone()[0])
+    row._state.adding = False
+    row._state.db = connection.alias
+
+
+_updates: dict[tuple[type[models.Model], str, tuple[str, ...]], tuple[str, Shape]] = {}
+
+
+def update_fields(row: models.Model, names: Sequence[str]) -> None:
+    """UPDATE these fields of a row by its id: ``save(update_fields=...)`` with the statement and
+    shape built once per field set and process (the ORM's own took longer than the UPDATE)."""
+    model = type(row)
+    key = (model, connection.vendor, tuple(names))
+    if key not in _updates:
+        fields: list[models.Field] = []
+        for name in names:
+            field = model._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            fields.append(field)
+        quote = connection.ops.quote_name
+        pk = model._meta.pk
+        assert pk is not None
+        assignments = ", ".join(f"{quote(f.column or f.name)} = %s" for f in fields)
+        sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column or pk.name)} = %s"
+        _updates[key] = (sql, Shape(model, fields))
+    sql, shape = _updates[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*shape.values(row, add=False), row.pk])
 
 
 def adapt(model: type[models.Model], name: str, value: object) -> object:
@@ -133,13 +222,52 @@ def insert_new(model: type[models.Model], rows: Sequence[models.Model], *, retur
     rows at once each learn which marks are theirs (SQLite 3.35+ and PostgreSQL)."""
     if not rows:
         return []
-    sql, fields = _insert_sql(model)
+    sql, shape = _insert_shape(model)
     column = model._meta.get_field(returning)
     assert isinstance(column, models.Field)
     quote = connection.ops.quote_name
-    values = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+    values = ", ".join(["(" + ", ".join(["%s"] * len(shape.fields)) + ")"] * len(rows))
     sql = sql.split(" VALUES ")[0] + f" VALUES {values} ON CONFLICT DO NOTHING RETURNING {quote(column.attname)}"
-    params = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for row in rows for f in fields]
+    params = [value for row in rows for value in shape.values(row)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [row[0] for row in cursor.fetchall()]
+
+
+class ReadShape:
+    """A model's row as the hot paths read it, worked out once per model and process: the columns
+    to select and, for each that needs one, the converters the ORM would apply (dates on SQLite,
+    decimals, JSON), so a plain cursor's row becomes the same model instance ``from_db`` builds."""
+
+    def __init__(self, model: type[models.Model], alias: str):
+        quote = connection.ops.quote_name
+        fields = list(model._meta.concrete_fields)
+        self.model = model
+        self.attnames = [f.attname for f in fields]
+        self.width = len(fields)
+        self.columns = ", ".join(f"{alias}.{quote(f.column or f.name)}" for f in fields)
+        self.converters: list[tuple[int, list[Any], Any]] = []
+        for i, f in enumerate(fields):
+            column = f.get_col(alias)
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                self.converters.append((i, found, column))
+
+    def build(self, row: Sequence[Any]) -> Any:
+        values = list(row[: self.width])
+        for i, converters, column in self.converters:
+            value = values[i]
+            for convert in converters:
+                value = convert(value, column, connection)
+            values[i] = value
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+
+_reads: dict[tuple[type[models.Model], str, str], ReadShape] = {}
+
+
+def read_shape(model: type[models.Model], alias: str) -> ReadShape:
+    key = (model, alias, connection.vendor)
+    if key not in _reads:
+        _reads[key] = ReadShape(model, alias)
+    return _reads[key]

@@ -7,7 +7,15 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the named effects so preset validation knows them.
+        from django.db.models.signals import post_delete, post_save
+
         from ordo.orders import effects  # noqa: F401
+        from ordo.orders.models import OrderType, Workflow
+        from ordo.orders.services import TYPE_SPECS
         from ordo.search import install
 
         install()
+        # An order type or workflow saved in this process is read afresh at once (ordo.kept).
+        for model in (OrderType, Workflow):
+            post_save.connect(TYPE_SPECS.forget, sender=model, dispatch_uid=f"orders.types.{model.__name__}.save")
+            post_delete.connect(TYPE_SPECS.forget, sender=model, dispatch_uid=f"orders.types.{model.__name__}.delete")

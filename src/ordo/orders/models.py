@@ -218,6 +218,9 @@ class Order(models.Model):
             models.Index(fields=["status_since", "id"], name="order_waiting"),
             # The desk's list filtered by status alone, newest or oldest first.
             models.Index(fields=["status", "id"], name="order_status_id"),
+            # The desk's counts per status of one source (site, app, panel, API): read from the
+            # index alone instead of a scan of the table (~700 ms at 1M orders).
+            models.Index(fields=["source", "status"], name="order_source_status"),
         ]
 
     def __str__(self) -> str:

@@ -94,6 +94,12 @@ def version_publish(
     )
     OrderType.objects.filter(workflow_id=current.pk).update(workflow=row)
     OrderType.objects.filter(item_workflow_id=current.pk).update(item_workflow=row)
+    from ordo.orders.services import TYPE_SPECS
+
+    # An update sends no signal: new orders of this process start on the new version at once, even
+    # when the transaction is still open (the kept types are read again after it, too).
+    transaction.on_commit(TYPE_SPECS.forget)
+    TYPE_SPECS.forget()
     return row
 
 

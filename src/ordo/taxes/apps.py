@@ -18,3 +18,8 @@ class TaxesConfig(AppConfig):
             uid = f"taxes.forget_rates.{model.__name__}"
             post_save.connect(forget_rates, sender=model, dispatch_uid=f"{uid}.save")
             post_delete.connect(forget_rates, sender=model, dispatch_uid=f"{uid}.delete")
+        from ordo.catalog.models import Product
+        from ordo.taxes.rates import PRODUCT_CLASSES
+
+        post_save.connect(PRODUCT_CLASSES.forget, sender=Product, dispatch_uid="taxes.product_classes.save")
+        post_delete.connect(PRODUCT_CLASSES.forget, sender=Product, dispatch_uid="taxes.product_classes.delete")

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from ordo.kept import Kept
 from ordo.taxes.models import CategoryClass, TaxRate
 
 DEFAULT_CLASS = "standard"
@@ -57,9 +58,25 @@ def product_class(tax_class: str, category: str) -> str:
     return tax_class or (category_classes().get(category, "") if category else "")
 
 
-def classes_of(skus: Iterable[str]) -> dict[str, str]:
-    """The tax class of each catalogue SKU among ``skus`` (one query)."""
-    from ordo.catalog.models import Product
+#: Each SKU's own class and category ("", "" for a SKU the catalogue lacks), kept like the rates:
+#: read once a minute per process, forgotten at once when a product is saved here.
+PRODUCT_CLASSES: Kept[str, tuple[str, str]] = Kept("product tax classes", seconds=KEEP_FOR)
 
-    rows = Product.objects.filter(sku__in=set(skus)).values_list("sku", "tax_class", "category")
-    return {sku: product_class(tax_class, category) for sku, tax_class, category in rows}
+
+def classes_of(skus: Iterable[str]) -> dict[str, str]:
+    """The tax class of each catalogue SKU among ``skus`` (one query for those not kept)."""
+    wanted = set(skus)
+    missing = [sku for sku in wanted if not PRODUCT_CLASSES.has(sku)]
+    if missing:
+        from ordo.catalog.models import Product
+
+        found = {
+            sku: (tax_class, category)
+            for sku, tax_class, category in Product.objects.filter(sku__in=missing).values_list(
+                "sku", "tax_class", "category"
+            )
+        }
+        for sku in missing:
+            PRODUCT_CLASSES.put(sku, found.get(sku, ("", "")))
+    classes = {sku: product_class(*PRODUCT_CLASSES.get(sku, lambda: ("", ""))) for sku in wanted}
+    return {sku: tax_class for sku, tax_class in classes.items() if tax_class}
