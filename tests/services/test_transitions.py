@@ -104,3 +104,26 @@ def test_preset_reload_is_unchanged_when_identical():
     loaded = preset_load_named("furniture")
     assert loaded.unchanged == ("furniture",)
     assert loaded.updated == ()
+
+
+def test_a_type_changed_here_applies_to_the_next_order_at_once(load_preset, customer, place):
+    from ordo.orders.models import OrderType
+
+    load_preset("shop")
+    assert place(customer).currency == "PLN"  # the type is now kept by this process
+    order_type = OrderType.objects.get(code="regular")
+    order_type.currency = "EUR"
+    order_type.save()
+    assert place(customer).currency == "EUR"
+
+
+def test_a_product_s_new_tax_class_applies_to_the_next_order_at_once(load_preset, manager):
+    from ordo.catalog.services import product_create
+
+    load_preset("shop")
+    product_create(sku="BOOK-1", name="Książka", price=Decimal("40.00"))
+    line = [{"sku": "BOOK-1", "name": "Książka", "quantity": 1, "unit_price": "40.00"}]
+    body = {"items": line, "customer": {"name": "Jan", "email": "jan@example.org"}}
+    assert manager.api.post("/orders", body).body["items"][0]["tax_rate"] == "23.00"
+    assert manager.api.patch("/products/BOOK-1", {"tax_class": "super_reduced"}).status == 200
+    assert manager.api.post("/orders", body).body["items"][0]["tax_rate"] == "5.00"
