@@ -65,7 +65,7 @@ def raw_limit(*, count: int, template: Any) -> tuple[float, float]:
     outbox row; a transition: the locked order read, its status, a history row, a stay, an outbox
     row), with values adapted once beforehand. What the database and the driver cost, and nothing
     of Python around them: the ceiling the services are measured against."""
-    from django.db import connection, transaction
+    from django.db import connection
 
     from ordo.db import _insert_sql
     from ordo.notifications.models import Message
@@ -81,7 +81,8 @@ def raw_limit(*, count: int, template: Any) -> tuple[float, float]:
     token_at = [f.attname for f in _insert_sql(Order)[1]].index("tracking_token")
     item = OrderItem.objects.filter(order=template).first()
     item_sql, item_values = prepared(OrderItem, item)
-    order_id_at = [f.attname for f in _insert_sql(OrderItem)[1]].index("order_id")
+    item_fields = [f.attname for f in _insert_sql(OrderItem)[1]]
+    order_id_at, position_at = item_fields.index("order_id"), item_fields.index("position")
     history = StatusChange.objects.filter(order=template).first()
     history_sql, history_values = prepared(StatusChange, history)
     history_order_at = [f.attname for f in _insert_sql(StatusChange)[1]].index("order_id")
@@ -104,54 +105,71 @@ def raw_limit(*, count: int, template: Any) -> tuple[float, float]:
         ),
     )
     stay_order_at = [f.attname for f in _insert_sql(Stay)[1]].index("order_id")
+    table = quote(Counter._meta.db_table)
     counter = (
-        f"UPDATE {quote(Counter._meta.db_table)} SET {quote('value')} = {quote('value')} + 1 WHERE {quote('name')} = %s"
+        f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
+        f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1 RETURNING value"
     )
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     select = f"SELECT id, status, status_seq FROM {quote(Order._meta.db_table)} WHERE number = %s{lock}"
     update = f"UPDATE {quote(Order._meta.db_table)} SET status = %s, status_since = %s, status_seq = %s WHERE id = %s"
     start = 90_000_000
     ids: list[int] = []
+    # The driver's own connection and cursor: no Django wrapper, no transaction.atomic().
+    raw = connection.connection
+    cursor = raw.cursor()
+    sqlite = connection.vendor == "sqlite"
+    begin = "BEGIN IMMEDIATE" if sqlite else "BEGIN"
+
+    def sql(text: str) -> str:
+        return text.replace("%s", "?") if sqlite else text
+
+    order_sql, item_sql, history_sql, message_sql, stay_sql = map(
+        sql, (order_sql, item_sql, history_sql, message_sql, stay_sql)
+    )
+    counter, select, update = map(sql, (counter, select, update))
 
     began = time.perf_counter()
     for n in range(count):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(counter, ["order", 1])
-            cursor.fetchone()
-            values = list(order_values)
-            values[number_at], values[token_at] = start + n, f"raw-{n}"
-            cursor.execute(f"{order_sql} RETURNING id", values)
-            order_id = cursor.fetchone()[0]
-            ids.append(order_id)
-            rows = []
-            for _ in range(3):
-                row = list(item_values)
-                row[order_id_at] = order_id
-                rows.append(row)
-            cursor.executemany(item_sql, rows)
-            row = list(history_values)
-            row[history_order_at] = order_id
-            cursor.execute(history_sql, row)
-            row = list(message_values)
-            row[message_order_at], row[dedupe_at] = order_id, f"raw-place-{n}"
-            cursor.execute(message_sql, row)
+        cursor.execute(begin)
+        cursor.execute(counter, ["order", 1])
+        cursor.fetchone()
+        values = list(order_values)
+        values[number_at], values[token_at] = start + n, f"raw-{n}"
+        cursor.execute(f"{order_sql} RETURNING id", values)
+        order_id = cursor.fetchone()[0]
+        ids.append(order_id)
+        rows = []
+        for position in (1, 2, 3):
+            row = list(item_values)
+            row[order_id_at], row[position_at] = order_id, position
+            rows.append(row)
+        cursor.executemany(item_sql, rows)
+        row = list(history_values)
+        row[history_order_at] = order_id
+        cursor.execute(history_sql, row)
+        row = list(message_values)
+        row[message_order_at], row[dedupe_at] = order_id, f"raw-place-{n}"
+        cursor.execute(message_sql, row)
+        cursor.execute("COMMIT")
     placed = count / (time.perf_counter() - began)
 
     since = history_values[[f.attname for f in _insert_sql(StatusChange)[1]].index("at")]
     began = time.perf_counter()
     for n, order_id in enumerate(ids):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(select, [start + n])
-            _id, _status, seq = cursor.fetchone()
-            cursor.execute(update, ["cancelled", since, seq + 1, order_id])
-            row = list(history_values)
-            row[history_order_at] = order_id
-            cursor.execute(history_sql, row)
-            row = list(stay_values)
-            row[stay_order_at] = order_id
-            cursor.execute(stay_sql, row)
-            row = list(message_values)
-            row[message_order_at], row[dedupe_at] = order_id, f"raw-fire-{n}"
-            cursor.execute(message_sql, row)
+        cursor.execute(begin)
+        cursor.execute(select, [start + n])
+        _id, _status, seq = cursor.fetchone()
+        cursor.execute(update, ["cancelled", since, seq + 1, order_id])
+        row = list(history_values)
+        row[history_order_at] = order_id
+        cursor.execute(history_sql, row)
+        row = list(stay_values)
+        row[stay_order_at] = order_id
+        cursor.execute(stay_sql, row)
+        row = list(message_values)
+        row[message_order_at], row[dedupe_at] = order_id, f"raw-fire-{n}"
+        cursor.execute(message_sql, row)
+        cursor.execute("COMMIT")
     fired = count / (time.perf_counter() - began)
     return placed, fired
