@@ -19,8 +19,9 @@ KEPT: list[Kept] = []
 
 
 class Kept(Generic[K, V]):
-    def __init__(self, name: str, seconds: float):
-        self.name, self.seconds = name, seconds
+    def __init__(self, name: str, seconds: float, group: str = ""):
+        #: Kept values read from the same rows share a group, forgotten together (``forgetter``).
+        self.name, self.seconds, self.group = name, seconds, group
         self._values: dict[K, tuple[float, V]] = {}
         KEPT.append(self)
 
@@ -50,3 +51,14 @@ class Kept(Generic[K, V]):
 def forget_all() -> None:
     for kept in KEPT:
         kept.forget()
+
+
+def forgetter(group: str) -> Callable[..., None]:
+    """A signal receiver forgetting every ``Kept`` of ``group`` (its rows were saved here)."""
+
+    def forget(*_: object, **__: object) -> None:
+        for kept in KEPT:
+            if kept.group == group:
+                kept.forget()
+
+    return forget

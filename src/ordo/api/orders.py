@@ -41,7 +41,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def _out(request: HttpRequest, number: int) -> dict:
-    order = selectors.order_get(request.user, number)
+    order = selectors.order_answer(request.user, number)
     return order_json(order, actor_for(request.user), _language(request))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from ordo.kept import Kept
 from ordo.orders.links import links_of
 from ordo.orders.models import ZERO, Order, OrderType
 from ordo.orders.permissions import Action, may
@@ -24,8 +25,14 @@ def user_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "username": user.get_username()}
 
 
+#: How long each order type usually takes, kept per process (``ordo.kept``; see ``orders.apps``).
+EXECUTION_TIMES: Kept[str, dict[str, Any]] = Kept("order types' execution times", seconds=5.0, group="order types")
+
+
 def execution_times() -> dict[str, Any]:
-    return dict(OrderType.objects.exclude(execution_time=None).values_list("code", "execution_time"))
+    return EXECUTION_TIMES.get(
+        "all", lambda: dict(OrderType.objects.exclude(execution_time=None).values_list("code", "execution_time"))
+    )
 
 
 def order_json(order: Order, actor: Actor, language: str, durations: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -11,11 +11,17 @@ class OrdersConfig(AppConfig):
 
         from ordo.orders import effects  # noqa: F401
         from ordo.orders.models import OrderType, Workflow
-        from ordo.orders.services import TYPE_SPECS
         from ordo.search import install
 
         install()
         # An order type or workflow saved in this process is read afresh at once (ordo.kept).
+        from ordo.kept import forgetter
+
+        forget_types = forgetter("order types")
         for model in (OrderType, Workflow):
-            post_save.connect(TYPE_SPECS.forget, sender=model, dispatch_uid=f"orders.types.{model.__name__}.save")
-            post_delete.connect(TYPE_SPECS.forget, sender=model, dispatch_uid=f"orders.types.{model.__name__}.delete")
+            post_save.connect(
+                forget_types, sender=model, weak=False, dispatch_uid=f"orders.types.{model.__name__}.save"
+            )
+            post_delete.connect(
+                forget_types, sender=model, weak=False, dispatch_uid=f"orders.types.{model.__name__}.delete"
+            )

@@ -540,7 +540,7 @@ def line_rates(country: str, items: Sequence[ItemInput], day: date) -> list[Deci
 
 #: Order types as new orders need them, kept per process (``ordo.kept``): a type or workflow saved
 #: here is forgotten at once (``orders.apps``), a publish elsewhere reaches this process within it.
-TYPE_SPECS: Kept[str, TypeSpec | None] = Kept("order types", seconds=5.0)
+TYPE_SPECS: Kept[str, TypeSpec | None] = Kept("order types", seconds=5.0, group="order types")
 
 
 def order_type_spec(code: str) -> TypeSpec:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ordo.errors import DomainError
+from ordo.kept import forgetter
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, Order, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
@@ -94,12 +95,11 @@ def version_publish(
     )
     OrderType.objects.filter(workflow_id=current.pk).update(workflow=row)
     OrderType.objects.filter(item_workflow_id=current.pk).update(item_workflow=row)
-    from ordo.orders.services import TYPE_SPECS
-
     # An update sends no signal: new orders of this process start on the new version at once, even
     # when the transaction is still open (the kept types are read again after it, too).
-    transaction.on_commit(TYPE_SPECS.forget)
-    TYPE_SPECS.forget()
+    forget_types = forgetter("order types")
+    transaction.on_commit(forget_types)
+    forget_types()
     return row
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ordo.kept import Kept
 from ordo.orders.models import Order, OrderItem, OrderType
 from ordo.taxes.compute import RateTotal, by_rate, order_lines, taxed
 from ordo.taxes.rates import Rates
@@ -36,8 +37,17 @@ class TaxRules:
     included: bool
 
 
+#: Each order type's VAT rules, kept per process like the order types themselves (``ordo.kept``;
+#: forgotten at once when a type is saved here, see ``orders.apps``).
+TAX_RULES: Kept[str, TaxRules | None] = Kept("order types' VAT rules", seconds=5.0, group="order types")
+
+
 def tax_rules(order_type: str) -> TaxRules | None:
     """None where the type keeps no VAT (no tax country)."""
+    return TAX_RULES.get(order_type, lambda: _tax_rules_read(order_type))
+
+
+def _tax_rules_read(order_type: str) -> TaxRules | None:
     found = (
         OrderType.objects.filter(code=order_type)
         .values_list("tax_country", "tax_rounding", "prices_include_tax")
