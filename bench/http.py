@@ -154,6 +154,61 @@ def _load(port: int, token: str, clients: int, seconds: float, kind: str) -> tup
     return len(flat) / elapsed, flat, sum(errors)
 
 
+def _open_loop(
+    port: int, token: str, rate: float, seconds: float, kind: str, senders: int = 48
+) -> tuple[float, list[float], int]:
+    """Requests offered at ``rate`` per second whether or not earlier ones have been answered (an
+    open loop: the way many independent users arrive). The i-th request is due at start + i/rate;
+    its latency runs from when it was due, so time spent waiting for a free sender counts (no
+    coordinated omission). Returns the rate answered, the latencies and the errors."""
+    lock = threading.Lock()
+    due = [0]
+    total = max(1, int(rate * seconds))
+    latencies: list[float] = []
+    errors = [0]
+    ready = threading.Barrier(senders + 1)
+    start = [0.0]
+
+    def work() -> None:
+        client = Client(port, token)
+        number = None
+        if kind == "transition":
+            number = client.post("/orders", ORDER)[1]["number"]
+        step = 0
+        ready.wait()
+        while True:
+            with lock:
+                i = due[0]
+                due[0] += 1
+            if i >= total:
+                return
+            at = start[0] + i / rate
+            wait = at - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            if kind == "create":
+                status, _, _ = client.post("/orders", ORDER)
+            else:
+                status, _, _ = client.post(
+                    f"/orders/{number}/transitions", {"transition": ("cancel", "reopen")[step % 2]}
+                )
+                step += 1
+            took = time.perf_counter() - at
+            with lock:
+                latencies.append(took)
+                errors[0] += status >= 400
+
+    threads = [threading.Thread(target=work) for _ in range(senders)]
+    for t in threads:
+        t.start()
+    start[0] = time.perf_counter() + 0.05
+    ready.wait()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start[0]
+    return len(latencies) / elapsed, sorted(latencies), errors[0]
+
+
 def _percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(len(values) * p))] * 1000 if values else 0.0
 
@@ -191,9 +246,11 @@ def run(*, workdir: str, seconds: float, clients: list[int]) -> list[Row]:
     try:
         _wait_for(port)
         _load(port, token, 2, 1.0, "create")  # warm-up: imports, compiled workflows, connections
+        best: dict[str, float] = {}
         for n in clients:
             for kind in ("create", "transition"):
                 rate, lat, errors = _load(port, token, n, seconds, kind)
+                best[kind] = max(best.get(kind, 0.0), rate)
                 what = "order create" if kind == "create" else "transition"
                 p50, p99 = _percentile(lat, 0.5), _percentile(lat, 0.99)
                 print(
@@ -202,6 +259,22 @@ def run(*, workdir: str, seconds: float, clients: list[int]) -> list[Row]:
                 )
                 rows.append(Row(f"http {what} req/s, {n} clients", rate, "/s"))
                 rows.append(Row(f"http {what} p99, {n} clients", p99, "ms", 50, lower_is_better=True))
+        # Open loop: a quarter, half, three quarters and all of the best closed-loop rate offered.
+        for kind in ("create", "transition"):
+            what = "order create" if kind == "create" else "transition"
+            for share in (25, 50, 75, 100):
+                offered = best[kind] * share / 100
+                rate, lat, errors = _open_loop(port, token, offered, seconds, kind)
+                p50, p99, p999 = (_percentile(lat, p) for p in (0.5, 0.99, 0.999))
+                print(
+                    f"http {what:<12} offered {offered:6.0f}/s ({share:>3} %): answered {rate:6.0f}/s  "
+                    f"p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  p99.9 {p999:7.1f} ms  errors {errors}"
+                )
+                label = f"http {what}, open loop at {share} % of the best ({offered:,.0f}/s)"
+                rows.append(Row(f"{label}: p50", p50, "ms"))
+                rows.append(Row(f"{label}: p99", p99, "ms", 50 if share == 50 else 0, lower_is_better=True))
+                rows.append(Row(f"{label}: p99.9", p999, "ms"))
+                rows.append(Row(f"{label}: errors", errors, ""))
         rate, lat, errors = _webhooks(port, unpaid, 8, seconds)
         p50, p99 = _percentile(lat, 0.5), _percentile(lat, 0.99)
         print(f"http webhook        8 clients: {rate:7.0f} events/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  ", end="")
