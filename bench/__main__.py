@@ -12,10 +12,10 @@ import sys
 import tempfile
 import time
 
-from bench import desk, documents, http, notifications, payments, reports, services, timers
+from bench import desk, documents, http, notifications, payments, reports, services, stages, timers
 
 #: The benchmark groups in the order they run.
-PARTS = ("services", "notifications", "http", "payments", "timers", "documents", "desk", "reports")
+PARTS = ("services", "stages", "notifications", "http", "payments", "timers", "documents", "desk", "reports")
 
 
 def main() -> int:
@@ -71,6 +71,7 @@ def main() -> int:
     wanted = [part for part in PARTS if (part in chosen if args.only else not skipped.get(part))]
     runs = {
         "services": lambda: services.run(orders=args.orders, transitions=args.transitions),
+        "stages": stages.run,
         "notifications": lambda: notifications.run(messages=args.messages),
         "http": lambda: http.run(workdir=workdir, seconds=args.seconds, clients=args.clients),
         "payments": lambda: payments.run(payments=args.payments),
