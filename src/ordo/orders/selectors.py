@@ -342,18 +342,18 @@ def order_answer(user: AnyUser, number: int) -> Order:
     return order
 
 
+def _rows_of(model: Any, order_id: int, ordering: str) -> list[Any]:
+    """An order's rows of ``model`` (items, discounts) in ``ordering``, built through its shape."""
+    shape = read_shape(model, "r")
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"SELECT {shape.columns} FROM {table} r WHERE r.order_id = %s ORDER BY r.{ordering}"
+    return [shape.build(row) for row in _fetch(sql, [order_id])]
+
+
 def _answer_relations(order: Order) -> None:
     """The card's prefetched relations: items with their materials' products, discounts, links."""
     quote = connection.ops.quote_name
-    items_shape = read_shape(OrderItem, "i")
-    items = [
-        items_shape.build(r)
-        for r in _fetch(
-            f"SELECT {items_shape.columns} FROM {quote(OrderItem._meta.db_table)} i WHERE i.order_id = %s "
-            "ORDER BY i.position",
-            [order.pk],
-        )
-    ]
+    items = _rows_of(OrderItem, order.pk, "position")
     material: Any = OrderItem._meta.get_field("materials").related_model
     product: Any = material._meta.get_field("product").related_model
     kept: dict[int, list[Any]] = {item.pk: [] for item in items}
@@ -372,16 +372,7 @@ def _answer_relations(order: Order) -> None:
         item.order = order
         _kept_as_prefetched(item, "materials", material, kept[item.pk])
     _kept_as_prefetched(order, "items", OrderItem, items)
-    d_shape = read_shape(OrderDiscount, "d")
-    discounts = [
-        d_shape.build(r)
-        for r in _fetch(
-            f"SELECT {d_shape.columns} FROM {quote(OrderDiscount._meta.db_table)} d "
-            "WHERE d.order_id = %s ORDER BY d.id",
-            [order.pk],
-        )
-    ]
-    _kept_as_prefetched(order, "discounts", OrderDiscount, discounts)
+    _kept_as_prefetched(order, "discounts", OrderDiscount, _rows_of(OrderDiscount, order.pk, "id"))
     l_shape = read_shape(OrderLink, "l")
     links = quote(OrderLink._meta.db_table)
     orders = quote(Order._meta.db_table)
