@@ -47,6 +47,8 @@ def run(*, orders: int, transitions: int) -> list[Row]:
     assert StatusChange.objects.exclude(transition="place").count() == transitions
     raw_place, raw_fire = raw_limit(count=min(orders, 2000), template=Order.objects.get(number=numbers[0]))
     print(f"  raw limit (plain SQL, same rows): {raw_place:,.0f} placements/s, {raw_fire:,.0f} transitions/s")
+    indexes, with_them, bare = index_cost(count=min(orders, 2000), template=Order.objects.get(number=numbers[0]))
+    print(f"  order rows: {with_them:.0f} µs each with the {indexes} indexes, {bare:.0f} µs into a bare copy")
     target_place, target_fire = (1000, 2000) if vendor == "sqlite" else (400, 550)
     return [
         Row(f"orders placed/s, services, {vendor}", placed_per_s, "/s", target_place),
@@ -55,8 +57,49 @@ def run(*, orders: int, transitions: int) -> list[Row]:
         Row(f"transitions/s, services, {vendor}", fired_per_s, "/s", target_fire),
         Row(f"  the same rows by plain SQL (raw limit), {vendor}", raw_fire, "/s"),
         Row("  transitions as a share of the raw limit (aim ≥ 20 %)", 100 * fired_per_s / raw_fire, "%"),
+        Row(f"  an order row's INSERT with its {indexes} indexes and constraints", with_them, "µs"),
+        Row("  the same row into a copy of the table without them", bare, "µs"),
         Row("peak memory of the bench process", peak_rss_mib(), "MiB"),
     ]
+
+
+def index_cost(*, count: int, template: Any) -> tuple[int, float, float]:
+    """What the order table's index set costs a write: ``count`` order rows inserted in one
+    transaction into the table, and into a copy of its columns without indexes, keys or triggers
+    (µs per row each), and how many indexes the table has."""
+    from django.db import connection
+
+    from ordo.db import _insert_sql
+    from ordo.orders.models import Order
+
+    sql, fields = _insert_sql(Order)
+    values = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
+    names = [f.attname for f in fields]
+    number_at, token_at = names.index("number"), names.index("tracking_token")
+    table = connection.ops.quote_name(Order._meta.db_table)
+    with connection.cursor() as cursor:
+        indexes = len(connection.introspection.get_constraints(cursor, Order._meta.db_table))
+    raw = connection.connection
+    cursor = raw.cursor()
+    sqlite = connection.vendor == "sqlite"
+    cursor.execute(f"CREATE TABLE bench_bare_orders AS SELECT * FROM {table} WHERE 1 = 0")
+    timings = []
+    for target, start in ((table, 80_000_000), ("bench_bare_orders", 80_000_000)):
+        statement = sql.replace(table, target, 1)
+        statement = statement.replace("%s", "?") if sqlite else statement
+        rows = []
+        for n in range(count):
+            row = list(values)
+            row[number_at], row[token_at] = start + n, f"index-cost-{n}"
+            rows.append(row)
+        began = time.perf_counter()
+        cursor.execute("BEGIN")
+        for row in rows:
+            cursor.execute(statement, row)
+        cursor.execute("COMMIT")
+        timings.append((time.perf_counter() - began) / count * 1_000_000)
+    cursor.execute("DROP TABLE bench_bare_orders")
+    return indexes, timings[0], timings[1]
 
 
 def raw_limit(*, count: int, template: Any) -> tuple[float, float]:
