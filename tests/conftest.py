@@ -33,25 +33,13 @@ def _fresh_subscription_cache():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_tax_rates():
-    """Each test reads the tax rates its own preset loaded (a rolled-back test leaves none)."""
-    from ordo.taxes.rates import forget_rates
-
-    forget_rates()
-    yield
-    forget_rates()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_business():
-    """Each test reads the business settings of its own database (a rolled-back test leaves none)."""
-    from ordo.business.details import forget_business
+def _nothing_kept():
+    """Each test reads from its own database what processes keep (ordo.kept: order types, tax
+    rates, the business settings…): a rolled-back test leaves none of it."""
     from ordo.kept import forget_all
 
-    forget_business()
     forget_all()
     yield
-    forget_business()
     forget_all()
 
 

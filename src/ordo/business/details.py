@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from dataclasses import dataclass, fields
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ordo.kept import Kept
+
 #: How long a process trusts the settings it read (another process's change reaches it within it).
 KEEP_FOR = 5.0
-_read: list[tuple[float, Business]] = []
 
 #: Largest logo kept for documents.
 LOGO_MAX_BYTES = 512 * 1024
@@ -68,21 +68,22 @@ def defaults() -> dict[str, Any]:
     }
 
 
-def business() -> Business:
-    """The settings as they stand (one query at most every ``KEEP_FOR`` seconds per process)."""
-    if _read and time.monotonic() - _read[0][0] < KEEP_FOR:
-        return _read[0][1]
+def _business_read() -> Business:
     from ordo.business.models import Setting
 
     values = defaults()
     values.update({k: v for k, v in Setting.objects.values_list("key", "value") if k in values})
-    found = Business(**values)
-    _read[:] = [(time.monotonic(), found)]
-    return found
+    return Business(**values)
 
 
-def forget_business(**_: object) -> None:
-    _read.clear()
+BUSINESS: Kept[str, Business] = Kept("business settings", KEEP_FOR)
+#: Read the settings afresh next time (one was saved here, or the environment's defaults changed).
+forget_business = BUSINESS.forget
+
+
+def business() -> Business:
+    """The settings as they stand (one query at most every ``KEEP_FOR`` seconds per process)."""
+    return BUSINESS.get("all", _business_read)
 
 
 class Invalid(ValueError):

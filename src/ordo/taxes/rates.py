@@ -3,12 +3,11 @@ force on the day the order was placed."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from ordo.kept import Kept
+from ordo.kept import Kept, forgetter
 from ordo.taxes.models import CategoryClass, TaxRate
 
 DEFAULT_CLASS = "standard"
@@ -17,8 +16,18 @@ DEFAULT_CLASS = "standard"
 #: How long a process trusts the rates it read (an admin's change reaches other processes within it;
 #: the process that saves a rate forgets at once). Rates change seldom, and from a day set ahead.
 KEEP_FOR = 60.0
-_read: dict[tuple[str, date], tuple[float, dict[str, Decimal | None]]] = {}
-_categories: list[tuple[float, dict[str, str]]] = []
+RATES: Kept[tuple[str, date], dict[str, Decimal | None]] = Kept("tax rates", KEEP_FOR, group="tax rates")
+CATEGORY_CLASSES: Kept[str, dict[str, str]] = Kept("category tax classes", KEEP_FOR, group="tax rates")
+#: Read the rates and category classes afresh next time (one was saved or deleted here).
+forget_rates = forgetter("tax rates")
+
+
+def _rates_read(country: str, day: date) -> dict[str, Decimal | None]:
+    known: dict[str, Decimal | None] = {}
+    rows = TaxRate.objects.filter(country=country, valid_from__lte=day).order_by("tax_class", "-valid_from")
+    for tax_class, rate in rows.values_list("tax_class", "rate"):
+        known.setdefault(tax_class, rate)  # the latest row on or before the day
+    return known
 
 
 class Rates:
@@ -26,31 +35,15 @@ class Rates:
     Placing an order asks for them: read once a minute per process, not once per order."""
 
     def __init__(self, country: str, day: date):
-        kept = _read.get((country, day))
-        if kept is not None and time.monotonic() - kept[0] < KEEP_FOR:
-            self.known = kept[1]
-            return
-        self.known = {}
-        rows = TaxRate.objects.filter(country=country, valid_from__lte=day).order_by("tax_class", "-valid_from")
-        for tax_class, rate in rows.values_list("tax_class", "rate"):
-            self.known.setdefault(tax_class, rate)  # the latest row on or before the day
-        _read[(country, day)] = (time.monotonic(), self.known)
+        self.known = RATES.get((country, day), lambda: _rates_read(country, day))
 
     def rate(self, tax_class: str) -> Decimal | None:
         return self.known.get(tax_class or DEFAULT_CLASS, self.known.get(DEFAULT_CLASS))
 
 
-def forget_rates(**_: object) -> None:
-    """Read the rates and category classes afresh next time (one was saved or deleted here; tests)."""
-    _read.clear()
-    _categories.clear()
-
-
 def category_classes() -> dict[str, str]:
     """Each catalogue category's VAT class, read once a minute per process like the rates."""
-    if not _categories or time.monotonic() - _categories[0][0] >= KEEP_FOR:
-        _categories[:] = [(time.monotonic(), dict(CategoryClass.objects.values_list("category", "tax_class")))]
-    return _categories[0][1]
+    return CATEGORY_CLASSES.get("all", lambda: dict(CategoryClass.objects.values_list("category", "tax_class")))
 
 
 def product_class(tax_class: str, category: str) -> str:
