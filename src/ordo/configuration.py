@@ -205,8 +205,7 @@ def business_update(*, changes: Mapping[str, Any], actor: Actor, user: User | No
                 by=user,
                 by_name=actor.name or actor.role,
             )
-    forget_business()
-    return business()
+    return business()  # each saved setting made this process forget what it kept (business.apps)
 
 
 def business_changes(limit: int = 50) -> list[SettingChange]:

@@ -68,45 +68,22 @@ def _tiles(now: Figures, before: Figures, lang: str) -> list[Tile]:
     def total(amounts: dict[str, Decimal]) -> Decimal:
         return sum(amounts.values(), Decimal(0))
 
-    rows: list[tuple[str, str, str, Decimal | int, Decimal | int]] = [
-        (_("Orders placed"), str(now.placed), str(before.placed), now.placed, before.placed),
-        (
-            _("Revenue paid"),
-            _money(now.revenue, lang),
-            _money(before.revenue, lang),
-            total(now.revenue),
-            total(before.revenue),
-        ),
-        (
-            _("Refunds"),
-            _money(now.refunds, lang),
-            _money(before.refunds, lang),
-            total(now.refunds),
-            total(before.refunds),
-        ),
-        (
-            _("Unpaid"),
-            f"{now.unpaid} · {_money(now.unpaid_owed, lang)}",
-            f"{before.unpaid} · {_money(before.unpaid_owed, lang)}",
-            total(now.unpaid_owed),
-            total(before.unpaid_owed),
-        ),
-        (
-            _("Partly paid, still owed"),
-            f"{now.partly_paid} · {_money(now.partly_owed, lang)}",
-            f"{before.partly_paid} · {_money(before.partly_owed, lang)}",
-            total(now.partly_owed),
-            total(before.partly_owed),
-        ),
-        (
-            _("Average order"),
-            _money(now.average, lang),
-            _money(before.average, lang),
-            total(now.average),
-            total(before.average),
-        ),
+    def money(label: str, amounts: str, counts: tuple[int, int] | None = None) -> Tile:
+        """A tile of sums per currency (``amounts`` names the figure), with their count before them."""
+        mine, theirs = getattr(now, amounts), getattr(before, amounts)
+        value, was = _money(mine, lang), _money(theirs, lang)
+        if counts is not None:
+            value, was = f"{counts[0]} · {value}", f"{counts[1]} · {was}"
+        return Tile(label, value, was, _change(total(mine), total(theirs)))
+
+    return [
+        Tile(_("Orders placed"), str(now.placed), str(before.placed), _change(now.placed, before.placed)),
+        money(_("Revenue paid"), "revenue"),
+        money(_("Refunds"), "refunds"),
+        money(_("Unpaid"), "unpaid_owed", (now.unpaid, before.unpaid)),
+        money(_("Partly paid, still owed"), "partly_owed", (now.partly_paid, before.partly_paid)),
+        money(_("Average order"), "average"),
     ]
-    return [Tile(label, value, was, _change(a, b)) for label, value, was, a, b in rows]
 
 
 def _day(day: date) -> str:

@@ -94,8 +94,10 @@ class DraftView:
     in_use: dict[str, int]
 
 
-def draft_view(draft: WorkflowDraft) -> DraftView:
-    current = current_version(draft.code)
+def draft_view(draft: WorkflowDraft, current: WorkflowRow | None = None) -> DraftView:
+    """The draft with its problems, what it changes from ``current`` (read when not given) and the
+    statuses it removes that open orders are in."""
+    current = current or current_version(draft.code)
     gone = removed_statuses(current.definition, draft.definition)
     return DraftView(
         draft,
@@ -136,7 +138,7 @@ def draft_save(*, code: str, definition: Any, actor: Actor, user: User | None = 
             draft = WorkflowDraft(code=code, scope=current.scope, base_version=current.version)
         draft.definition, draft.updated_by = definition, user
         draft.save()
-    return draft_view(draft)
+    return draft_view(draft, current)
 
 
 def draft_discard(*, code: str, actor: Actor) -> None:
