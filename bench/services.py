@@ -104,115 +104,29 @@ def index_cost(*, count: int, template: Any) -> tuple[int, float, float]:
 
 def raw_limit(*, count: int, template: Any) -> tuple[float, float]:
     """Placements and transitions per second written by plain SQL: each transaction writes what
-    the services' does (placing: the number's counter, the order, 3 items, a history row, an
-    outbox row; a transition: the locked order read, its status, a history row, a stay, an outbox
-    row), with values adapted once beforehand. What the database and the driver cost, and nothing
-    of Python around them: the ceiling the services are measured against."""
+    the services' does (bench/rows.py), with values adapted once beforehand, through the driver's
+    own connection and cursor — no Django wrapper, no transaction.atomic(). What the database and
+    the driver cost, and nothing of Python around them: the ceiling the services are measured
+    against."""
     from django.db import connection
 
-    from ordo.db import _insert_sql
-    from ordo.notifications.models import Message
-    from ordo.orders.models import Counter, Order, OrderItem, StatusChange, Stay
+    from bench.rows import SameRows
 
-    def prepared(model: type, row: Any) -> tuple[str, list[Any]]:
-        sql, fields = _insert_sql(model)
-        return sql, [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
-
-    quote = connection.ops.quote_name
-    order_sql, order_values = prepared(Order, template)
-    number_at = [f.attname for f in _insert_sql(Order)[1]].index("number")
-    token_at = [f.attname for f in _insert_sql(Order)[1]].index("tracking_token")
-    item = OrderItem.objects.filter(order=template).first()
-    item_sql, item_values = prepared(OrderItem, item)
-    item_fields = [f.attname for f in _insert_sql(OrderItem)[1]]
-    order_id_at, position_at = item_fields.index("order_id"), item_fields.index("position")
-    history = StatusChange.objects.filter(order=template).first()
-    history_sql, history_values = prepared(StatusChange, history)
-    history_order_at = [f.attname for f in _insert_sql(StatusChange)[1]].index("order_id")
-    message = Message.objects.filter(order=template).first() or Message(
-        event="status_changed", order=template, recipient="customer", channel="email", context={}, dedupe_key="x"
-    )
-    message_sql, message_values = prepared(Message, message)
-    message_fields = [f.attname for f in _insert_sql(Message)[1]]
-    message_order_at, dedupe_at = message_fields.index("order_id"), message_fields.index("dedupe_key")
-    stay_sql, stay_values = prepared(
-        Stay,
-        Stay(
-            order=template,
-            workflow_id=template.workflow_id,
-            status="new",
-            entered_at=template.placed_at,
-            left_at=template.placed_at,
-            seconds=1,
-            left_by="cancel",
-        ),
-    )
-    stay_order_at = [f.attname for f in _insert_sql(Stay)[1]].index("order_id")
-    table = quote(Counter._meta.db_table)
-    counter = (
-        f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
-        f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1 RETURNING value"
-    )
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    select = f"SELECT id, status, status_seq FROM {quote(Order._meta.db_table)} WHERE number = %s{lock}"
-    update = f"UPDATE {quote(Order._meta.db_table)} SET status = %s, status_since = %s, status_seq = %s WHERE id = %s"
-    start = 90_000_000
-    ids: list[int] = []
-    # The driver's own connection and cursor: no Django wrapper, no transaction.atomic().
-    raw = connection.connection
-    cursor = raw.cursor()
     sqlite = connection.vendor == "sqlite"
+    rows = SameRows(template, qmark=sqlite)
+    cursor = connection.connection.cursor()
     begin = "BEGIN IMMEDIATE" if sqlite else "BEGIN"
-
-    def sql(text: str) -> str:
-        return text.replace("%s", "?") if sqlite else text
-
-    order_sql, item_sql, history_sql, message_sql, stay_sql = map(
-        sql, (order_sql, item_sql, history_sql, message_sql, stay_sql)
-    )
-    counter, select, update = map(sql, (counter, select, update))
-
+    numbers = []
     began = time.perf_counter()
-    for n in range(count):
+    for _ in range(count):
         cursor.execute(begin)
-        cursor.execute(counter, ["order", 1])
-        cursor.fetchone()
-        values = list(order_values)
-        values[number_at], values[token_at] = start + n, f"raw-{n}"
-        cursor.execute(f"{order_sql} RETURNING id", values)
-        order_id = cursor.fetchone()[0]
-        ids.append(order_id)
-        rows = []
-        for position in (1, 2, 3):
-            row = list(item_values)
-            row[order_id_at], row[position_at] = order_id, position
-            rows.append(row)
-        cursor.executemany(item_sql, rows)
-        row = list(history_values)
-        row[history_order_at] = order_id
-        cursor.execute(history_sql, row)
-        row = list(message_values)
-        row[message_order_at], row[dedupe_at] = order_id, f"raw-place-{n}"
-        cursor.execute(message_sql, row)
+        numbers.append(rows.place(cursor, "raw"))
         cursor.execute("COMMIT")
     placed = count / (time.perf_counter() - began)
-
-    since = history_values[[f.attname for f in _insert_sql(StatusChange)[1]].index("at")]
     began = time.perf_counter()
-    for n, order_id in enumerate(ids):
+    for number in numbers:
         cursor.execute(begin)
-        cursor.execute(select, [start + n])
-        _id, _status, seq = cursor.fetchone()
-        cursor.execute(update, ["cancelled", since, seq + 1, order_id])
-        row = list(history_values)
-        row[history_order_at] = order_id
-        cursor.execute(history_sql, row)
-        row = list(stay_values)
-        row[stay_order_at] = order_id
-        cursor.execute(stay_sql, row)
-        row = list(message_values)
-        row[message_order_at], row[dedupe_at] = order_id, f"raw-fire-{n}"
-        cursor.execute(message_sql, row)
+        rows.fire(cursor, number, "raw")
         cursor.execute("COMMIT")
     fired = count / (time.perf_counter() - began)
     return placed, fired
