@@ -28,7 +28,7 @@ from ordo.urls import urlpatterns as ordo_urls
 def _rows() -> SameRows:
     from ordo.orders.models import Order
 
-    return SameRows(Order.objects.filter(status="new").earliest("id"))
+    return SameRows(Order.objects.earliest("id"))
 
 
 def _bearer(request: HttpRequest) -> int | None:

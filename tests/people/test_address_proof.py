@@ -71,6 +71,23 @@ def test_once_the_address_is_proven_staff_orders_reach_the_account(load_preset, 
     assert str(number) in client.get("/").content.decode()
 
 
+def test_an_address_in_any_case_finds_its_guest_record_and_then_the_account_that_proved_it(load_preset):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from ordo.accounts.services import customer_find_or_create
+
+    guest = customer_find_or_create(email="Vera@Example.org", name="Vera")
+    assert customer_find_or_create(email="VERA@example.ORG", name="Vera") == guest
+    unproven = Customer.objects.create(user=User.objects.create(username="u1"), email=VICTIM, name="Someone")
+    assert customer_find_or_create(email=VICTIM, name="Vera") == guest
+    proven = Customer.objects.create(
+        user=User.objects.create(username="u2"), email="vera@EXAMPLE.org", name="Vera", email_verified_at=timezone.now()
+    )
+    assert customer_find_or_create(email="vera@example.org", name="Vera") == proven
+    assert unproven.pk < proven.pk and Customer.objects.filter(email__iexact=VICTIM).count() == 3
+
+
 def test_the_portal_asks_to_confirm_and_sends_the_link_again_at_most_every_ten_minutes(load_preset, drain, smtp):
     load_preset("shop")
     client = sign_up()

@@ -108,6 +108,11 @@ class Customer(models.Model):
                 name="one_guest_record_per_email",
             )
         ]
+        indexes = [
+            # Orders entered for an address find its customer by the address in any case
+            # (accounts.services.customer_find_or_create): an index search, not a table scan.
+            models.Index(Lower("email"), name="customer_email_folded"),
+        ]
 
     def __str__(self) -> str:
         return self.name

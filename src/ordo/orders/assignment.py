@@ -153,9 +153,13 @@ def least_busy_manager() -> int | None:
 
 
 def may_manage(user_id: int) -> bool:
-    """Active admins (or superusers) and managers may manage orders."""
-    return (
-        User.objects.filter(pk=user_id, is_active=True)
-        .filter(Q(is_superuser=True) | Q(profile__role__in=[Role.ADMIN, Role.MANAGER]))
-        .exists()
-    )
+    """Active admins (or superusers) and managers may manage orders. One plain statement: each
+    order placed while auto-assignment is on asks it."""
+    profile, user = Profile._meta.db_table, User._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {user} u LEFT JOIN {profile} p ON p.user_id = u.id "
+            "WHERE u.id = %s AND u.is_active = %s AND (u.is_superuser = %s OR p.role IN (%s, %s))",
+            [user_id, True, True, Role.ADMIN, Role.MANAGER],
+        )
+        return cursor.fetchone() is not None
