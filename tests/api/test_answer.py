@@ -1,13 +1,16 @@
 """The order an API answer shows after a write is read by plain statements (``order_answer``);
 the JSON must equal the full presenter's over ``order_get`` — for every preset, every kind of
-relation the card shows, and staff and customers alike."""
+relation the card shows, and staff and customers alike. It is answered without validating it
+against ``OrderOut`` again (``api.orders.answer``), so the bytes must equal the validated ones."""
 
 from __future__ import annotations
 
 import pytest
 
 from ordo.accounts.roles import actor_for
+from ordo.api.orders import RENDERER
 from ordo.api.present import order_json
+from ordo.api.schemas import OrderOut
 from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.models import Order
@@ -26,6 +29,8 @@ def answers_agree(person, number: int) -> dict:
     user = person.user
     expected = order_json(selectors.order_get(user, number), actor_for(user), "pl")
     assert order_json(selectors.order_answer(user, number), actor_for(user), "pl") == expected
+    validated = OrderOut.model_validate(expected).model_dump()  # what ninja would answer
+    assert RENDERER.render(None, expected, response_status=200) == RENDERER.render(None, validated, response_status=200)
     return expected
 
 

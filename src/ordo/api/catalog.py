@@ -14,7 +14,7 @@ from ordo.accounts.models import Role
 from ordo.accounts.roles import actor_for, role_of
 from ordo.api import schemas as s
 from ordo.api.auth import api_auth, guest
-from ordo.api.orders import _out
+from ordo.api.orders import answer
 from ordo.api.types import Id, Text
 from ordo.catalog import services
 from ordo.catalog.alerts import alert_subscribe, alert_unsubscribe
@@ -157,7 +157,7 @@ def edit_items(request: HttpRequest, number: Id, payload: s.ItemsIn):
         actor=actor_for(request.user),
         visible=selectors.orders_visible_to(request.user),
     )
-    return _out(request, number)
+    return answer(request, number)
 
 
 @router.put(
@@ -178,7 +178,7 @@ def set_materials(request: HttpRequest, number: Id, item_id: Id, payload: s.Mate
         actor=actor_for(request.user),
         visible=selectors.orders_visible_to(request.user),
     )
-    return _out(request, number)
+    return answer(request, number)
 
 
 def _alert_json(alert: StockAlert) -> dict[str, Any]:

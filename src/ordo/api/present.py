@@ -106,10 +106,10 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
                 "in_stock": item.in_stock,
                 "category": item.category,
                 "reserved": item.reserved,
-                "tax_rate": item.tax_rate,
                 "materials": [
                     {"sku": m.product.sku, "name": m.product.name, "quantity": m.quantity} for m in item.materials.all()
                 ],
+                "tax_rate": item.tax_rate,
             }
             for item in items
         ],
