@@ -83,6 +83,7 @@ def run(*, requests: int = 400) -> list[Row]:
         (selectors, "order_answer", "present"),
         (orders, "order_json", "present"),
         (Operation, "_result_to_response", "serialize"),
+        (orders.RENDERER, "render", "serialize"),  # the order after a write (api.orders.answer)
     ]
     originals = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, stage in patches:

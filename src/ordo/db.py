@@ -8,7 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, signals
+from django.db.models.base import ModelState
 
 
 def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field]]:
@@ -253,6 +254,10 @@ class ReadShape:
             if found:
                 self.converters.append((i, found, column))
 
+        # With no pre_init/post_init receiver, an instance is what Model.__init__ leaves: its state
+        # and the row's values by attribute name — set directly, a third of the time.
+        self.direct = not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model))
+
     def build(self, row: Sequence[Any]) -> Any:
         values = list(row[: self.width])
         for i, converters, column in self.converters:
@@ -260,7 +265,13 @@ class ReadShape:
             for convert in converters:
                 value = convert(value, column, connection)
             values[i] = value
-        return self.model.from_db(connection.alias, self.attnames, values)
+        if not self.direct:
+            return self.model.from_db(connection.alias, self.attnames, values)
+        instance = self.model.__new__(self.model)
+        state = instance._state = ModelState()
+        state.adding, state.db = False, connection.alias
+        instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
 
 
 _reads: dict[tuple[type[models.Model], str, str], ReadShape] = {}
