@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 from dataclasses import dataclass, replace
@@ -19,7 +20,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.business.details import business
-from ordo.db import read_shape
+from ordo.db import ReadShape, read_shape
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderDiscount, OrderItem, OrderLink, StatusChange
@@ -288,10 +289,9 @@ def _kept_as_prefetched(instance: Any, name: str, model: Any, rows: list[Any]) -
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = found
 
 
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _fetch(cursor: Any, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    cursor.execute(sql, params)
+    return cursor.fetchall()
 
 
 def order_answer(user: AnyUser, number: int) -> Order:
@@ -304,13 +304,26 @@ def order_answer(user: AnyUser, number: int) -> Order:
     ``orders_visible_to`` whether they see this one."""
     if not orders_see_all(user) and not orders_visible_to(user).filter(number=number).exists():
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+    sql, shapes = _answer_statement(connection.vendor)
+    with connection.cursor() as cursor:  # one cursor for all of the answer's reads
+        rows = _fetch(cursor, sql, [number])
+        if not rows:
+            raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+        order = _answer_order(rows[0], shapes)
+        _answer_relations(cursor, order)
+    return order
+
+
+@functools.cache
+def _answer_statement(vendor: str) -> tuple[str, dict[str, ReadShape]]:
+    """The order with the card's five joined rows and its workflows' digests: one statement,
+    worked out once per process (and database vendor)."""
     quote = connection.ops.quote_name
     joined: dict[str, tuple[Any, str]] = {}
     for name in ("customer", "manager", "contractor", "courier", "partner"):
         field: Any = Order._meta.get_field(name)
         joined[name] = (field.related_model, field.column)
     shapes = {"o": read_shape(Order, "o"), **{n: read_shape(model, f"j_{n}") for n, (model, _c) in joined.items()}}
-    table = quote(Order._meta.db_table)
     workflows = quote(WorkflowRow._meta.db_table)
     joins = " ".join(
         f"{'JOIN' if name == 'customer' else 'LEFT JOIN'} {quote(model._meta.db_table)} j_{name} "
@@ -318,15 +331,16 @@ def order_answer(user: AnyUser, number: int) -> Order:
         for name, (model, column) in joined.items()
     )
     columns = ", ".join(shape.columns for shape in shapes.values())
-    rows = _fetch(
-        f"SELECT {columns}, w.id, w.digest, iw.id, iw.digest FROM {table} o {joins} "
+    sql = (
+        f"SELECT {columns}, w.id, w.digest, iw.id, iw.digest FROM {quote(Order._meta.db_table)} o {joins} "
         f"JOIN {workflows} w ON w.id = o.workflow_id LEFT JOIN {workflows} iw ON iw.id = o.item_workflow_id "
-        f"WHERE o.number = %s",
-        [number],
+        f"WHERE o.number = %s"
     )
-    if not rows:
-        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-    row, at = rows[0], 0
+    return sql, shapes
+
+
+def _answer_order(row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
+    at = 0
     built: dict[str, Any] = {}
     for name, shape in shapes.items():
         part = row[at : at + shape.width]
@@ -338,22 +352,21 @@ def order_answer(user: AnyUser, number: int) -> Order:
     workflow_id, digest, item_workflow_id, item_digest = row[at : at + 4]
     order.workflow = WorkflowRow(id=workflow_id, digest=digest)
     order.item_workflow = WorkflowRow(id=item_workflow_id, digest=item_digest) if item_workflow_id else None
-    _answer_relations(order)
     return order
 
 
-def _rows_of(model: Any, order_id: int, ordering: str) -> list[Any]:
+def _rows_of(cursor: Any, model: Any, order_id: int, ordering: str) -> list[Any]:
     """An order's rows of ``model`` (items, discounts) in ``ordering``, built through its shape."""
     shape = read_shape(model, "r")
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"SELECT {shape.columns} FROM {table} r WHERE r.order_id = %s ORDER BY r.{ordering}"
-    return [shape.build(row) for row in _fetch(sql, [order_id])]
+    return [shape.build(row) for row in _fetch(cursor, sql, [order_id])]
 
 
-def _answer_relations(order: Order) -> None:
+def _answer_relations(cursor: Any, order: Order) -> None:
     """The card's prefetched relations: items with their materials' products, discounts, links."""
     quote = connection.ops.quote_name
-    items = _rows_of(OrderItem, order.pk, "position")
+    items = _rows_of(cursor, OrderItem, order.pk, "position")
     material: Any = OrderItem._meta.get_field("materials").related_model
     product: Any = material._meta.get_field("product").related_model
     kept: dict[int, list[Any]] = {item.pk: [] for item in items}
@@ -361,6 +374,7 @@ def _answer_relations(order: Order) -> None:
         m_shape, p_shape = read_shape(material, "m"), read_shape(product, "p")
         marks = ", ".join(["%s"] * len(items))
         for r in _fetch(
+            cursor,
             f"SELECT {m_shape.columns}, {p_shape.columns} FROM {quote(material._meta.db_table)} m "
             f"JOIN {quote(product._meta.db_table)} p ON p.id = m.product_id WHERE m.item_id IN ({marks})",
             [item.pk for item in items],
@@ -372,18 +386,22 @@ def _answer_relations(order: Order) -> None:
         item.order = order
         _kept_as_prefetched(item, "materials", material, kept[item.pk])
     _kept_as_prefetched(order, "items", OrderItem, items)
-    _kept_as_prefetched(order, "discounts", OrderDiscount, _rows_of(OrderDiscount, order.pk, "id"))
+    _kept_as_prefetched(order, "discounts", OrderDiscount, _rows_of(cursor, OrderDiscount, order.pk, "id"))
+    # The links both ways in one statement, each with the other order's number.
     l_shape = read_shape(OrderLink, "l")
-    links = quote(OrderLink._meta.db_table)
-    orders = quote(Order._meta.db_table)
-    for name, mine, other in (("links_out", "source_id", "target"), ("links_in", "target_id", "source")):
-        found_links = []
-        for r in _fetch(
-            f"SELECT {l_shape.columns}, x.number FROM {links} l JOIN {orders} x ON x.id = l.{other}_id "
-            f"WHERE l.{mine} = %s ORDER BY l.id",
-            [order.pk],
-        ):
-            link = l_shape.build(r)
-            setattr(link, other, Order(id=getattr(link, f"{other}_id"), number=r[l_shape.width]))
-            found_links.append(link)
+    both: dict[str, list[Any]] = {"links_out": [], "links_in": []}
+    for r in _fetch(
+        cursor,
+        f"SELECT {l_shape.columns}, x.number FROM {quote(OrderLink._meta.db_table)} l "
+        f"JOIN {quote(Order._meta.db_table)} x "
+        "ON x.id = CASE WHEN l.source_id = %s THEN l.target_id ELSE l.source_id END "
+        "WHERE l.source_id = %s OR l.target_id = %s ORDER BY l.id",
+        [order.pk] * 3,
+    ):
+        link = l_shape.build(r)
+        outgoing = link.source_id == order.pk
+        other = "target" if outgoing else "source"
+        setattr(link, other, Order(id=getattr(link, f"{other}_id"), number=r[l_shape.width]))
+        both["links_out" if outgoing else "links_in"].append(link)
+    for name, found_links in both.items():
         _kept_as_prefetched(order, name, OrderLink, found_links)
