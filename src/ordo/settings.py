@@ -123,8 +123,11 @@ def _database() -> dict[str, Any]:
     config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 600)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # Django's backend with writers queued on a lock file rather than in SQLite's sleeping
+        # busy handler (ordo/sqlite/base.py).
+        config["ENGINE"] = "ordo.sqlite"
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
-        # writers queue on busy_timeout instead of failing with "database is locked" mid-transaction.
+        # writers queue instead of failing with "database is locked" mid-transaction.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -85,7 +85,8 @@ def test_an_address_in_any_case_finds_its_guest_record_and_then_the_account_that
         user=User.objects.create(username="u2"), email="vera@EXAMPLE.org", name="Vera", email_verified_at=timezone.now()
     )
     assert customer_find_or_create(email="vera@example.org", name="Vera") == proven
-    assert unproven.pk < proven.pk and Customer.objects.filter(email__iexact=VICTIM).count() == 3
+    assert unproven.pk < proven.pk
+    assert Customer.objects.filter(email__iexact=VICTIM).count() == 3
 
 
 def test_the_portal_asks_to_confirm_and_sends_the_link_again_at_most_every_ten_minutes(load_preset, drain, smtp):

@@ -1,0 +1,1 @@
+"""Ordo's SQLite database backend: Django's, with writers queued in the kernel (see ``base``)."""

@@ -1,0 +1,67 @@
+"""SQLite writers queue on a lock file beside the database (ordo/sqlite/base.py): held from the
+outermost atomic block's BEGIN to its COMMIT or ROLLBACK, and by nobody else meanwhile."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+
+import pytest
+from django.db import connection, transaction
+
+from ordo.orders.models import Counter
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL queues writers on its own row locks"),
+]
+
+
+def held() -> bool:
+    """Whether some connection holds the writers' lock, asked through a descriptor of our own."""
+    fd = os.open(f"{connection.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_a_write_transaction_holds_the_writers_lock_until_it_commits():
+    assert not held()
+    with transaction.atomic():
+        Counter.objects.create(name="writers", value=1)
+        assert held()
+        with transaction.atomic():  # a savepoint neither takes nor drops it
+            Counter.objects.filter(name="writers").update(value=2)
+        assert held()
+    assert not held()
+    assert Counter.objects.get(name="writers").value == 2
+
+
+def test_a_transaction_that_fails_lets_the_next_writer_in():
+    def fails() -> None:
+        with transaction.atomic():
+            Counter.objects.create(name="writers", value=1)
+            assert held()
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        fails()
+    assert not held()
+    assert not Counter.objects.filter(name="writers").exists()
+    with transaction.atomic():
+        Counter.objects.create(name="writers", value=3)
+    assert Counter.objects.get(name="writers").value == 3
+
+
+def test_a_closed_connection_drops_the_lock_with_its_file():
+    with transaction.atomic():
+        assert held()
+        connection.close()  # as a process that dies mid-transaction would
+        assert not held()
+    assert not held()
