@@ -120,7 +120,9 @@ TEMPLATES = [
 
 def _database() -> dict[str, Any]:
     url = os.environ.get("ORDO_DATABASE_URL") or f"sqlite:///{VAR_DIR / 'ordo.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=0 if url.startswith("sqlite") else 600)
+    # Each web thread keeps its connection between requests (opening one registers the backend's
+    # functions and runs the PRAGMAs: about as long as a small request).
+    config = dj_database_url.parse(url, conn_max_age=600)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         # Django's backend with writers queued on a lock file rather than in SQLite's sleeping
