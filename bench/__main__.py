@@ -23,6 +23,7 @@ def main() -> int:
     parser.add_argument("--database-url", default=os.environ.get("ORDO_BENCH_DATABASE_URL", ""))
     parser.add_argument("--orders", type=int, default=3000, help="orders placed through the services")
     parser.add_argument("--transitions", type=int, default=6000, help="transitions through the services")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the services' figures (the median is kept)")
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each HTTP run")
     parser.add_argument("--clients", type=int, nargs="+", default=[8, 50], help="concurrent HTTP clients")
     parser.add_argument("--skip-http", action="store_true")
@@ -70,7 +71,7 @@ def main() -> int:
     chosen = set(args.only) | ({"services"} if {"http", "notifications"} & set(args.only) else set())
     wanted = [part for part in PARTS if (part in chosen if args.only else not skipped.get(part))]
     runs = {
-        "services": lambda: services.run(orders=args.orders, transitions=args.transitions),
+        "services": lambda: services.run(orders=args.orders, transitions=args.transitions, rounds=args.rounds),
         "stages": stages.run,
         "notifications": lambda: notifications.run(messages=args.messages),
         "http": lambda: http.run(workdir=workdir, seconds=args.seconds, clients=args.clients),
