@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q, signals
 from django.db.models.base import ModelState
+from django.utils import timezone
 
 
 def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field]]:
@@ -65,6 +66,22 @@ class Shape:
                 out.append(field.get_db_prep_save(value, connection))
         return out
 
+    def values_from(self, row: Mapping[str, Any]) -> list[Any]:
+        """What ``values`` gives for the model built from ``row`` (attribute name → value; a field
+        it leaves out takes its default, an ``auto_now`` one the time now), without building it."""
+        out = []
+        now = None
+        for attname, field, plain, needs_pre_save in self.steps:
+            if needs_pre_save:
+                value = now = now or timezone.now()
+            else:
+                value = row[attname] if attname in row else field.get_default()
+            if plain and (value is None or type(value) in _AS_THEY_ARE):
+                out.append(value)
+            else:
+                out.append(field.get_db_prep_save(value, connection))
+        return out
+
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, Shape]] = {}
 
@@ -90,6 +107,18 @@ def insert_rows(rows: Sequence[models.Model]) -> None:
         return
     sql, shape = _insert_shape(type(rows[0]))
     params = [shape.values(row) for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def insert_plain(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
+    """``insert_rows`` for rows given as plain mappings (attribute name → value) rather than model
+    instances: the hot paths' items, history, stays and outbox rows, which nobody reads back as
+    models — building one cost more than adapting its values."""
+    if not rows:
+        return
+    sql, shape = _insert_shape(model)
+    params = [shape.values_from(row) for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import connection
 
-from ordo.notifications.models import Channel, Message, WebhookSubscription
+from ordo.notifications.models import Channel, WebhookSubscription
 from ordo.orders.models import OrderItem
 from ordo.workflow.definition import Workflow
 
@@ -158,24 +158,24 @@ def messages_for(
     item_workflow: Workflow | None,
     now: datetime,
     items: Sequence[Any] | None = None,
-) -> list[Message]:
-    """The outbox rows for ``events`` of ``order``, as model instances for ``insert_rows``, each
+) -> list[dict[str, Any]]:
+    """The outbox rows for ``events`` of ``order``, as plain mappings for ``db.insert_plain``, each
     with the order as it is now (``items``: the lines, when the caller has them at hand)."""
     specs = specs_for(number=order.number, events=events, workflow=workflow, item_workflow=item_workflow)
     if not specs:
         return []
     state = order_as_it_is(order, items if items is not None else lines_of(order.pk))
     return [
-        Message(
-            event=spec.event,
-            order=order,
-            recipient=spec.recipient,
-            channel=spec.channel,
-            subscription_id=spec.subscription_id,
-            context={**spec.context, "at_event": state},
-            dedupe_key=spec.dedupe_key,
-            available_at=now + spec.delay,
-            created_at=now,
-        )
+        {
+            "event": spec.event,
+            "order_id": order.pk,
+            "recipient": spec.recipient,
+            "channel": spec.channel,
+            "subscription_id": spec.subscription_id,
+            "context": {**spec.context, "at_event": state},
+            "dedupe_key": spec.dedupe_key,
+            "available_at": now + spec.delay,
+            "created_at": now,
+        }
         for spec in specs
     ]

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -18,10 +19,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Partner
-from ordo.db import insert_one, insert_rows, read_shape, update_fields
+from ordo.db import insert_one, insert_plain, insert_rows, read_shape, update_fields
 from ordo.errors import DomainError
 from ordo.jobs.runner import job_enqueue
 from ordo.kept import Kept
+from ordo.notifications.models import Message
 from ordo.notifications.outbox import Event, messages_for
 from ordo.orders.assignment import auto_contractor, auto_manager, contractor_check, may_manage
 from ordo.orders.effects import EFFECTS, EffectCall
@@ -96,8 +98,9 @@ class OrderUnit:
             else None
         )
         self._items: list[OrderItem] | None = None
-        self.history: list[StatusChange] = []
-        self.stays: list[Stay] = []
+        #: Rows to write at ``flush``, as plain mappings (``db.insert_plain``).
+        self.history: list[dict[str, Any]] = []
+        self.stays: list[dict[str, Any]] = []
         self.dirty: set[str] = set()
         self.dirty_items: dict[int, OrderItem] = {}
         self.events: list[Event] = []
@@ -142,15 +145,15 @@ class OrderUnit:
     def _apply(self, decision: Decision, *, actor: Actor, kind: str, comment: str = "") -> None:
         order = self.order
         self.stays.append(
-            Stay(
-                order=order,
-                workflow_id=order.workflow_id,
-                status=order.status,
-                entered_at=order.status_since,
-                left_at=self.now,
-                seconds=max(int((self.now - order.status_since).total_seconds()), 0),
-                left_by=decision.transition.code,
-            )
+            {
+                "order_id": order.pk,
+                "workflow_id": order.workflow_id,
+                "status": order.status,
+                "entered_at": order.status_since,
+                "left_at": self.now,
+                "seconds": max(int((self.now - order.status_since).total_seconds()), 0),
+                "left_by": decision.transition.code,
+            }
         )
         order.status = decision.target
         order.status_since = self.now
@@ -302,20 +305,20 @@ class OrderUnit:
         *,
         seq: int = 0,
         item: OrderItem | None = None,
-    ) -> StatusChange:
-        return StatusChange(
-            order=self.order,
-            item=item,
-            at=self.now,
-            from_status=decision.source,
-            to_status=decision.target,
-            transition=decision.transition.code,
-            actor_id=None if actor.is_system else actor.id,
-            actor_name=actor.name or actor.role,
-            kind=kind,
-            comment=comment,
-            status_seq=seq,
-        )
+    ) -> dict[str, Any]:
+        return {
+            "order_id": self.order.pk,
+            "item_id": None if item is None else item.pk,
+            "at": self.now,
+            "from_status": decision.source,
+            "to_status": decision.target,
+            "transition": decision.transition.code,
+            "actor_id": None if actor.is_system else actor.id,
+            "actor_name": actor.name or actor.role,
+            "kind": kind,
+            "comment": comment,
+            "status_seq": seq,
+        }
 
     def flush(self) -> None:
         if self.dirty:
@@ -326,16 +329,17 @@ class OrderUnit:
             OrderItem.objects.bulk_update(list(self.dirty_items.values()), ["status", "status_since"])
             self.dirty_items.clear()
         if self.history:
-            insert_rows(self.history)
+            insert_plain(StatusChange, self.history)
             self.history.clear()
         if self.stays:
-            insert_rows(self.stays)
+            insert_plain(Stay, self.stays)
             self.stays.clear()
         if self.activity:
             insert_rows(self.activity)
             self.activity.clear()
         if self.events:
-            insert_rows(
+            insert_plain(
+                Message,
                 messages_for(
                     order=self.order,
                     events=self.events,
@@ -343,7 +347,7 @@ class OrderUnit:
                     item_workflow=self.item_workflow,
                     now=self.now,
                     items=self._items,
-                )
+                ),
             )
             self.events.clear()
 
@@ -753,39 +757,30 @@ def order_create(
     )
     insert_one(order)
     item_status = item_workflow.initial if item_workflow else ""
-    insert_rows(
+    insert_plain(
+        OrderItem,
         [
-            OrderItem(
-                order=order,
-                position=position,
-                sku=i.sku,
-                name=i.name,
-                quantity=i.quantity,
-                unit_price=i.unit_price,
-                target=i.target,
-                category=i.category,
-                in_stock=i.in_stock,
-                status=item_status,
-                status_since=now if item_status else None,
-                tax_rate=rate,
-            )
+            {
+                "order_id": order.pk,
+                "position": position,
+                "sku": i.sku,
+                "name": i.name,
+                "quantity": i.quantity,
+                "unit_price": i.unit_price,
+                "target": i.target,
+                "category": i.category,
+                "in_stock": i.in_stock,
+                "status": item_status,
+                "status_since": now if item_status else None,
+                "tax_rate": rate,
+            }
             for position, (i, rate) in enumerate(zip(items, taxes, strict=True), start=1)
-        ]
+        ],
     )
-    insert_rows(
-        [
-            StatusChange(
-                order=order,
-                at=now,
-                from_status="",
-                to_status=order.status,
-                transition=made_by,
-                kind=StatusChange.Kind.MANUAL,
-                comment=comment,
-                status_seq=1,
-                **who,
-            )
-        ]
+    history = {"from_status": "", "to_status": order.status, "transition": made_by, "comment": comment}
+    insert_plain(
+        StatusChange,
+        [{"order_id": order.pk, "at": now, "kind": StatusChange.Kind.MANUAL, "status_seq": 1, **history, **who}],
     )
     if tier is not None:
         OrderDiscount.objects.create(
@@ -812,7 +807,8 @@ def order_create(
         # Staff hear of the order when its print files are zipped (the job tells archive_ready).
         job_enqueue("print_archive", order_id=order.pk)
     if tell:
-        insert_rows(
+        insert_plain(
+            Message,
             messages_for(
                 order=order,
                 events=[Event("order_placed", key="placed", status=order.status)],
@@ -820,7 +816,7 @@ def order_create(
                 item_workflow=item_workflow,
                 now=now,
                 items=items,
-            )
+            ),
         )
     return order
 
