@@ -45,7 +45,10 @@ class Message(models.Model):
         SKIPPED = "skipped", "Skipped (no address)"
 
     event = models.CharField(max_length=40)
-    order = models.ForeignKey("orders.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="messages")
+    # No index of its own: message_order, on (order, id), serves every lookup by order.
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
     recipient = models.CharField(max_length=20)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # No database constraint: writers name subscriptions from a cache a few seconds old, and a row

@@ -164,13 +164,16 @@ class Order(models.Model):
     paid = money(default=ZERO)
     refunded = money(default=ZERO)
     deferred_payment = models.BooleanField(default=False)
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    # customer, manager, contractor: no index of their own — order_customer, order_manager and
+    # order_contractor, on (the key, id), serve every lookup by the key and cost no second write.
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders", db_index=False)
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="managed_orders",
+        db_index=False,
     )
     contractor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -178,6 +181,7 @@ class Order(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contracted_orders",
+        db_index=False,
     )
     courier = models.ForeignKey(
         "delivery.Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
@@ -228,7 +232,8 @@ class Order(models.Model):
 
 
 class OrderItem(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    # No index of its own: item_position_unique, on (order, position), serves lookups by order.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items", db_index=False)
     position = models.PositiveIntegerField()
     sku = models.CharField(max_length=64)
     name = models.CharField(max_length=300)
@@ -271,7 +276,7 @@ class StatusChange(models.Model):
         #: new version no longer has it, the status the admin chose).
         VERSION = "version", "Version"
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history", db_index=False)  # history_order
     item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
     at = models.DateTimeField()
     from_status = models.CharField(max_length=50, blank=True)
@@ -320,7 +325,9 @@ class Activity(models.Model):
     """What happened to an order besides status changes: channel changes, assignments, gateway
     events. Status changes have their own table (``StatusChange``)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="activity")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="activity", db_index=False
+    )  # activity_order
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     actor_name = models.CharField(max_length=150)
