@@ -7,14 +7,17 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from ordo.api.types import Id, Moment, Text
 
 Money = Decimal
 
 
-class Strict(Schema):
+class Strict(BaseModel):
+    """A request body: plain pydantic, unknown fields refused. (Not ninja's ``Schema``, whose
+    validator wraps every nested object for reading Django models: requests are JSON.)"""
+
     model_config = ConfigDict(extra="forbid")
 
 
