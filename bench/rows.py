@@ -69,7 +69,8 @@ class SameRows:
         return text.replace("%s", "?") if self.qmark else text
 
     @staticmethod
-    def _with(values: list[Any], *changes: tuple[int, Any]) -> list[Any]:
+    def changed(values: list[Any], *changes: tuple[int, Any]) -> list[Any]:
+        """A copy of a prepared row with the values at some positions changed."""
         row = list(values)
         for index, value in changes:
             row[index] = value
@@ -79,10 +80,12 @@ class SameRows:
         """One placement's rows through ``cursor`` (inside the caller's transaction); its number."""
         cursor.execute(self.counter, ["bench-rows", 1])
         number = NUMBERS_FROM + cursor.fetchone()[0]
-        row = self._with(self.order_values, (self.number_at, number), (self.token_at, f"{tag}-{number}"))
+        row = self.changed(self.order_values, (self.number_at, number), (self.token_at, f"{tag}-{number}"))
         cursor.execute(f"{self.order_sql} RETURNING id", row)
         order_id = cursor.fetchone()[0]
-        items = [self._with(self.item_values, (self.item_order_at, order_id), (self.position_at, p)) for p in (1, 2, 3)]
+        items = [
+            self.changed(self.item_values, (self.item_order_at, order_id), (self.position_at, p)) for p in (1, 2, 3)
+        ]
         cursor.executemany(self.item_sql, items)
         self._written(cursor, order_id, f"{tag}-place-{number}")
         return number
@@ -93,12 +96,12 @@ class SameRows:
         order_id, status, seq = cursor.fetchone()
         status = "new" if status == "cancelled" else "cancelled"
         cursor.execute(self.update, [status, self.since, seq + 1, order_id])
-        cursor.execute(self.stay_sql, self._with(self.stay_values, (self.stay_order_at, order_id)))
+        cursor.execute(self.stay_sql, self.changed(self.stay_values, (self.stay_order_at, order_id)))
         self._written(cursor, order_id, f"{tag}-fire-{number}-{seq}")
         return status
 
     def _written(self, cursor: Any, order_id: int, dedupe: str) -> None:
         """The history row and the outbox row every change writes."""
-        cursor.execute(self.history_sql, self._with(self.history_values, (self.history_order_at, order_id)))
-        row = self._with(self.message_values, (self.message_order_at, order_id), (self.dedupe_at, dedupe))
+        cursor.execute(self.history_sql, self.changed(self.history_values, (self.history_order_at, order_id)))
+        row = self.changed(self.message_values, (self.message_order_at, order_id), (self.dedupe_at, dedupe))
         cursor.execute(self.message_sql, row)

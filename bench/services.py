@@ -80,29 +80,23 @@ def index_cost(*, count: int, template: Any) -> tuple[int, float, float]:
     (µs per row each), and how many indexes the table has."""
     from django.db import connection
 
-    from ordo.db import _insert_sql
+    from bench.rows import SameRows
     from ordo.orders.models import Order
 
-    sql, fields = _insert_sql(Order)
-    values = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
-    names = [f.attname for f in fields]
-    number_at, token_at = names.index("number"), names.index("tracking_token")
+    sqlite = connection.vendor == "sqlite"
+    same = SameRows(template, qmark=sqlite)
     table = connection.ops.quote_name(Order._meta.db_table)
     with connection.cursor() as cursor:
         indexes = len(connection.introspection.get_constraints(cursor, Order._meta.db_table))
-    raw = connection.connection
-    cursor = raw.cursor()
-    sqlite = connection.vendor == "sqlite"
+    rows = [
+        same.changed(same.order_values, (same.number_at, 80_000_000 + n), (same.token_at, f"index-cost-{n}"))
+        for n in range(count)
+    ]
+    cursor = connection.connection.cursor()
     cursor.execute(f"CREATE TABLE bench_bare_orders AS SELECT * FROM {table} WHERE 1 = 0")
     timings = []
-    for target, start in ((table, 80_000_000), ("bench_bare_orders", 80_000_000)):
-        statement = sql.replace(table, target, 1)
-        statement = statement.replace("%s", "?") if sqlite else statement
-        rows = []
-        for n in range(count):
-            row = list(values)
-            row[number_at], row[token_at] = start + n, f"index-cost-{n}"
-            rows.append(row)
+    for target in (table, "bench_bare_orders"):
+        statement = same.order_sql.replace(table, target, 1)
         began = time.perf_counter()
         cursor.execute("BEGIN")
         for row in rows:
