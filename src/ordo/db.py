@@ -60,10 +60,7 @@ class Shape:
         out = []
         for attname, field, plain, needs_pre_save in self.steps:
             value = field.pre_save(row, add=add) if needs_pre_save else getattr(row, attname)
-            if plain and (value is None or type(value) in _AS_THEY_ARE):
-                out.append(value)
-            else:
-                out.append(field.get_db_prep_save(value, connection))
+            out.append(_adapted(field, plain, value))
         return out
 
     def values_from(self, row: Mapping[str, Any]) -> list[Any]:
@@ -76,11 +73,15 @@ class Shape:
                 value = now = now or timezone.now()
             else:
                 value = row[attname] if attname in row else field.get_default()
-            if plain and (value is None or type(value) in _AS_THEY_ARE):
-                out.append(value)
-            else:
-                out.append(field.get_db_prep_save(value, connection))
+            out.append(_adapted(field, plain, value))
         return out
+
+
+def _adapted(field: models.Field, plain: bool, value: Any) -> Any:
+    """A value as the database takes it: a plain field's str, int, bool or None as it is."""
+    if plain and (value is None or type(value) in _AS_THEY_ARE):
+        return value
+    return field.get_db_prep_save(value, connection)
 
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, Shape]] = {}
