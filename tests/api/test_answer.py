@@ -6,6 +6,7 @@ against ``OrderOut`` again (``api.orders.answer``), so the bytes must equal the 
 from __future__ import annotations
 
 import pytest
+from django.db import connection, transaction
 
 from ordo.accounts.roles import actor_for
 from ordo.api.orders import RENDERER
@@ -77,3 +78,30 @@ def test_the_answer_keeps_the_visibility_rule(load_preset, customer, other_custo
     assert refused.value.code == "not_found"
     with pytest.raises(DomainError):
         selectors.order_answer(customer.user, 999_999)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_postgresql_prepares_the_answer_and_it_still_answers_what_is_true_now(load_preset, manager, customer, place):
+    """ordo.settings binds parameters on the server and lets psycopg prepare a statement its
+    connection has run five times: the answer's join is then planned once per connection. The
+    prepared statement answers what the order is now, and a rollback (which makes psycopg drop
+    every prepared statement) changes nothing but the next few plans."""
+    load_preset("shop")
+    number = place(customer).number
+    first = answers_agree(manager, number)
+    for _ in range(6):
+        assert order_json(selectors.order_answer(manager.user, number), actor_for(manager.user), "pl") == first
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%WHERE o.number = $1"])
+        assert cursor.fetchall(), "the answer's order statement is prepared"
+
+    def rolled_back() -> None:
+        with transaction.atomic():
+            Order.objects.filter(number=number).update(notes="rolled back")
+            raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        rolled_back()
+    Order.objects.filter(number=number).update(notes="Call first")
+    for _ in range(7):
+        assert selectors.order_answer(manager.user, number).notes == "Call first"
