@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Q, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field]]:
@@ -312,3 +314,30 @@ def read_shape(model: type[models.Model], alias: str) -> ReadShape:
     if key not in _reads:
         _reads[key] = ReadShape(model, alias)
     return _reads[key]
+
+
+_by: dict[tuple[type[models.Model], str, str], tuple[str, models.Field, ReadShape]] = {}
+
+
+def row_by(model: type[_M], name: str, value: Any) -> _M | None:
+    """``model.objects.filter(<name>=value).first()``: the row whose field ``name`` (a key, or a
+    unique column) holds ``value``, the lowest id if several, by one plain statement and a shape
+    worked out once per model, field and process. For the hot paths' reads by a key, where the ORM
+    took longer compiling the query than the database took running it (416 µs against 60 µs)."""
+    key = (model, name, connection.vendor)
+    if key not in _by:
+        field, pk = model._meta.get_field(name), model._meta.pk
+        assert isinstance(field, models.Field)
+        assert pk is not None
+        shape = read_shape(model, "r")
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT {shape.columns} FROM {quote(model._meta.db_table)} r "
+            f"WHERE r.{quote(field.column or field.name)} = %s ORDER BY r.{quote(pk.column or pk.name)} LIMIT 1"
+        )
+        _by[key] = (sql, field, shape)
+    sql, field, shape = _by[key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_value(value, connection)])
+        row = cursor.fetchone()
+    return None if row is None else shape.build(row)

@@ -25,6 +25,7 @@ from ordo.api.present import execution_times, order_json
 from ordo.api.types import Id, Moment, Text
 from ordo.catalog.materials import MaterialLine, materials_attach
 from ordo.catalog.services import catalog_priced
+from ordo.db import row_by
 from ordo.documents.printfiles import Checked, files_attach, files_check
 from ordo.errors import DomainError
 from ordo.orders import discounts, links, presenters, selectors, services
@@ -60,7 +61,7 @@ def _customer_for(request: HttpRequest, payload: s.OrderIn) -> Customer:
     if may(role_of(request.user), Action.PLACE_OWN) and isinstance(request.user, User):
         if payload.customer is not None:
             raise DomainError(OrderErrorCode.FORBIDDEN, "Customers place orders for themselves only.")
-        customer = Customer.objects.filter(user=request.user).first()
+        customer = row_by(Customer, "user", request.user.pk)
         if customer is None:
             raise DomainError(OrderErrorCode.INVALID_CUSTOMER, "This account has no customer record.")
         if payload.organization is None:
@@ -77,7 +78,7 @@ def _customer_for(request: HttpRequest, payload: s.OrderIn) -> Customer:
     if payload.customer is None:
         raise DomainError(OrderErrorCode.INVALID_CUSTOMER, "Name the customer: an id or {email, name, phone, kind}.")
     if isinstance(payload.customer, int):
-        found = Customer.objects.filter(pk=payload.customer).first()
+        found = row_by(Customer, "id", payload.customer)
         if found is None:
             raise DomainError(OrderErrorCode.INVALID_CUSTOMER, f"Customer {payload.customer} not found.")
         return found
