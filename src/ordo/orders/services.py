@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Partner
-from ordo.db import insert_one, insert_plain, insert_rows, read_shape, update_fields
+from ordo.db import batched, insert_one, insert_plain, insert_rows, read_shape, update_fields
 from ordo.errors import DomainError
 from ordo.jobs.runner import job_enqueue
 from ordo.kept import Kept
@@ -323,33 +323,28 @@ class OrderUnit:
     def flush(self) -> None:
         if self.dirty:
             sums_check(self.order)
-            update_fields(self.order, sorted(self.dirty))
-            self.dirty.clear()
         if self.dirty_items:
             OrderItem.objects.bulk_update(list(self.dirty_items.values()), ["status", "status_since"])
             self.dirty_items.clear()
-        if self.history:
-            insert_plain(StatusChange, self.history)
-            self.history.clear()
-        if self.stays:
-            insert_plain(Stay, self.stays)
-            self.stays.clear()
-        if self.activity:
-            insert_rows(self.activity)
-            self.activity.clear()
+        messages = []
         if self.events:
-            insert_plain(
-                Message,
-                messages_for(
-                    order=self.order,
-                    events=self.events,
-                    workflow=self.workflow,
-                    item_workflow=self.item_workflow,
-                    now=self.now,
-                    items=self._items,
-                ),
+            messages = messages_for(
+                order=self.order,
+                events=self.events,
+                workflow=self.workflow,
+                item_workflow=self.item_workflow,
+                now=self.now,
+                items=self._items,
             )
-            self.events.clear()
+        with batched():  # nothing below is read back: one round trip on PostgreSQL
+            if self.dirty:
+                update_fields(self.order, sorted(self.dirty))
+            insert_plain(StatusChange, self.history)
+            insert_plain(Stay, self.stays)
+            insert_rows(self.activity)
+            insert_plain(Message, messages)
+        for done in (self.dirty, self.history, self.stays, self.activity, self.events):
+            done.clear()
 
 
 def sums_check(order: Order) -> None:
@@ -756,32 +751,6 @@ def order_create(
         created_by_id=None if actor.is_system else actor.id,
     )
     insert_one(order)
-    item_status = item_workflow.initial if item_workflow else ""
-    insert_plain(
-        OrderItem,
-        [
-            {
-                "order_id": order.pk,
-                "position": position,
-                "sku": i.sku,
-                "name": i.name,
-                "quantity": i.quantity,
-                "unit_price": i.unit_price,
-                "target": i.target,
-                "category": i.category,
-                "in_stock": i.in_stock,
-                "status": item_status,
-                "status_since": now if item_status else None,
-                "tax_rate": rate,
-            }
-            for position, (i, rate) in enumerate(zip(items, taxes, strict=True), start=1)
-        ],
-    )
-    history = {"from_status": "", "to_status": order.status, "transition": made_by, "comment": comment}
-    insert_plain(
-        StatusChange,
-        [{"order_id": order.pk, "at": now, "kind": StatusChange.Kind.MANUAL, "status_seq": 1, **history, **who}],
-    )
     if tier is not None:
         OrderDiscount.objects.create(
             order=order,
@@ -795,7 +764,42 @@ def order_create(
             at=now,
             actor_name="system",
         )
-    if assigned:
+    if tell and workflow.notifications_for("archive_ready"):
+        # Staff hear of the order when its print files are zipped (the job tells archive_ready).
+        job_enqueue("print_archive", order_id=order.pk)
+    messages = []
+    if tell:
+        placed = Event("order_placed", key="placed", status=order.status)
+        messages = messages_for(
+            order=order, events=[placed], workflow=workflow, item_workflow=item_workflow, now=now, items=items
+        )
+    item_status = item_workflow.initial if item_workflow else ""
+    history = {"from_status": "", "to_status": order.status, "transition": made_by, "comment": comment}
+    with batched():  # nothing below is read back: one round trip on PostgreSQL
+        insert_plain(
+            OrderItem,
+            [
+                {
+                    "order_id": order.pk,
+                    "position": position,
+                    "sku": i.sku,
+                    "name": i.name,
+                    "quantity": i.quantity,
+                    "unit_price": i.unit_price,
+                    "target": i.target,
+                    "category": i.category,
+                    "in_stock": i.in_stock,
+                    "status": item_status,
+                    "status_since": now if item_status else None,
+                    "tax_rate": rate,
+                }
+                for position, (i, rate) in enumerate(zip(items, taxes, strict=True), start=1)
+            ],
+        )
+        insert_plain(
+            StatusChange,
+            [{"order_id": order.pk, "at": now, "kind": StatusChange.Kind.MANUAL, "status_seq": 1, **history, **who}],
+        )
         # Automatic assignments are the system's doing, whoever placed the order.
         insert_rows(
             [
@@ -803,21 +807,7 @@ def order_create(
                 for kind, user_id in assigned
             ]
         )
-    if tell and workflow.notifications_for("archive_ready"):
-        # Staff hear of the order when its print files are zipped (the job tells archive_ready).
-        job_enqueue("print_archive", order_id=order.pk)
-    if tell:
-        insert_plain(
-            Message,
-            messages_for(
-                order=order,
-                events=[Event("order_placed", key="placed", status=order.status)],
-                workflow=workflow,
-                item_workflow=item_workflow,
-                now=now,
-                items=items,
-            ),
-        )
+        insert_plain(Message, messages)
     return order
 
 
