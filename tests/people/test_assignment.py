@@ -122,3 +122,21 @@ def test_a_registrar_who_left_is_not_assigned(load_preset, make_person, admin):
     max_.user.is_active = False
     max_.user.save()
     assert admin.api.post("/orders", {"items": PAPER, "customer": customer_id}).body["manager"] is None
+
+
+def test_a_contractor_added_changed_or_switched_off_counts_for_the_very_next_order(shop, admin, customer):
+    """Every placement asks which contractors take what, kept for a few seconds per process
+    (``assignment.CONTRACTORS``): a change saved here counts at once."""
+    assert place(admin.api, customer, PAPER)["contractor"] is None  # nobody yet, and that is kept
+    paula = shop("paula", categories=["posters"])
+    assert place(admin.api, customer, PAPER)["contractor"]["username"] == "paula"
+    profile = paula.user.profile
+    profile.categories = ["books"]
+    profile.save()
+    assert place(admin.api, customer, PAPER)["contractor"] is None
+    profile.categories = ["posters"]
+    profile.save()
+    assert place(admin.api, customer, PAPER)["contractor"]["username"] == "paula"
+    paula.user.is_active = False
+    paula.user.save()
+    assert place(admin.api, customer, PAPER)["contractor"] is None

@@ -109,3 +109,23 @@ def test_admins_replace_the_tiers(load_preset, admin, manager):
     assert [t["name"] for t in admin.api.get("/discount-tiers").body] == ["Bronze"]
     load_preset("autoparts")  # a reload keeps what admins set
     assert [t["name"] for t in admin.api.get("/discount-tiers").body] == ["Bronze"]
+
+
+def test_tiers_replaced_or_edited_count_for_the_very_next_order(load_preset, admin, customer):
+    """Every placement asks the currency's tiers, kept for a few seconds per process
+    (``pricing.TIERS``): tiers replaced, edited or removed here count at once."""
+    from ordo.orders.models import DiscountTier
+
+    load_preset("autoparts")
+    first = admin.api.post("/orders", {"items": ITEMS, "customer": customer.customer.pk}).body
+    admin.api.pay(first["number"], first["totals"]["total"], channel="invoice")
+    assert customer.api.post("/orders", {"items": ITEMS}).body["discounts"] == []
+    ladder = {"tiers": [{"name": "Welcome", "currency": "RUB", "threshold": "10", "percent": "2"}]}
+    assert admin.api._send("put", "/discount-tiers", ladder).status == 200
+    assert [d["name"] for d in customer.api.post("/orders", {"items": ITEMS}).body["discounts"]] == ["Welcome"]
+    tier = DiscountTier.objects.get(name="Welcome")
+    tier.percent = Decimal("4")
+    tier.save()
+    assert [d["value"] for d in customer.api.post("/orders", {"items": ITEMS}).body["discounts"]] == ["4.00"]
+    tier.delete()
+    assert customer.api.post("/orders", {"items": ITEMS}).body["discounts"] == []

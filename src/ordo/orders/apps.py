@@ -25,3 +25,17 @@ class OrdersConfig(AppConfig):
             post_delete.connect(
                 forget_types, sender=model, weak=False, dispatch_uid=f"orders.types.{model.__name__}.delete"
             )
+        # Discount tiers and contractors' products, kept for every order placed, likewise.
+        from django.contrib.auth.models import User
+
+        from ordo.accounts.models import Profile
+        from ordo.orders.assignment import CONTRACTORS
+        from ordo.orders.models import DiscountTier
+        from ordo.orders.pricing import tiers_forget
+
+        post_save.connect(tiers_forget, sender=DiscountTier, weak=False, dispatch_uid="orders.tiers.save")
+        post_delete.connect(tiers_forget, sender=DiscountTier, weak=False, dispatch_uid="orders.tiers.delete")
+        for person in (Profile, User):
+            uid = f"orders.contractors.{person.__name__}"
+            post_save.connect(CONTRACTORS.forget, sender=person, weak=False, dispatch_uid=f"{uid}.save")
+            post_delete.connect(CONTRACTORS.forget, sender=person, weak=False, dispatch_uid=f"{uid}.delete")

@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from ordo.accounts.models import Customer, Profile, Role
 from ordo.business.details import business
 from ordo.errors import DomainError
+from ordo.kept import Kept
 from ordo.orders.errors import OrderErrorCode
 
 
@@ -95,7 +96,16 @@ def auto_contractor(items: Iterable[Line]) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+#: The active contractors' products, kept per process (``ordo.kept``): asked on every order placed.
+#: Forgotten here when a profile or a user is saved or deleted (see ``orders.apps``).
+CONTRACTORS: Kept[str, list[tuple[int, list[str], list[str]]]] = Kept("contractors' products", seconds=5.0)
+
+
 def _contractor_products() -> list[tuple[int, list[str], list[str]]]:
+    return CONTRACTORS.get("all", _contractor_products_read)
+
+
+def _contractor_products_read() -> list[tuple[int, list[str], list[str]]]:
     profile, user = Profile._meta.db_table, User._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

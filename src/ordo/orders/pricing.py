@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Sum
 
+from ordo.kept import Kept
 from ordo.orders.models import ZERO, DiscountTier, Order, OrderDiscount
 
 CENT = Decimal("0.01")
@@ -47,19 +49,33 @@ def cumulative_paid(customer_id: int, currency: str) -> Decimal:
     return (sums["paid"] or ZERO) - (sums["refunded"] or ZERO)
 
 
-def tier_reached(customer_id: int, currency: str) -> DiscountTier | None:
-    """The highest tier the customer's cumulative paid sum reaches, if tiers exist in ``currency``.
+#: The discount tiers of each currency, highest first, kept per process (``ordo.kept``): asked on
+#: every order placed. Forgotten here when tiers are saved, deleted or replaced (``tiers_forget``).
+TIERS: Kept[str, list[tuple[int, str, Any, Any]]] = Kept("discount tiers", seconds=5.0, group="discount tiers")
 
-    Asked on every order placed: the tiers are read with a raw query, which costs a tenth of the
-    ORM's (most installations have none, and then that is all it costs).
-    """
+
+def tiers_forget(*_: object, **__: object) -> None:
+    """Read the tiers afresh (a signal receiver, and called after tiers are written in bulk)."""
+    TIERS.forget()
+
+
+def _tiers(currency: str) -> list[tuple[int, str, Any, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, name, threshold, percent FROM {DiscountTier._meta.db_table} "
             "WHERE currency = %s ORDER BY threshold DESC",
             [currency],
         )
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def tier_reached(customer_id: int, currency: str) -> DiscountTier | None:
+    """The highest tier the customer's cumulative paid sum reaches, if tiers exist in ``currency``.
+
+    Asked on every order placed: the tiers are kept for a few seconds (most installations have
+    none, and then that is all it costs), read by a raw query that costs a tenth of the ORM's.
+    """
+    rows = TIERS.get(currency, lambda: _tiers(currency))
     if not rows:
         return None
     paid = cumulative_paid(customer_id, currency)
