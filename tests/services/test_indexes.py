@@ -28,3 +28,11 @@ def test_no_index_on_the_written_tables_repeats_the_start_of_another(model):
         if other != name and len(longer) >= len(columns) and longer[: len(columns)] == columns
     }
     assert repeated == {}
+
+
+def test_no_like_index_on_an_orders_text_keys():
+    """PostgreSQL's "_like" twins serve ``LIKE 'prefix%'``, which nothing asks of an order's
+    tracking token or external number (orders 0023); on SQLite there are none to begin with."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Order._meta.db_table)
+    assert [name for name in constraints if name.endswith("_like")] == []
