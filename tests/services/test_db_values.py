@@ -1,0 +1,52 @@
+"""The hot paths adapt a row's values by shortcuts (``db._adapted``): each must give exactly what
+the field's own ``get_db_prep_save`` gives, on the database the tests run on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection, models
+
+from ordo.db import _FIELD, _adapted, _how
+from ordo.notifications.models import Message
+from ordo.orders.models import Activity, Order, OrderItem, StatusChange, Stay
+
+pytestmark = pytest.mark.django_db
+
+MOMENTS = [
+    datetime(2026, 12, 2, 4, 5, 6, 789012, tzinfo=UTC),
+    datetime(2026, 7, 1, 23, 59, 59, tzinfo=ZoneInfo("Europe/Warsaw")),
+    datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=-5, minutes=-30))),
+    datetime(2026, 1, 1, tzinfo=UTC),
+]
+DECIMALS = [Decimal("0"), Decimal("12.50"), Decimal("-3"), Decimal("1E+2"), Decimal("0.001"), Decimal("99999999.99")]
+TEXTS = ["", "text", "Łódź 5/7"]
+NUMBERS = [0, 7, -1, 2**40]
+
+
+def candidates(field: models.Field) -> list:
+    if isinstance(field, models.DateTimeField):
+        return MOMENTS
+    if isinstance(field, models.DecimalField):
+        return DECIMALS
+    if isinstance(field, models.BooleanField):
+        return [True, False]
+    if isinstance(field, models.CharField | models.TextField):
+        return TEXTS
+    return NUMBERS
+
+
+@pytest.mark.parametrize("model", [Order, OrderItem, StatusChange, Stay, Activity, Message])
+def test_every_shortcut_gives_what_the_field_itself_gives(model):
+    checked = 0
+    for field in model._meta.concrete_fields:
+        how = _how(field)
+        if how == _FIELD:
+            continue  # adapted by the field itself
+        for value in [None, *candidates(field)]:
+            assert _adapted(field, how, value) == field.get_db_prep_save(value, connection), (field.name, value)
+            checked += 1
+    assert checked
