@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -73,12 +73,13 @@ class Shape:
         for f in fields:
             needs_pre_save = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
             self.steps.append((f.attname, f, _how(f), needs_pre_save))
+        self.moment = _moment()
 
     def values(self, row: models.Model, *, add: bool = True) -> list[Any]:
         out = []
         for attname, field, how, needs_pre_save in self.steps:
             value = field.pre_save(row, add=add) if needs_pre_save else getattr(row, attname)
-            out.append(_adapted(field, how, value))
+            out.append(_adapted(field, how, value, self.moment))
         return out
 
     def values_from(self, row: Mapping[str, Any]) -> list[Any]:
@@ -91,15 +92,15 @@ class Shape:
                 value = now = now or timezone.now()
             else:
                 value = row[attname] if attname in row else field.get_default()
-            out.append(_adapted(field, how, value))
+            out.append(_adapted(field, how, value, self.moment))
         return out
 
 
-def _adapted(field: models.Field, how: int, value: Any) -> Any:
+def _adapted(field: models.Field, how: int, value: Any, moment: Callable[[datetime], Any] | None) -> Any:
     """A value as the database takes it — what ``field.get_db_prep_save`` gives, by a shortcut for
     the values the hot paths write most (tests/services/test_db_values.py holds the two equal): a
     plain field's str, int, bool or None as it is; a finite Decimal as it is (Django hands it to
-    the driver unchanged); an aware datetime as it is on PostgreSQL and as UTC text on SQLite."""
+    the driver unchanged); an aware datetime as ``moment`` (``_moment``) has it."""
     kind = type(value)
     if how == _FIELD:
         return field.get_db_prep_save(value, connection)
@@ -107,12 +108,22 @@ def _adapted(field: models.Field, how: int, value: Any) -> Any:
         return value
     if how == _DECIMAL and kind is Decimal and value.is_finite():
         return value
-    if how == _MOMENT and kind is datetime and value.tzinfo is not None and settings.USE_TZ:
-        if connection.vendor == "sqlite":
-            return str(value.astimezone(connection.timezone).replace(tzinfo=None))
-        if connection.vendor == "postgresql":
-            return value
+    if how == _MOMENT and moment is not None and kind is datetime and value.tzinfo is not None:
+        return moment(value)
     return field.get_db_prep_save(value, connection)
+
+
+def _moment() -> Callable[[datetime], Any] | None:
+    """How this connection's database takes an aware datetime (worked out once per shape): as it
+    is on PostgreSQL, as text in the connection's zone on SQLite; None: by the field."""
+    if not settings.USE_TZ:
+        return None
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    if connection.vendor == "sqlite":
+        zone = connection.timezone
+        return lambda value: str(value.astimezone(zone).replace(tzinfo=None))
+    return None
 
 
 _statements: dict[tuple[type[models.Model], str], tuple[str, Shape]] = {}

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, models
 
-from ordo.db import _FIELD, _adapted, _how
+from ordo.db import _FIELD, _adapted, _how, _moment
 from ordo.notifications.models import Message
 from ordo.orders.models import Activity, Order, OrderItem, StatusChange, Stay
 
@@ -41,12 +41,12 @@ def candidates(field: models.Field) -> list:
 
 @pytest.mark.parametrize("model", [Order, OrderItem, StatusChange, Stay, Activity, Message])
 def test_every_shortcut_gives_what_the_field_itself_gives(model):
-    checked = 0
+    checked, moment = 0, _moment()
     for field in model._meta.concrete_fields:
         how = _how(field)
         if how == _FIELD:
             continue  # adapted by the field itself
         for value in [None, *candidates(field)]:
-            assert _adapted(field, how, value) == field.get_db_prep_save(value, connection), (field.name, value)
+            assert _adapted(field, how, value, moment) == field.get_db_prep_save(value, connection), (field.name, value)
             checked += 1
     assert checked

@@ -65,3 +65,19 @@ def test_a_closed_connection_drops_the_lock_with_its_file():
         connection.close()  # as a process that dies mid-transaction would
         assert not held()
     assert not held()
+
+
+def test_a_statements_placeholders_are_translated_once_and_answer_the_same():
+    from ordo.sqlite.base import _qmark
+
+    sql = "SELECT %s, '100%%', %s || 'x' -- translated once"
+    before = _qmark.cache_info()
+    with connection.cursor() as cursor:
+        for _ in range(3):
+            cursor.execute(sql, [1, "a"])
+            assert cursor.fetchone() == (1, "100%", "ax")
+    after = _qmark.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    with connection.cursor() as cursor:  # named parameters still go Django's way
+        cursor.execute("SELECT %(n)s + 1", {"n": 41})
+        assert cursor.fetchone() == (42,)

@@ -11,11 +11,16 @@ outside a transaction.
 
 The lock is held from ``BEGIN`` to ``COMMIT``/``ROLLBACK`` of the outermost ``atomic`` block; a
 closed connection (or a dead process) drops it with its file descriptor. In-memory databases
-take no lock."""
+take no lock.
+
+Its cursors also remember each statement's translation from Django's ``%s`` placeholders to
+SQLite's ``?``: Django runs a regular expression over the text of every statement it sends, the
+same few statements again and again on the hot paths."""
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 from typing import Any
 
@@ -25,9 +30,24 @@ from django.db.backends.sqlite3 import base
 _Django: Any = base.DatabaseWrapper
 
 
+@functools.lru_cache(maxsize=2048)
+def _qmark(query: str) -> str:
+    return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
+
+
+class Cursor(base.SQLiteCursorWrapper):
+    def convert_query(self, query: str, *, param_names: Any = None) -> str:
+        if param_names is None:
+            return _qmark(query)
+        return super().convert_query(query, param_names=param_names)
+
+
 class DatabaseWrapper(_Django):
     _write_lock: int | None = None
     _locked = False
+
+    def create_cursor(self, name: Any = None) -> Any:
+        return self.connection.cursor(factory=Cursor)
 
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
