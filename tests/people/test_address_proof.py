@@ -183,3 +183,26 @@ def test_the_migration_merges_records_that_share_an_address(load_preset, make_pe
     assert set(Order.objects.filter(customer=merged).values_list("number", flat=True)) == {first, second}
     balances = list(merged.wallet.order_by("id").values_list("balance_after", flat=True))
     assert balances == [Decimal("30.00"), Decimal("42.50"), Decimal("50.00")]
+
+
+def test_customers_are_found_by_address_in_any_case_through_the_folded_address_index(load_preset, manager):
+    """Registering, renaming and claiming ask whether a customer has an address, in any case
+    (``selectors.address_is``): the folded-address index answers, not a scan of every customer."""
+    from ordo.accounts.selectors import address_is
+
+    load_preset("shop")
+    kept = Customer.objects.create(name="Vera", email="Vera@Example.ORG")
+    Customer.objects.create(name="Other", email="other@example.org")
+    assert list(Customer.objects.filter(address_is("vera@example.org"))) == [kept]
+    assert list(Customer.objects.filter(address_is("VERA@EXAMPLE.org"))) == [kept]
+    assert not Customer.objects.filter(address_is("vera@example.or")).exists()
+    taken = manager.api.post("/customers", {"name": "Vera again", "email": "VERA@example.org"})
+    assert (taken.status, taken.body["error"]) == (409, "customer_exists")
+    query = Customer.objects.filter(address_is("vera@example.org"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: ask if it *can* use the index
+        sql, params = query.query.sql_with_params()
+        cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql, params)
+        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+    assert "customer_email_folded" in plan, plan

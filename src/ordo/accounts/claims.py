@@ -23,6 +23,7 @@ from django.utils import timezone
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import Customer
 from ordo.accounts.roles import actor_for
+from ordo.accounts.selectors import address_is
 from ordo.errors import DomainError
 
 SALT = "ordo.accounts.claim"
@@ -34,9 +35,7 @@ def guest_records(email: str) -> QuerySet[Customer]:
     balance could not join another's)."""
     if not email:
         return Customer.objects.none()
-    return Customer.objects.filter(
-        user__isnull=True, kind=Customer.Kind.PERSON, email__iexact=email, wallet__isnull=True
-    )
+    return Customer.objects.filter(address_is(email), user__isnull=True, kind=Customer.Kind.PERSON, wallet__isnull=True)
 
 
 def earlier_orders(email: str) -> bool:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Profile, Role
+from ordo.accounts.selectors import address_is
 from ordo.db import read_shape
 from ordo.errors import DomainError
 
@@ -155,7 +156,7 @@ def customer_find_or_create(
             return Customer.objects.create(**new)
     except IntegrityError:
         # Another request made the record between our look and our insert: it is the one.
-        return Customer.objects.get(email__iexact=email, user__isnull=True)
+        return Customer.objects.get(address_is(email), user__isnull=True)
 
 
 def _customer_by_email(email: str) -> Customer | None:
@@ -188,7 +189,7 @@ def customer_create(
     manages their orders when manager auto-assignment is on. E-mails are unique among customers."""
     exists = DomainError(AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already.")
     # An account that has not proved the address does not hold it.
-    holders = Customer.objects.filter(email__iexact=email).filter(Q(user=None) | Q(email_verified_at__isnull=False))
+    holders = Customer.objects.filter(address_is(email)).filter(Q(user=None) | Q(email_verified_at__isnull=False))
     if email and holders.exists():
         raise exists
     try:
@@ -272,7 +273,7 @@ def customer_update(*, customer_id: int, changes: dict[str, str]) -> tuple[Custo
                     "This customer signs in with the e-mail: only they change it.",
                     field="email",
                 )
-            taken = Customer.objects.filter(email__iexact=email).exclude(pk=customer.pk)
+            taken = Customer.objects.filter(address_is(email)).exclude(pk=customer.pk)
             if email and taken.filter(Q(user=None) | Q(email_verified_at__isnull=False)).exists():
                 raise DomainError(
                     AccountErrorCode.CUSTOMER_EXISTS, f"A customer with the e-mail {email} exists already."
