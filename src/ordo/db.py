@@ -356,6 +356,8 @@ class ReadShape:
         quote = connection.ops.quote_name
         fields = list(model._meta.concrete_fields)
         self.model = model
+        #: The connection's alias, kept: asking the connection proxy costs more than building a row.
+        self.db = connection.alias
         self.attnames = [f.attname for f in fields]
         self.width = len(fields)
         self.columns = ", ".join(f"{alias}.{quote(f.column or f.name)}" for f in fields)
@@ -378,10 +380,10 @@ class ReadShape:
                 value = convert(value, column, connection)
             values[i] = value
         if not self.direct:
-            return self.model.from_db(connection.alias, self.attnames, values)
+            return self.model.from_db(self.db, self.attnames, values)
         instance = self.model.__new__(self.model)
         state = instance._state = ModelState()
-        state.adding, state.db = False, connection.alias
+        state.adding, state.db = False, self.db
         instance.__dict__.update(zip(self.attnames, values, strict=True))
         return instance
 

@@ -298,7 +298,10 @@ class _Answer:
     materials: str
     discounts: str
     links: str
+    #: The order's and its joined rows' shapes, in the order statement's column order.
     shapes: dict[str, ReadShape]
+    #: The shapes of the item, material, product, discount and link rows.
+    related: dict[str, ReadShape]
 
 
 def order_answer(user: AnyUser, number: int) -> Order:
@@ -326,7 +329,7 @@ def order_answer(user: AnyUser, number: int) -> Order:
     if not rows:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
     order = _answer_order(rows[0], a.shapes)
-    _answer_relations(order, items, materials, discounts, links)
+    _answer_relations(order, items, materials, discounts, links, a.related)
     return order
 
 
@@ -379,6 +382,7 @@ def _answer_statements(vendor: str) -> _Answer:
             f"WHERE l.source_id = {the_order} OR l.target_id = {the_order} ORDER BY l.id"
         ),
         shapes=shapes,
+        related={"item": item, "material": m, "product": p, "discount": discount, "link": lk},
     )
 
 
@@ -399,16 +403,20 @@ def _answer_order(row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
 
 
 def _answer_relations(
-    order: Order, items_rows: list[Any], material_rows: list[Any], discount_rows: list[Any], link_rows: list[Any]
+    order: Order,
+    items_rows: list[Any],
+    material_rows: list[Any],
+    discount_rows: list[Any],
+    link_rows: list[Any],
+    shapes: dict[str, ReadShape],
 ) -> None:
     """The card's prefetched relations from the answer's rows: items with their materials'
     products, discounts, links."""
     material: Any = OrderItem._meta.get_field("materials").related_model
-    product: Any = material._meta.get_field("product").related_model
-    item_shape = read_shape(OrderItem, "r")
+    item_shape = shapes["item"]
     items = [item_shape.build(row) for row in items_rows]
     kept: dict[int, list[Any]] = {item.pk: [] for item in items}
-    m_shape, p_shape = read_shape(material, "m"), read_shape(product, "p")
+    m_shape, p_shape = shapes["material"], shapes["product"]
     for r in material_rows:
         found = m_shape.build(r)
         found.product = p_shape.build(r[m_shape.width :])
@@ -417,9 +425,9 @@ def _answer_relations(
         item.order = order
         _kept_as_prefetched(item, "materials", material, kept[item.pk])
     _kept_as_prefetched(order, "items", OrderItem, items)
-    discount_shape = read_shape(OrderDiscount, "r")
+    discount_shape = shapes["discount"]
     _kept_as_prefetched(order, "discounts", OrderDiscount, [discount_shape.build(row) for row in discount_rows])
-    l_shape = read_shape(OrderLink, "l")
+    l_shape = shapes["link"]
     both: dict[str, list[Any]] = {"links_out": [], "links_in": []}
     for r in link_rows:
         link = l_shape.build(r)
