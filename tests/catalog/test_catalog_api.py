@@ -34,8 +34,8 @@ def test_a_bad_csv_changes_nothing_and_names_every_bad_line(admin):
     status, body = upload(admin.api, "sku,name,price,location,on_hand\nA,Thing,1.00,a1,3\nB,,2.00,,\nC,Other,abc,,\n")
     assert (status, body["error"]) == (422, "invalid_import")
     assert body["problems"] == [
-        "line 3: sku and name are required (sku at most 64 characters)",
-        "line 4: price 'abc' is not an amount",
+        "line 3: sku and name are required (at most 64 and 300 characters)",
+        "line 4: price 'abc' is not an amount below 1000000000",
     ]
     assert admin.api.get("/products").body == []
     status, body = upload(admin.api, "code,title\nA,B\n")
@@ -69,3 +69,23 @@ def test_an_inactive_product_cannot_be_ordered_by_customers(load_preset, admin, 
         "/orders", {"items": [{"sku": "OLD", "name": "Old", "quantity": 1, "unit_price": "1"}]}
     )
     assert (response.status, response.body["error"]) == (422, "unknown_product")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sku,name,price\nA\rB,Thing,1.00\n",  # a bare carriage return inside a field
+        "sku,na\rme,price\nA,Thing,1.00\n",
+        "sku,name,price\nA,Thi\x00ng,1.00\n",  # NUL, which PostgreSQL cannot store
+        "sku,name,price\nA," + "x" * 301 + ",1.00\n",
+        "sku,name,price,category\nA,Thing,1.00," + "c" * 65 + "\n",
+        "sku,name,price\nA,Thing,1000000000000.00\n",
+        "sku,name,price,location,on_hand\nA,Thing,1.00," + "l" * 51 + ",3\n",
+        "sku,name,price,location,on_hand\nA,Thing,1.00,a b/c,3\n",
+    ],
+)
+def test_a_file_no_row_of_which_fits_is_refused_whole_with_a_clear_error(admin, text):
+    status, body = upload(admin.api, text)
+    assert (status, body["error"]) == (422, "invalid_import"), body
+    assert body["detail"]
+    assert admin.api.get("/products").body == []

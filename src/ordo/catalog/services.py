@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -115,11 +116,25 @@ class Imported:
 IMPORT_COLUMNS = ("sku", "name", "price", "category", "active", "location", "on_hand")
 
 
+#: What the import takes of a row, as the product and stock endpoints take it (api/schemas.py).
+NAME_MAX, CATEGORY_MAX, PRICE_LIMIT = 300, 64, Decimal("1000000000")
+_LOCATION = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
+
+
 def catalog_import(text: str) -> Imported:
     """Products (and optionally stock counts) from CSV with a header row: ``sku,name,price`` and any
-    of ``category,active,location,on_hand``. All rows or none: every bad row is reported by line."""
+    of ``category,active,location,on_hand``. All rows or none: every bad row is reported by line,
+    by the rules the product and stock endpoints keep."""
+    if "\x00" in text:
+        raise DomainError(CatalogErrorCode.INVALID_IMPORT, "The file holds a NUL character: it is not CSV text.")
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    try:
+        header = reader.fieldnames or []
+        lines = list(enumerate(reader, start=2))
+    except csv.Error as error:
+        raise DomainError(
+            CatalogErrorCode.INVALID_IMPORT, f"Line {reader.line_num} is not CSV as expected: {error}."
+        ) from error
     missing = [c for c in ("sku", "name", "price") if c not in header]
     unknown = [c for c in header if c not in IMPORT_COLUMNS]
     if missing or unknown:
@@ -129,21 +144,27 @@ def catalog_import(text: str) -> Imported:
             problems=[f"missing column {c}" for c in missing] + [f"unknown column {c}" for c in unknown],
         )
     rows, problems = [], []
-    for line, row in enumerate(reader, start=2):
+    for line, row in lines:
         sku, name = (row.get("sku") or "").strip(), (row.get("name") or "").strip()
         try:
             price = Decimal((row.get("price") or "").strip())
-            if price < 0 or price != price.quantize(CENT):
+            if price < 0 or price >= PRICE_LIMIT or price != price.quantize(CENT):
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(f"line {line}: price {row.get('price')!r} is not an amount")
+            problems.append(f"line {line}: price {row.get('price')!r} is not an amount below {PRICE_LIMIT}")
             continue
         count = (row.get("on_hand") or "").strip()
         on_hand = whole_number(count)
-        if not sku or not name or len(sku) > 64:
-            problems.append(f"line {line}: sku and name are required (sku at most 64 characters)")
-        elif count and (on_hand is None or on_hand > MAX_QUANTITY or not (row.get("location") or "").strip()):
-            problems.append(f"line {line}: on_hand needs a location and a whole number up to {MAX_QUANTITY}")
+        location = (row.get("location") or "").strip()
+        if not sku or not name or len(sku) > 64 or len(name) > NAME_MAX:
+            problems.append(f"line {line}: sku and name are required (at most 64 and {NAME_MAX} characters)")
+        elif len((row.get("category") or "").strip()) > CATEGORY_MAX:
+            problems.append(f"line {line}: a category is at most {CATEGORY_MAX} characters")
+        elif count and (on_hand is None or on_hand > MAX_QUANTITY or not _LOCATION.match(location)):
+            problems.append(
+                f"line {line}: on_hand needs a location (letters, digits, - and _, at most 50) "
+                f"and a whole number up to {MAX_QUANTITY}"
+            )
         else:
             rows.append((sku, name, price, row, count))
     if problems:
