@@ -54,19 +54,21 @@ class Worker:
         self.poll = settings.ORDO_WORKER_POLL_SECONDS if poll is None else poll
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.stopping = threading.Event()
+        #: Set by SIGTERM/SIGINT (``_on_signal``): a flag, because a signal handler must take no lock.
+        self.signalled = False
         self.last_sweep = float("-inf")
 
     def run_once(self) -> int:
         """Run due jobs, then claim one batch of due messages and try each (jobs write messages,
         such as the stock check's "please confirm"); returns how many jobs and messages were tried."""
-        ran = run_due(worker=self.name) if not self.stopping.is_set() else 0
+        ran = run_due(worker=self.name) if not self.stopped() else 0
         messages = claim(worker=self.name, limit=self.batch)
         done = 0
         renewed = time.monotonic()
         mail = email.Session()
         try:
             for message in messages:
-                if self.stopping.is_set():
+                if self.stopped():
                     break
                 done += 1
                 if time.monotonic() - renewed > settings.ORDO_WORKER_LEASE_SECONDS / 3:
@@ -100,14 +102,25 @@ class Worker:
         """Has the parent this worker was started by died (it was re-parented)?"""
         return self.parent is not None and os.getppid() != self.parent
 
+    def stopped(self) -> bool:
+        """Asked to stop: by a signal, or by another thread (``stopping.set()``)."""
+        return self.signalled or self.stopping.is_set()
+
+    def _on_signal(self, *_: object) -> None:
+        """SIGTERM or SIGINT. Only a flag: ``Event.set()`` takes the event's lock, which the main
+        thread may hold at that very moment inside ``stopping.wait`` — the worker then waited on
+        itself forever (seen once in CI: a stopped worker still alive minutes later). The loop
+        notices the flag within one poll."""
+        self.signalled = True
+
     def run_forever(self) -> None:
         if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGTERM, lambda *_: self.stopping.set())
-            signal.signal(signal.SIGINT, lambda *_: self.stopping.set())
+            signal.signal(signal.SIGTERM, self._on_signal)
+            signal.signal(signal.SIGINT, self._on_signal)
         if self.parent is not None:
             _die_with_parent()
         log.warning("worker %s started", self.name)
-        while not self.stopping.is_set():
+        while not self.stopped():
             if self.orphaned():
                 log.warning("worker %s: its parent %s is gone; stopping", self.name, self.parent)
                 break

@@ -216,3 +216,20 @@ def test_two_live_workers_never_send_one_message_twice_when_a_batch_outlives_its
     assert len(ids) == 12
     assert max(ids.values()) == 1, ids
     assert all(m.attempt_log.count() == 1 for m in Message.objects.all())
+
+
+def test_a_stop_signal_takes_no_lock_so_it_cannot_wait_on_the_thread_it_interrupted():
+    """Finding (CI): SIGTERM's handler called ``stopping.set()``, which takes the event's lock; a
+    signal landing while the worker's own thread held that lock inside ``stopping.wait`` left the
+    worker waiting on itself for good. The handler now only raises a flag."""
+    import threading
+
+    from ordo.worker import Worker
+
+    worker = Worker(poll=0.01)
+    with worker.stopping._cond:  # what the worker's thread holds inside stopping.wait
+        handler = threading.Thread(target=worker._on_signal, daemon=True)
+        handler.start()
+        handler.join(timeout=2)
+        assert not handler.is_alive(), "the handler waited for a lock the interrupted thread holds"
+    assert worker.stopped()
