@@ -167,16 +167,24 @@ def insert_plain(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -
 
 
 @contextmanager
+def _pipeline() -> Iterator[None]:
+    """PostgreSQL: the statements of the block in one psycopg pipeline, answered in one round trip
+    when it ends; one that fails raises as Django's error then."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield
+
+
+@contextmanager
 def batched() -> Iterator[None]:
-    """Writes whose results nobody reads, sent together: on PostgreSQL in one psycopg pipeline,
-    answered in one round trip when the block ends rather than one per statement; elsewhere as
-    they come. A statement that fails raises as Django's error when the block ends (the caller's
-    transaction then rolls back as usual). Read nothing inside: a read waits for all before it."""
+    """Writes whose results nobody reads, sent together: on PostgreSQL in one pipeline, answered in
+    one round trip when the block ends rather than one per statement; elsewhere as they come. A
+    statement that fails raises as Django's error when the block ends (the caller's transaction
+    then rolls back as usual). Read nothing inside: a read waits for all before it."""
     if connection.vendor != "postgresql":
         yield
         return
-    connection.ensure_connection()
-    with connection.wrap_database_errors, connection.connection.pipeline():
+    with _pipeline():
         yield
 
 
@@ -192,9 +200,8 @@ def read_together(reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple
                 cursor.execute(sql, params)
                 found.append(cursor.fetchall())
             return found
-    connection.ensure_connection()
     cursors = []
-    with connection.wrap_database_errors, connection.connection.pipeline():
+    with _pipeline():
         for sql, params in reads:
             cursor = connection.cursor()
             cursor.execute(sql, params)
