@@ -31,10 +31,10 @@ class OrdersConfig(AppConfig):
         from ordo.accounts.models import Profile
         from ordo.orders.assignment import CONTRACTORS
         from ordo.orders.models import DiscountTier
-        from ordo.orders.pricing import tiers_forget
+        from ordo.orders.pricing import TIERS
 
-        post_save.connect(tiers_forget, sender=DiscountTier, weak=False, dispatch_uid="orders.tiers.save")
-        post_delete.connect(tiers_forget, sender=DiscountTier, weak=False, dispatch_uid="orders.tiers.delete")
+        post_save.connect(TIERS.forget, sender=DiscountTier, weak=False, dispatch_uid="orders.tiers.save")
+        post_delete.connect(TIERS.forget, sender=DiscountTier, weak=False, dispatch_uid="orders.tiers.delete")
         for person in (Profile, User):
             uid = f"orders.contractors.{person.__name__}"
             post_save.connect(CONTRACTORS.forget, sender=person, weak=False, dispatch_uid=f"{uid}.save")

@@ -20,7 +20,7 @@ from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, Order, OrderDiscount
 from ordo.orders.permissions import Action, require
-from ordo.orders.pricing import CENT, discount_rows_reprice, percent_of, tiers_forget
+from ordo.orders.pricing import CENT, TIERS, discount_rows_reprice, percent_of
 from ordo.orders.services import OrderUnit, channel_check, fees_for, lock_order, retotal
 from ordo.payments.services import payment_status_refresh
 from ordo.workflow.snapshot import Actor
@@ -156,5 +156,5 @@ def discount_tiers_replace(tiers: Sequence[TierInput]) -> list[DiscountTier]:
         made = DiscountTier.objects.bulk_create(
             DiscountTier(name=t.name, currency=t.currency, threshold=t.threshold, percent=t.percent) for t in tiers
         )
-    tiers_forget()
+    TIERS.forget()
     return made

@@ -50,13 +50,9 @@ def cumulative_paid(customer_id: int, currency: str) -> Decimal:
 
 
 #: The discount tiers of each currency, highest first, kept per process (``ordo.kept``): asked on
-#: every order placed. Forgotten here when tiers are saved, deleted or replaced (``tiers_forget``).
-TIERS: Kept[str, list[tuple[int, str, Any, Any]]] = Kept("discount tiers", seconds=5.0, group="discount tiers")
-
-
-def tiers_forget(*_: object, **__: object) -> None:
-    """Read the tiers afresh (a signal receiver, and called after tiers are written in bulk)."""
-    TIERS.forget()
+#: every order placed. Forgotten here when tiers are saved or deleted (``orders.apps``) or written
+#: in bulk (``TIERS.forget()`` after ``bulk_create``, which sends no signal).
+TIERS: Kept[str, list[tuple[int, str, Any, Any]]] = Kept("discount tiers", seconds=5.0)
 
 
 def _tiers(currency: str) -> list[tuple[int, str, Any, Any]]:

@@ -18,7 +18,7 @@ from ordo.kept import forgetter
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import DiscountTier, Order, OrderType
 from ordo.orders.models import Workflow as WorkflowRow
-from ordo.orders.pricing import tiers_forget
+from ordo.orders.pricing import TIERS
 from ordo.workflow.definition import Status, Workflow
 from ordo.workflow.loader import Preset, PresetError, load_preset_file, workflow_from_dict
 
@@ -216,7 +216,7 @@ def preset_load(*, preset: Preset) -> PresetLoaded:
                 DiscountTier(name=t.name, currency=preset.currency, threshold=t.threshold, percent=t.percent)
                 for t in preset.tiers
             )
-            tiers_forget()
+            TIERS.forget()
     return PresetLoaded(preset.code, tuple(created), tuple(updated), tuple(unchanged))
 
 
