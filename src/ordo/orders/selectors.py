@@ -412,11 +412,10 @@ def _answer_relations(
 ) -> None:
     """The card's prefetched relations from the answer's rows: items with their materials'
     products, discounts, links."""
-    material: Any = OrderItem._meta.get_field("materials").related_model
-    item_shape = shapes["item"]
+    item_shape, m_shape, p_shape = shapes["item"], shapes["material"], shapes["product"]
+    material = m_shape.model
     items = [item_shape.build(row) for row in items_rows]
     kept: dict[int, list[Any]] = {item.pk: [] for item in items}
-    m_shape, p_shape = shapes["material"], shapes["product"]
     for r in material_rows:
         found = m_shape.build(r)
         found.product = p_shape.build(r[m_shape.width :])
