@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -33,12 +33,28 @@ CENT = Decimal("0.01")
 MAX_QUANTITY = 1_000_000
 
 
+def _longest(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField)
+    assert field.max_length is not None
+    return field.max_length
+
+
+#: What the import takes of a row: what the columns hold, and the product endpoint's price limit.
+SKU_MAX, NAME_MAX, CATEGORY_MAX = (_longest(Product, name) for name in ("sku", "name", "category"))
+LOCATION_MAX = _longest(Location, "code")
+PRICE_LIMIT = Decimal("1000000000")
+_LOCATION = re.compile(rf"^[-a-zA-Z0-9_]{{1,{LOCATION_MAX}}}$")
+
+
 def product_create(
     *, sku: str, name: str, price: Decimal, category: str = "", active: bool = True, tax_class: str = ""
 ) -> Product:
     sku, name = sku.strip(), name.strip()
-    if not sku or not name or len(sku) > 64:
-        raise DomainError(CatalogErrorCode.INVALID_PRODUCT, "A product needs a SKU (up to 64 characters) and a name.")
+    if not sku or not name or len(sku) > SKU_MAX:
+        raise DomainError(
+            CatalogErrorCode.INVALID_PRODUCT, f"A product needs a SKU (up to {SKU_MAX} characters) and a name."
+        )
     if not (price.is_finite() and 0 <= price <= MAX_MONEY and price == price.quantize(CENT)):
         raise DomainError(
             CatalogErrorCode.INVALID_PRODUCT, f"A price is from 0 to {MAX_MONEY} with at most 2 decimals."
@@ -116,11 +132,6 @@ class Imported:
 IMPORT_COLUMNS = ("sku", "name", "price", "category", "active", "location", "on_hand")
 
 
-#: What the import takes of a row, as the product and stock endpoints take it (api/schemas.py).
-NAME_MAX, CATEGORY_MAX, PRICE_LIMIT = 300, 64, Decimal("1000000000")
-_LOCATION = re.compile(r"^[-a-zA-Z0-9_]{1,50}$")
-
-
 def catalog_import(text: str) -> Imported:
     """Products (and optionally stock counts) from CSV with a header row: ``sku,name,price`` and any
     of ``category,active,location,on_hand``. All rows or none: every bad row is reported by line,
@@ -155,36 +166,30 @@ def catalog_import(text: str) -> Imported:
             continue
         count = (row.get("on_hand") or "").strip()
         on_hand = whole_number(count)
-        location = (row.get("location") or "").strip()
-        if not sku or not name or len(sku) > 64 or len(name) > NAME_MAX:
-            problems.append(f"line {line}: sku and name are required (at most 64 and {NAME_MAX} characters)")
-        elif len((row.get("category") or "").strip()) > CATEGORY_MAX:
+        location, category = (row.get("location") or "").strip(), (row.get("category") or "").strip()
+        if not sku or not name or len(sku) > SKU_MAX or len(name) > NAME_MAX:
+            problems.append(f"line {line}: sku and name are required (at most {SKU_MAX} and {NAME_MAX} characters)")
+        elif len(category) > CATEGORY_MAX:
             problems.append(f"line {line}: a category is at most {CATEGORY_MAX} characters")
         elif count and (on_hand is None or on_hand > MAX_QUANTITY or not _LOCATION.match(location)):
             problems.append(
-                f"line {line}: on_hand needs a location (letters, digits, - and _, at most 50) "
+                f"line {line}: on_hand needs a location (letters, digits, - and _, at most {LOCATION_MAX}) "
                 f"and a whole number up to {MAX_QUANTITY}"
             )
         else:
-            rows.append((sku, name, price, row, count))
+            rows.append((sku, name, price, category, row, count, location))
     if problems:
         raise DomainError(CatalogErrorCode.INVALID_IMPORT, "; ".join(problems[:20]), problems=problems)
     created = updated = 0
     with transaction.atomic():
-        for sku, name, price, row, count in rows:
+        for sku, name, price, category, row, count, location in rows:
             active = (row.get("active") or "1").strip().lower() not in ("0", "false", "no")
             _, made = Product.objects.update_or_create(
-                sku=sku,
-                defaults={
-                    "name": name,
-                    "price": price,
-                    "category": (row.get("category") or "").strip(),
-                    "active": active,
-                },
+                sku=sku, defaults={"name": name, "price": price, "category": category, "active": active}
             )
             created, updated = created + made, updated + (not made)
             if count:
-                stock_set(sku=sku, location=row["location"].strip(), on_hand=int(count))
+                stock_set(sku=sku, location=location, on_hand=int(count))
     return Imported(created, updated)
 
 
