@@ -59,6 +59,13 @@ def main() -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    from ordo.sqlite import checkpoint
+
+    # As each `ordo serve` web process does: SQLite's log is copied back by a thread of the
+    # process, not by the commit that fills it (ordo/sqlite/checkpoint.py).
+    checkpoint.start_for(connection)
 
     started = time.perf_counter()
     skipped = {

@@ -44,6 +44,16 @@ def serve(*, host: str, port: int, workers: int = 2, threads: int = 4, with_work
                 background.kill()
 
 
+def _web_process_ready(_process: Any) -> None:
+    """Each web process copies SQLite's write-ahead log back on a thread of its own rather than
+    in the commit of whichever request fills it (ordo/sqlite/checkpoint.py)."""
+    from django.db import connection
+
+    from ordo.sqlite import checkpoint
+
+    checkpoint.start_for(connection)
+
+
 def _run(*, host: str, port: int, workers: int, threads: int) -> None:
     _Gunicorn(
         {
@@ -54,5 +64,6 @@ def _run(*, host: str, port: int, workers: int, threads: int) -> None:
             "control_socket_disable": True,
             "accesslog": "-",
             "graceful_timeout": 10,
+            "post_worker_init": _web_process_ready,
         }
     ).run()

@@ -17,7 +17,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from ordo.jobs.runner import run_due
 from ordo.notifications.channels import email
@@ -25,6 +25,7 @@ from ordo.notifications.relay import claim, deliver, hold, release
 from ordo.orders.queue import start_waiting_items
 from ordo.orders.timers import sweep
 from ordo.payments.refunds import submit_pending_refunds
+from ordo.sqlite import checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,16 @@ class Worker:
         if self.parent is not None:
             _die_with_parent()
         log.warning("worker %s started", self.name)
+        # On SQLite the worker's own commits leave checkpoints to a thread, as the web processes'
+        # do, rather than copying the log while holding the writers' lock.
+        checkpoint.start_for(connection)
+        try:
+            self._loop()
+        finally:
+            checkpoint.stop()
+        log.warning("worker %s stopped", self.name)
+
+    def _loop(self) -> None:
         while not self.stopped():
             if self.orphaned():
                 log.warning("worker %s: its parent %s is gone; stopping", self.name, self.parent)
@@ -133,4 +144,3 @@ class Worker:
                 busy = 0
             if not busy:
                 self.stopping.wait(self.poll)
-        log.warning("worker %s stopped", self.name)

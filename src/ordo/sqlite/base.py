@@ -11,7 +11,8 @@ outside a transaction.
 
 The lock is held from ``BEGIN`` to ``COMMIT``/``ROLLBACK`` of the outermost ``atomic`` block; a
 closed connection (or a dead process) drops it with its file descriptor. In-memory databases
-take no lock.
+take no lock. A process's checkpointer thread (checkpoint.py) queues on the same lock to copy the
+last pages of the write-ahead log.
 
 Its cursors also remember each statement's translation from Django's ``%s`` placeholders to
 SQLite's ``?``: Django runs a regular expression over the text of every statement it sends, the
@@ -25,6 +26,8 @@ import os
 from typing import Any
 
 from django.db.backends.sqlite3 import base
+
+from ordo.sqlite.checkpoint import leave_checkpoints, writers_lock_path
 
 # The stubs do not describe the private transaction hooks this overrides.
 _Django: Any = base.DatabaseWrapper
@@ -52,8 +55,10 @@ class DatabaseWrapper(_Django):
     def get_new_connection(self, conn_params: Any) -> Any:
         connection = super().get_new_connection(conn_params)
         self._drop_lock_file()
-        if not self.is_in_memory_db() and self.transaction_mode == "IMMEDIATE":
-            self._write_lock = os.open(f"{self.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        if not self.is_in_memory_db():
+            leave_checkpoints(connection)
+            if self.transaction_mode == "IMMEDIATE":
+                self._write_lock = os.open(writers_lock_path(self.settings_dict["NAME"]), os.O_RDWR | os.O_CREAT, 0o600)
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
