@@ -9,12 +9,77 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Q, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
 
 _M = TypeVar("_M", bound=models.Model)
+
+
+# -- statements through a kept cursor ------------------------------------------------------------
+
+
+#: Where a connection keeps the hot paths' cursor, with the database connection it belongs to.
+_KEPT = "_ordo_kept_cursor"
+
+
+def _kept_cursor() -> tuple[Any, bool]:
+    """The calling thread's connection's cursor for the hot paths' statements, kept between them,
+    and whether it was opened for this statement alone. Django's ``cursor()`` and its ``close()``
+    took about 9 µs together, three times a short statement (a transition ran seven).
+
+    A fresh cursor (closed after its statement) while queries are being logged — DEBUG, or a
+    test's ``assertNumQueries`` — so each statement is still seen; a new one kept once the
+    connection was closed and opened again. The health check of a connection (``CONN_HEALTH_CHECKS``)
+    runs first, as ``cursor()`` runs it."""
+    db = connections[DEFAULT_DB_ALIAS]
+    db.close_if_health_check_failed()
+    if db.queries_logged:
+        return db.cursor(), True
+    kept = db.__dict__.get(_KEPT)
+    if kept is None or kept[0] is not db.connection:
+        cursor = db.cursor()
+        kept = db.__dict__[_KEPT] = (db.connection, cursor)
+    return kept[1], False
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> None:
+    """Run a statement that returns no rows, through the kept cursor."""
+    cursor, fresh = _kept_cursor()
+    try:
+        cursor.execute(sql, params)
+    finally:
+        if fresh:
+            cursor.close()
+
+
+def execute_many(sql: str, params: Sequence[Sequence[Any]]) -> None:
+    """Run a statement once for each parameter row, through the kept cursor."""
+    cursor, fresh = _kept_cursor()
+    try:
+        cursor.executemany(sql, params)
+    finally:
+        if fresh:
+            cursor.close()
+
+
+def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Every row a statement returns, through the kept cursor. Always every row: a SELECT left
+    half-read would hold its SQLite read snapshot open for as long as the cursor is kept."""
+    cursor, fresh = _kept_cursor()
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        if fresh:
+            cursor.close()
+
+
+def fetch_one(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+    """The row of a statement that returns at most one (by a key, ``LIMIT 1``, ``RETURNING``)."""
+    found = fetch_all(sql, params)
+    return found[0] if found else None
 
 
 def _insert_sql(model: type[models.Model]) -> tuple[str, list[models.Field]]:
@@ -40,6 +105,9 @@ _AS_THEY_ARE = (str, int, bool)
 #: How a column's value becomes what the database takes: as it is (a plain field's str, int, bool
 #: or None), a Decimal or an aware datetime by the shortcut below, or by the field's own adaptation.
 _DIRECT, _DECIMAL, _MOMENT, _FIELD = range(4)
+
+#: A field's default that is worked out each time it is taken (a callable: now, a new dict…).
+_CALLED = object()
 
 
 def _is_plain(field: models.Field) -> bool:
@@ -68,16 +136,19 @@ class Shape:
     def __init__(self, model: type[models.Model], fields: list[models.Field]):
         self.model = model
         self.fields = fields
-        #: (attname, field, how it is adapted, needs pre_save).
-        self.steps: list[tuple[str, models.Field, int, bool]] = []
+        self.moment = _moment()
+        #: (attname, field, how it is adapted, needs pre_save, its default adapted or _CALLED).
+        self.steps: list[tuple[str, models.Field, int, bool, Any]] = []
         for f in fields:
             needs_pre_save = bool(getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-            self.steps.append((f.attname, f, _how(f), needs_pre_save))
-        self.moment = _moment()
+            how = _how(f)
+            # A default that is not called (a constant, or none: None or "") is adapted once here.
+            default = _CALLED if callable(f.default) else _adapted(f, how, f.get_default(), self.moment)
+            self.steps.append((f.attname, f, how, needs_pre_save, default))
 
     def values(self, row: models.Model, *, add: bool = True) -> list[Any]:
         out = []
-        for attname, field, how, needs_pre_save in self.steps:
+        for attname, field, how, needs_pre_save, _default in self.steps:
             value = field.pre_save(row, add=add) if needs_pre_save else getattr(row, attname)
             out.append(_adapted(field, how, value, self.moment))
         return out
@@ -87,11 +158,19 @@ class Shape:
         it leaves out takes its default, an ``auto_now`` one the time now), without building it."""
         out = []
         now = None
-        for attname, field, how, needs_pre_save in self.steps:
+        for attname, field, how, needs_pre_save, default in self.steps:
             if needs_pre_save:
                 value = now = now or timezone.now()
+            elif attname in row:
+                value = row[attname]
+                if value is None or (how == _DIRECT and type(value) in _AS_THEY_ARE):
+                    out.append(value)  # the commonest case, without a call
+                    continue
+            elif default is not _CALLED:
+                out.append(default)
+                continue
             else:
-                value = row[attname] if attname in row else field.get_default()
+                value = field.get_default()
             out.append(_adapted(field, how, value, self.moment))
         return out
 
@@ -149,9 +228,7 @@ def insert_rows(rows: Sequence[models.Model]) -> None:
     if not rows:
         return
     sql, shape = _insert_shape(type(rows[0]))
-    params = [shape.values(row) for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    execute_many(sql, [shape.values(row) for row in rows])
 
 
 def insert_plain(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -> None:
@@ -161,9 +238,7 @@ def insert_plain(model: type[models.Model], rows: Sequence[Mapping[str, Any]]) -
     if not rows:
         return
     sql, shape = _insert_shape(model)
-    params = [shape.values_from(row) for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    execute_many(sql, [shape.values_from(row) for row in rows])
 
 
 @contextmanager
@@ -194,12 +269,7 @@ def read_together(reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple
     against 1.6–1.9 ms one by one, once the statements are prepared), elsewhere one by one. Each
     goes through Django's cursor, so it is logged and counted like any query."""
     if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            found = []
-            for sql, params in reads:
-                cursor.execute(sql, params)
-                found.append(cursor.fetchall())
-            return found
+        return [fetch_all(sql, params) for sql, params in reads]
     cursors = []
     with _pipeline():
         for sql, params in reads:
@@ -219,9 +289,9 @@ def insert_one(row: models.Model) -> None:
     sql, shape = _insert_shape(type(row))
     pk = row._meta.pk
     assert pk is not None
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} RETURNING {connection.ops.quote_name(pk.column or pk.name)}", shape.values(row))
-        setattr(row, pk.attname, cursor.fetchone()[0])
+    returned = fetch_one(f"{sql} RETURNING {connection.ops.quote_name(pk.column or pk.name)}", shape.values(row))
+    assert returned is not None
+    setattr(row, pk.attname, returned[0])
     row._state.adding = False
     row._state.db = connection.alias
 
@@ -247,8 +317,7 @@ def update_fields(row: models.Model, names: Sequence[str]) -> None:
         sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(pk.column or pk.name)} = %s"
         _updates[key] = (sql, Shape(model, fields))
     sql, shape = _updates[key]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*shape.values(row, add=False), row.pk])
+    execute(sql, [*shape.values(row, add=False), row.pk])
 
 
 def adapt(model: type[models.Model], name: str, value: object) -> object:
@@ -426,7 +495,5 @@ def row_by(model: type[_M], name: str, value: Any) -> _M | None:
         )
         _by[key] = (sql, field, shape)
     sql, field, shape = _by[key]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(value, connection)])
-        row = cursor.fetchone()
+    row = fetch_one(sql, [field.get_db_prep_value(value, connection)])
     return None if row is None else shape.build(row)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Profile, Role
 from ordo.accounts.selectors import address_is
-from ordo.db import read_shape
+from ordo.db import fetch_one, read_shape
 from ordo.errors import DomainError
 
 TOKEN_PREFIX = "ordo_"
@@ -114,15 +114,13 @@ def _live_token(key_hash: str) -> ApiToken | None:
     on every request (never kept), so a revoked token or a switched-off user stops at once."""
     t, u, p = read_shape(ApiToken, "t"), read_shape(User, "u"), read_shape(Profile, "p")
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {t.columns}, {u.columns}, {p.columns} FROM {quote(ApiToken._meta.db_table)} t "
-            f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
-            f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = u.id "
-            "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s",
-            [key_hash, True],
-        )
-        row = cursor.fetchone()
+    row = fetch_one(
+        f"SELECT {t.columns}, {u.columns}, {p.columns} FROM {quote(ApiToken._meta.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
+        f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s",
+        [key_hash, True],
+    )
     if row is None:
         return None
     token = t.build(row)

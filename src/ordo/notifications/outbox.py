@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.db import connection
 
+from ordo.db import fetch_all
 from ordo.notifications.models import Channel, WebhookSubscription
 from ordo.orders.models import OrderItem
 from ordo.workflow.definition import Workflow
@@ -130,11 +131,10 @@ def lines_of(order_id: int) -> list[Line]:
     """An order's lines as a message tells them, in their order: one plain query (a transition
     has not read its items, and building them as models cost more than the query itself)."""
     table = connection.ops.quote_name(OrderItem._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT name, quantity, target FROM {table} WHERE order_id = %s ORDER BY position, id", [order_id]
-        )
-        return [Line(*row) for row in cursor.fetchall()]
+    found = fetch_all(
+        f"SELECT name, quantity, target FROM {table} WHERE order_id = %s ORDER BY position, id", [order_id]
+    )
+    return [Line(*row) for row in found]
 
 
 def order_as_it_is(order: Any, items: Sequence[Any]) -> dict[str, Any]:

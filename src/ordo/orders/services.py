@@ -6,6 +6,7 @@ the history row and the effects land together or not at all.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Partner
-from ordo.db import batched, insert_one, insert_plain, insert_rows, read_shape, update_fields
+from ordo.db import batched, fetch_one, insert_one, insert_plain, insert_rows, read_shape, update_fields
 from ordo.errors import DomainError
 from ordo.jobs.runner import job_enqueue
 from ordo.kept import Kept
@@ -366,7 +367,8 @@ def _refused(refusal: Refusal, status: str) -> DomainError:
     return DomainError(OrderErrorCode(refusal.code.value), refusal.message, **details)
 
 
-def _lock_sql() -> str:
+@functools.cache
+def _lock_sql(vendor: str) -> str:
     order, workflow = Order._meta.db_table, WorkflowRow._meta.db_table
     # SQLite has no FOR UPDATE: its IMMEDIATE transaction already holds the database's write lock.
     lock = " FOR UPDATE OF o" if connection.features.has_select_for_update_of else ""
@@ -389,9 +391,7 @@ def lock_order(number: int, visible: QuerySet[Order] | None = None) -> Order:
     """
     row = None
     if visible is None or not visible.query.has_filters() or visible.filter(number=number).exists():
-        with connection.cursor() as cursor:
-            cursor.execute(_lock_sql(), [number])
-            row = cursor.fetchone()
+        row = fetch_one(_lock_sql(connection.vendor), [number])
     if row is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
     shape = read_shape(Order, "o")
@@ -447,13 +447,13 @@ def item_transition(
 def _next_number() -> int:
     # One statement that works on SQLite (3.35+) and PostgreSQL, serialized by the row it touches.
     table = Counter._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
-            f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1 RETURNING value",
-            ["order", settings.ORDO_ORDER_NUMBER_START],
-        )
-        return int(cursor.fetchone()[0])
+    row = fetch_one(
+        f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
+        f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+        ["order", settings.ORDO_ORDER_NUMBER_START],
+    )
+    assert row is not None
+    return int(row[0])
 
 
 def _validate_items(items: Sequence[ItemInput]) -> None:
