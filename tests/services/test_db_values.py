@@ -83,3 +83,21 @@ def test_a_row_given_as_a_mapping_is_adapted_as_the_model_built_from_it(model, g
 def _plain(value):
     """A value the driver wraps (psycopg's ``Jsonb``, which has no equality) as what it wraps."""
     return getattr(value, "obj", value)
+
+
+def _fields(order: Order) -> dict:
+    return {f.attname: getattr(order, f.attname) for f in Order._meta.concrete_fields}
+
+
+def test_a_placed_order_holds_what_was_written_and_what_init_would_give(load_preset, customer, place):
+    """``db.insert_created`` makes the order without ``Model.__init__``: the instance placing
+    returns holds what the database then holds, field by field, and what ``Order(**values)``
+    would hold — defaults included — with the customer it was given kept."""
+    load_preset("shop")
+    order = place(customer, notes="by the door")
+    assert _fields(order) == _fields(Order.objects.get(pk=order.pk))
+    given = {name: value for name, value in _fields(order).items() if name not in ("id", "payment_status", "paid")}
+    assert _fields(Order(id=order.pk, **given)) == _fields(order)
+    assert order.payment_status == "unpaid"  # a default: not given when placing
+    assert order._state.fields_cache["customer"] == customer.customer
+    assert not order._state.adding

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Partner
-from ordo.db import batched, fetch_one, insert_one, insert_plain, insert_rows, read_shape, update_fields
+from ordo.db import batched, fetch_one, insert_created, insert_plain, insert_rows, read_shape, update_fields
 from ordo.errors import DomainError
 from ordo.jobs.runner import job_enqueue
 from ordo.kept import Kept
@@ -721,36 +721,39 @@ def order_create(
             OrderErrorCode.AMOUNT_OUT_OF_RANGE, f"The order would total {total}; amounts go up to {MAX_MONEY}."
         )
     number = _next_number()
-    order = Order(
-        number=number,
-        tracking_token=secrets.token_urlsafe(24),
-        type=spec.code,
-        source=source,
-        workflow_id=spec.workflow_id,
-        item_workflow_id=spec.item_workflow_id,
-        status=status or workflow.initial,
-        status_since=status_since or now,
-        currency=spec.currency,
-        language=spec.language,
-        delivery_address=delivery_address,
-        address_folded=fold(delivery_address),
-        subtotal=subtotal,
-        discount=discount,
-        fees=fees,
-        vat_added=vat,
-        total=total,
-        payment_channel=channel.code if channel else "",
-        customer=customer,
-        manager_id=manager_id,
-        contractor_id=contractor_id,
-        partner=partner,
-        external_number=external_number or str(number),
-        placed_at=now,
-        notes=notes,
-        checkout=checkout or {},
-        created_by_id=None if actor.is_system else actor.id,
+    order = insert_created(
+        Order,
+        {
+            "number": number,
+            "tracking_token": secrets.token_urlsafe(24),
+            "type": spec.code,
+            "source": source,
+            "workflow_id": spec.workflow_id,
+            "item_workflow_id": spec.item_workflow_id,
+            "status": status or workflow.initial,
+            "status_since": status_since or now,
+            "currency": spec.currency,
+            "language": spec.language,
+            "delivery_address": delivery_address,
+            "address_folded": fold(delivery_address),
+            "subtotal": subtotal,
+            "discount": discount,
+            "fees": fees,
+            "vat_added": vat,
+            "total": total,
+            "payment_channel": channel.code if channel else "",
+            "customer_id": customer.pk,
+            "manager_id": manager_id,
+            "contractor_id": contractor_id,
+            "partner_id": None if partner is None else partner.pk,
+            "external_number": external_number or str(number),
+            "placed_at": now,
+            "notes": notes,
+            "checkout": checkout or {},
+            "created_by_id": None if actor.is_system else actor.id,
+        },
+        related={"customer": customer, "partner": partner},
     )
-    insert_one(order)
     if tier is not None:
         OrderDiscount.objects.create(
             order=order,
