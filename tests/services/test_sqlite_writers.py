@@ -3,11 +3,14 @@ outermost atomic block's BEGIN to its COMMIT or ROLLBACK, and by nobody else mea
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import sqlite3
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from ordo.orders.models import Counter
 
@@ -81,3 +84,25 @@ def test_a_statements_placeholders_are_translated_once_and_answer_the_same():
     with connection.cursor() as cursor:  # named parameters still go Django's way
         cursor.execute("SELECT %(n)s + 1", {"n": 41})
         assert cursor.fetchone() == (42,)
+
+
+@pytest.mark.parametrize("logged", [False, True])
+def test_a_transaction_takes_sqlites_write_lock_at_its_begin(logged):
+    """BEGIN IMMEDIATE, whether the BEGIN is logged (assertNumQueries, DEBUG) or sent on the
+    driver's connection: a writer outside Ordo (a sqlite3 shell) finds the database locked before
+    the transaction has written anything."""
+    outsider = sqlite3.connect(connection.settings_dict["NAME"], timeout=0, isolation_level=None)
+    seen = CaptureQueriesContext(connection)
+    try:
+        with (
+            seen if logged else contextlib.nullcontext(),
+            transaction.atomic(),
+            pytest.raises(sqlite3.OperationalError, match="locked"),
+        ):
+            outsider.execute("BEGIN IMMEDIATE")
+        outsider.execute("BEGIN IMMEDIATE")  # free again after the commit
+        outsider.execute("ROLLBACK")
+    finally:
+        outsider.close()
+    if logged:
+        assert [q["sql"] for q in seen.captured_queries] == ["BEGIN IMMEDIATE", "COMMIT"]
