@@ -44,36 +44,39 @@ def _kept_cursor() -> tuple[Any, bool]:
     return kept[1], False
 
 
+class _Statement:
+    """``with _Statement() as cursor``: the kept cursor for one statement, closed after it only
+    when it was opened for it alone."""
+
+    __slots__ = ("cursor", "fresh")
+
+    def __enter__(self) -> Any:
+        self.cursor, self.fresh = _kept_cursor()
+        return self.cursor
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.fresh:
+            self.cursor.close()
+
+
 def execute(sql: str, params: Sequence[Any] = ()) -> None:
     """Run a statement that returns no rows, through the kept cursor."""
-    cursor, fresh = _kept_cursor()
-    try:
+    with _Statement() as cursor:
         cursor.execute(sql, params)
-    finally:
-        if fresh:
-            cursor.close()
 
 
 def execute_many(sql: str, params: Sequence[Sequence[Any]]) -> None:
     """Run a statement once for each parameter row, through the kept cursor."""
-    cursor, fresh = _kept_cursor()
-    try:
+    with _Statement() as cursor:
         cursor.executemany(sql, params)
-    finally:
-        if fresh:
-            cursor.close()
 
 
 def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Every row a statement returns, through the kept cursor. Always every row: a SELECT left
     half-read would hold its SQLite read snapshot open for as long as the cursor is kept."""
-    cursor, fresh = _kept_cursor()
-    try:
+    with _Statement() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-    finally:
-        if fresh:
-            cursor.close()
 
 
 def fetch_one(sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
