@@ -286,6 +286,24 @@ def read_together(reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple
             cursor.close()
 
 
+_created: dict[tuple[type[models.Model], str], tuple[str, Shape, models.Field]] = {}
+
+
+def _created_shape(model: type[models.Model]) -> tuple[str, Shape, models.Field]:
+    """``insert_created``'s INSERT … RETURNING id, the row's shape and its key, checked and built
+    once per model and process."""
+    key = (model, connection.vendor)
+    if key not in _created:
+        sql, shape = _insert_shape(model)
+        assert not any(pre_save for _a, _f, _h, pre_save, _d in shape.steps), f"{model.__name__} has auto_now fields"
+        assert not signals.pre_init.has_listeners(model), f"{model.__name__} has pre_init receivers"
+        assert not signals.post_init.has_listeners(model), f"{model.__name__} has post_init receivers"
+        pk = model._meta.pk
+        assert pk is not None
+        _created[key] = (f"{sql} RETURNING {connection.ops.quote_name(pk.column or pk.name)}", shape, pk)
+    return _created[key]
+
+
 def insert_created(model: type[_M], values: Mapping[str, Any], *, related: Mapping[str, Any] = {}) -> _M:
     """``model.objects.create(**values)`` for the hot paths, with ``values`` by attribute name
     (``customer_id``, not ``customer``; ``related`` then hands over the objects already at hand,
@@ -296,13 +314,7 @@ def insert_created(model: type[_M], values: Mapping[str, Any], *, related: Mappi
 
     For models with no ``auto_now`` field and no pre_init/post_init receiver (asserted): their
     instance holds exactly what is written (tests/services/test_db_values.py)."""
-    sql, shape = _insert_shape(model)
-    assert not any(pre_save for _a, _f, _h, pre_save, _d in shape.steps), f"{model.__name__} has auto_now fields"
-    assert not signals.pre_init.has_listeners(model), f"{model.__name__} has pre_init receivers"
-    assert not signals.post_init.has_listeners(model), f"{model.__name__} has post_init receivers"
-    pk = model._meta.pk
-    assert pk is not None
-    returning = f"{sql} RETURNING {connection.ops.quote_name(pk.column or pk.name)}"
+    returning, shape, pk = _created_shape(model)
     returned = fetch_one(returning, shape.values_from(values))
     assert returned is not None
     instance = model.__new__(model)
