@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import os
+import sqlite3
 from typing import Any
 
 from django.db.backends.sqlite3 import base
@@ -40,6 +41,20 @@ def _qmark(query: str) -> str:
 
 
 class Cursor(base.SQLiteCursorWrapper):
+    """Django's SQLite cursor, with each statement's ``?`` form remembered (``_qmark``) and sent
+    straight to the driver when its parameters come as a list or tuple — as Ordo's statements
+    and the ORM's do; a mapping's named placeholders, or no parameters at all, go Django's way."""
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if type(params) is list or type(params) is tuple:
+            return sqlite3.Cursor.execute(self, _qmark(query), params)
+        return super().execute(query, params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        if type(param_list) is list and (not param_list or type(param_list[0]) in (list, tuple)):
+            return sqlite3.Cursor.executemany(self, _qmark(query), param_list)
+        return super().executemany(query, param_list)
+
     def convert_query(self, query: str, *, param_names: Any = None) -> str:
         if param_names is None:
             return _qmark(query)
