@@ -14,7 +14,7 @@ from ordo.api.present import order_json
 from ordo.api.schemas import OrderOut
 from ordo.errors import DomainError
 from ordo.orders import selectors
-from ordo.orders.models import Order
+from ordo.orders.models import Order, OrderItem
 from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +105,110 @@ def test_postgresql_prepares_the_answer_and_it_still_answers_what_is_true_now(lo
     Order.objects.filter(number=number).update(notes="Call first")
     for _ in range(7):
         assert selectors.order_answer(manager.user, number).notes == "Call first"
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_every_transitions_answer_equals_the_order_read_afresh(
+    preset, load_preset, admin, manager, customer, monkeypatch, smtp, drain
+):
+    """A transition that ran no effect answers from the order it wrote, without reading its row
+    again (``Order.as_written``); one that ran an effect (a stock hold, a refund) reads it. Walked
+    through each preset's transitions by whoever may fire them, every answer equals what
+    ``GET /orders/{number}`` shows that person after it — and the first kind is taken, so the
+    comparison covers it."""
+    load_preset(preset)
+    sell(LINES)
+    held: list[int] = []
+    monkeypatch.setattr(selectors, "_answer_held", _counted(selectors._answer_held, held))
+    placed = manager.api.post("/orders", {"customer": customer.customer.pk, "items": LINES, "payment_channel": "card"})
+    assert placed.status == 201, placed.body
+    number = placed.body["number"]
+    people = [admin, manager, customer]
+    fired: list[str] = []
+    paid = drained = False
+    while True:
+        found = [
+            (person, t["code"])
+            for person in people
+            for t in person.api.get(f"/orders/{number}").body["available_transitions"]
+            if t["enabled"] and t["code"] not in {*fired, "cancel"}
+        ]
+        if not found and not drained:  # a workflow waiting for a job (a stock check) moves on after it
+            drain()
+            drained = True
+            continue
+        if not found and not paid:  # …or for the money, once it comes
+            paid = manager.api.pay(number, manager.api.total(number), reference=f"walk-{preset}")
+            assert paid.status == 201, paid.body
+            drained = False
+            continue
+        if not found:
+            break
+        person, code = found[0]
+        fired.append(code)
+        drained = False
+        answered = person.api.fire(number, code)
+        assert answered.status == 200, answered.body
+        assert answered.body == person.api.get(f"/orders/{number}").body, code
+    for item in manager.api.get(f"/orders/{number}").body["items"]:
+        if item["status"] is not None:  # an item workflow: its transitions answer the same way
+            answered = manager.api.post(f"/orders/{number}/items/{item['id']}/transitions", {"transition": "complete"})
+            assert answered.status == 200, answered.body
+            assert answered.body == manager.api.get(f"/orders/{number}").body
+    cancelled = admin.api.fire(number, "cancel")
+    if cancelled.status == 200:
+        assert cancelled.body == admin.api.get(f"/orders/{number}").body
+    assert fired or preset == "smm", "the walk fired transitions"
+    assert held, "some transition answered from the order it wrote"
+
+
+def test_an_effect_that_writes_the_order_by_another_path_shows_in_the_answer(
+    load_preset, customer, manager, place, monkeypatch
+):
+    """An effect may change the order's row behind the unit's back: after one ran, the answer
+    reads the row again rather than draw the order the unit holds."""
+    from decimal import Decimal
+
+    from ordo.orders.effects import EFFECTS
+    from ordo.orders.services import order_transition
+    from ordo.payments.services import payment_record
+
+    load_preset("furniture")
+    number = place(customer).number
+    for code in ["submit", "approve", "launch"]:
+        order_transition(number=number, transition=code, actor=(manager if code == "approve" else customer).actor)
+    payment_record(number=number, amount=Decimal("25.50"), channel="cash", actor=manager.actor)
+    for code in ["finish", "pass"]:
+        order_transition(number=number, transition=code, actor=manager.actor)
+
+    def noted(call):
+        Order.objects.filter(pk=call.unit.order.pk).update(notes="Left by the effect")
+
+    monkeypatch.setitem(EFFECTS, "set_issue_date", noted)
+    answered = manager.api.fire(number, "hand_over")
+    assert answered.status == 200, answered.body
+    assert answered.body["notes"] == "Left by the effect"
+    assert answered.body == manager.api.get(f"/orders/{number}").body
+
+
+def _counted(fn, calls: list[int]):
+    def counted(*args):
+        calls.append(1)
+        return fn(*args)
+
+    return counted
+
+
+def test_what_is_asked_of_one_answers_relations_leaves_the_next_answers_alone(load_preset, manager, customer, place):
+    """The answers' prefetched relations share one unread query per model: a QuerySet asked
+    for more (filtered, ordered, counted) works on a copy of it."""
+    load_preset("shop")
+    number = place(customer).number
+    first = selectors.order_answer(manager.user, number)
+    shared = str(selectors._unread_query(OrderItem))
+    assert [i.sku for i in first.items.all().filter(sku="A-1")] == ["A-1"]
+    assert [i.sku for i in first.items.all().order_by("-position")] == ["B-2", "A-1"]
+    assert first.items.all().exclude(sku="A-1").count() == 1
+    assert str(selectors._unread_query(OrderItem)) == shared
+    again = selectors.order_answer(manager.user, number)
+    assert [i.sku for i in again.items.all()] == ["A-1", "B-2"]

@@ -43,17 +43,19 @@ def _language(request: HttpRequest) -> str:
     return getattr(request, "LANGUAGE_CODE", "en")
 
 
-def _out(request: HttpRequest, number: int) -> dict:
-    order = selectors.order_answer(request.user, number)
+def _out(request: HttpRequest, number: int, held: Order | None = None) -> dict:
+    order = selectors.order_answer(request.user, number, held)
     return order_json(order, actor_for(request.user), _language(request))
 
 
-def answer(request: HttpRequest, number: int, status: int = 200) -> HttpResponse:
+def answer(request: HttpRequest, number: int, status: int = 200, *, held: Order | None = None) -> HttpResponse:
     """The order after a write, answered as the route's ``OrderOut`` declares it without
     validating the dict against the schema again: ``order_json`` builds exactly that shape
     (tests/api/test_answer.py holds the two equal for every preset), and the second validation
-    cost a fifth of a transition. Rendered by the API's renderer (ninja's JSON one)."""
-    content = RENDERER.render(request, _out(request, number), response_status=status)
+    cost a fifth of a transition. Rendered by the API's renderer (ninja's JSON one). ``held``:
+    the order the write returned, drawn without reading its row again when it holds it as
+    written (``selectors.order_answer``)."""
+    content = RENDERER.render(request, _out(request, number, held), response_status=status)
     return HttpResponse(content, status=status, content_type=f"{RENDERER.media_type}; charset={RENDERER.charset}")
 
 
@@ -220,7 +222,7 @@ def patch_order(request: HttpRequest, number: Id, payload: s.OrderPatch):
 def fire_transition(request: HttpRequest, number: Id, payload: s.TransitionIn):
     """409 when the order is not in a from-status (or no longer in ``expected_status``), 403 when
     the caller's role may not, 422 with ``failed_guards`` naming each guard that does not hold."""
-    services.order_transition(
+    written = services.order_transition(
         number=number,
         transition=payload.transition,
         actor=actor_for(request.user),
@@ -228,7 +230,7 @@ def fire_transition(request: HttpRequest, number: Id, payload: s.TransitionIn):
         comment=payload.comment,
         visible=selectors.orders_visible_to(request.user),
     )
-    return answer(request, number)
+    return answer(request, number, held=written)
 
 
 @router.post(
@@ -237,7 +239,7 @@ def fire_transition(request: HttpRequest, number: Id, payload: s.TransitionIn):
     summary="Fire an item transition",
 )
 def fire_item_transition(request: HttpRequest, number: Id, item_id: Id, payload: s.TransitionIn):
-    services.item_transition(
+    written = services.item_transition(
         number=number,
         item_id=item_id,
         transition=payload.transition,
@@ -246,7 +248,7 @@ def fire_item_transition(request: HttpRequest, number: Id, item_id: Id, payload:
         comment=payload.comment,
         visible=selectors.orders_visible_to(request.user),
     )
-    return answer(request, number)
+    return answer(request, number, held=written)
 
 
 @router.get(

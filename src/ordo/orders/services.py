@@ -106,6 +106,9 @@ class OrderUnit:
         self.dirty_items: dict[int, OrderItem] = {}
         self.events: list[Event] = []
         self.activity: list[Activity] = []
+        #: Whether an effect ran: an effect may write the order's row by a path of its own
+        #: (payments, stock), after which this instance no longer holds the row as written.
+        self.effects_ran = False
 
     @property
     def items(self) -> list[OrderItem]:
@@ -170,6 +173,7 @@ class OrderUnit:
             )
         )
         for ref in decision.effects:
+            self.effects_ran = True
             EFFECTS[ref.name](EffectCall(self, ref.params))
 
     def settle(self) -> None:
@@ -254,6 +258,7 @@ class OrderUnit:
             )
         )
         for ref in decision.effects:
+            self.effects_ran = True
             # Item effects learn which item moved.
             EFFECTS[ref.name](EffectCall(self, {**ref.params, "item": item.pk}))
         return decision
@@ -421,7 +426,7 @@ def order_transition(
         unit.fire(transition, kind=kind, expected_status=expected_status, comment=comment)
         unit.settle()
         unit.flush()
-    return unit.order
+    return _written(unit)
 
 
 def item_transition(
@@ -441,6 +446,14 @@ def item_transition(
         unit.fire_item(unit.item(item_id), transition, expected_status=expected_status, comment=comment)
         unit.settle()
         unit.flush()
+    return _written(unit)
+
+
+def _written(unit: OrderUnit) -> Order:
+    """The order a transition's unit wrote, marked ``as_written`` when the instance holds its row
+    as committed: the unit changed the row only through itself — status, fields it flushed — and
+    no effect ran that may have written it by another path (a payment, a stock hold)."""
+    unit.order.as_written = not unit.effects_ran
     return unit.order
 
 
