@@ -45,6 +45,7 @@ def test_the_answer_after_a_write_equals_the_full_presenter(preset, load_preset,
     placed = manager.api.post("/orders", {"customer": customer.customer.pk, "items": lines})
     assert placed.status == 201, placed.body
     number = placed.body["number"]
+    assert placed.body == manager.api.get(f"/orders/{number}").body, "a placement answers what it wrote"
     manager.api.post(f"/orders/{number}/discounts", {"name": "Promo", "kind": "percent", "value": "10"})
     duplicate = manager.api.post(f"/orders/{number}/links", {"kind": "duplicate"})
     assert duplicate.status == 201, duplicate.body
@@ -123,6 +124,7 @@ def test_every_transitions_answer_equals_the_order_read_afresh(
     placed = manager.api.post("/orders", {"customer": customer.customer.pk, "items": LINES, "payment_channel": "card"})
     assert placed.status == 201, placed.body
     number = placed.body["number"]
+    assert (held, placed.body) == ([1], manager.api.get(f"/orders/{number}").body), "a placement answers what it wrote"
     people = [admin, manager, customer]
     fired: list[str] = []
     paid = drained = False

@@ -147,7 +147,7 @@ def _place(
         request_hash=hashlib.sha256(body.encode()).hexdigest() if idempotency_key else "",
         then=partial(_attach, materials, files or []),
     )
-    return answer(request, order.number, 201)
+    return answer(request, order.number, 201, held=order)
 
 
 def _attach(materials: list[list[MaterialLine]], files: list[Checked], order: Order) -> None:

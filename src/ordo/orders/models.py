@@ -208,8 +208,9 @@ class Order(models.Model):
     # Not columns: ``services.lock_order()`` reads the workflows' digests with the locked row.
     workflow_digest: str
     item_workflow_digest: str | None
-    #: Not a column: True on the order a transition has just written when the instance holds
-    #: exactly what its row now holds (``services._written``): the API's answer need not read it again.
+    #: Not a column: True on the order a placement or a transition has just written when the
+    #: instance holds exactly what its row now holds (``services.order_place``, ``services._written``):
+    #: the API's answer need not read it again.
     as_written = False
 
     class Meta:

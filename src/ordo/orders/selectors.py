@@ -323,7 +323,7 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     PostgreSQL they go in one round trip (``db.read_together``).
 
     ``held``: the order the write returned. When it holds its row as written (``as_written``: a
-    transition that ran no effect) the row is not read again — only the rows it names (customer,
+    placement, or a transition that ran no effect) the row is not read again — only the rows it names (customer,
     manager, contractor, courier, partner, by their ids) and its relations.
 
     Visibility first, by the one rule: someone who does not see every order asks

@@ -619,7 +619,8 @@ def order_place(
     the manager who registered the customer and the one contractor who fits (each when its
     setting is on). With ``idempotency_key`` a retry by the same user returns the order the first
     call made; the same key with a different request is refused. ``then`` adds what other parts
-    keep of a new order (materials, print files) in the same transaction.
+    keep of a new order (materials, print files) in the same transaction; it leaves the order's
+    own row alone, so the order returned holds its row as written (``Order.as_written``).
     """
     if idempotency_key and actor.id is None:
         raise ValueError("an Idempotency-Key belongs to a user; the system has none")
@@ -665,6 +666,7 @@ def order_place(
         if replay is None:
             raise
         return replay
+    order.as_written = True
     return order
 
 
@@ -767,6 +769,7 @@ def order_create(
         },
         related={"customer": customer, "partner": partner},
     )
+    order.workflow_digest, order.item_workflow_digest = spec.digest, spec.item_digest
     if tier is not None:
         OrderDiscount.objects.create(
             order=order,
