@@ -60,7 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ordo.server import serve
 
-    serve(host=args.host, port=args.port, workers=args.workers, with_worker=not args.no_worker)
+    serve(host=args.host, port=args.port, workers=args.workers, threads=args.threads, with_worker=not args.no_worker)
     return 0
 
 
@@ -241,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("ORDO_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ORDO_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("ORDO_WEB_WORKERS", "2")))
+    serve.add_argument("--threads", type=int, default=int(os.environ.get("ORDO_WEB_THREADS", "4")))
     serve.add_argument("--no-worker", action="store_true", help="do not start the background worker")
     serve.set_defaults(func=cmd_serve)
 

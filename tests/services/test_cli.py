@@ -104,3 +104,15 @@ def test_demo_of_another_preset_on_a_used_database_says_so_and_changes_nothing(c
 def test_migrate_says_the_database_is_up_to_date(capsys):
     assert main(["migrate"]) == 0
     assert "is up to date" in capsys.readouterr().out
+
+
+def test_serve_takes_its_processes_and_threads_from_flags_or_the_environment(monkeypatch):
+    from ordo import server
+
+    asked: list[dict] = []
+    monkeypatch.setattr(server, "serve", lambda **kwargs: asked.append(kwargs))
+    monkeypatch.setenv("ORDO_WEB_WORKERS", "3")
+    monkeypatch.setenv("ORDO_WEB_THREADS", "1")
+    assert main(["serve", "--no-worker"]) in (0, None)
+    assert main(["serve", "--workers", "4", "--threads", "2"]) in (0, None)
+    assert [(a["workers"], a["threads"], a["with_worker"]) for a in asked] == [(3, 1, False), (4, 2, True)]
