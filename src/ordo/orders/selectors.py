@@ -323,8 +323,8 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     PostgreSQL they go in one round trip (``db.read_together``).
 
     ``held``: the order the write returned. When it holds its row as written (``as_written``: a
-    placement, or a transition that ran no effect) the row is not read again — only the rows it names (customer,
-    manager, contractor, courier, partner, by their ids) and its relations.
+    placement, or a transition that ran no effect) the row is not read again — only the rows it
+    names (customer, manager, contractor, courier, partner, by their ids) and its relations.
 
     Visibility first, by the one rule: someone who does not see every order asks
     ``orders_visible_to`` whether they see this one."""
@@ -428,8 +428,8 @@ def _answer_order(row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
 
 
 def _answer_held(order: Order, row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
-    """The order a transition wrote, with the rows it names read by their ids (``_Answer.joined``)
-    and its workflows by the digests its lock read."""
+    """The order a placement or a transition wrote, with the rows it names read by their ids
+    (``_Answer.joined``) and its workflows by the digests it was written with."""
     _joined_onto(order, row, 0, shapes)
     order.workflow = WorkflowRow(id=order.workflow_id, digest=order.workflow_digest)
     item_workflow_id, item_digest = order.item_workflow_id, order.item_workflow_digest
