@@ -1,8 +1,9 @@
 """Where an API request's time goes: order creation and transitions through Django's whole stack
 in this process (no network), with each stage timed by wrapping the function that does it —
 auth (the bearer token), lock (the order row), decide (the workflow engine), write (the order's
-rows, or the transition's), present (the order read back and drawn as JSON) and serialize (the
-response). What is left is the framework around them (middleware, routing, parsing).
+rows, or the transition's), present (the order drawn as JSON, with what the write did not hold
+read back) and serialize (the response). What is left is the framework around them (middleware,
+routing, parsing).
 
 A regression shows as one stage growing, in one run."""
 
