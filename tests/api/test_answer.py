@@ -112,11 +112,11 @@ def test_postgresql_prepares_the_answer_and_it_still_answers_what_is_true_now(lo
 def test_every_transitions_answer_equals_the_order_read_afresh(
     preset, load_preset, admin, manager, customer, monkeypatch, smtp, drain
 ):
-    """A transition that ran no effect answers from the order it wrote, without reading its row
-    again (``Order.as_written``); one that ran an effect (a stock hold, a refund) reads it. Walked
-    through each preset's transitions by whoever may fire them, every answer equals what
-    ``GET /orders/{number}`` shows that person after it — and the first kind is taken, so the
-    comparison covers it."""
+    """A placement, and a transition that ran no effect, answer from the order they wrote, without
+    reading its row again (``Order.as_written``); a transition that ran an effect (a stock hold, a
+    refund) reads it. Walked through each preset's transitions by whoever may fire them, every
+    answer equals what ``GET /orders/{number}`` shows that person after it — and the first kind
+    is taken, by the placement and by some transition, so the comparison covers it."""
     load_preset(preset)
     sell(LINES)
     held: list[int] = []
@@ -140,9 +140,9 @@ def test_every_transitions_answer_equals_the_order_read_afresh(
             drained = True
             continue
         if not found and not paid:  # …or for the money, once it comes
-            paid = manager.api.pay(number, manager.api.total(number), reference=f"walk-{preset}")
-            assert paid.status == 201, paid.body
-            drained = False
+            payment = manager.api.pay(number, manager.api.total(number), reference=f"walk-{preset}")
+            assert payment.status == 201, payment.body
+            paid, drained = True, False
             continue
         if not found:
             break
@@ -161,7 +161,7 @@ def test_every_transitions_answer_equals_the_order_read_afresh(
     if cancelled.status == 200:
         assert cancelled.body == admin.api.get(f"/orders/{number}").body
     assert fired or preset == "smm", "the walk fired transitions"
-    assert held, "some transition answered from the order it wrote"
+    assert len(held) > 1, "some transition, not only the placement, answered from the order it wrote"
 
 
 def test_an_effect_that_writes_the_order_by_another_path_shows_in_the_answer(
