@@ -337,7 +337,15 @@ def insert_created(model: type[_M], values: Mapping[str, Any], *, related: Mappi
     For models with no ``auto_now`` field and no pre_init/post_init receiver (asserted): their
     instance holds exactly what is written (tests/services/test_db_values.py)."""
     returning, shape, pk = _created_shape(model)
-    returned = fetch_one(returning, shape.values_from(values))
+    # A default worked out each time (a new dict, the time now) is taken once, for the row and the
+    # instance alike; a constant one ``values_from`` adapts as it was adapted once per shape.
+    called = {
+        attname: field.get_default()
+        for attname, field, _how, _pre_save, default in shape.steps
+        if default is _CALLED and attname not in values
+    }
+    given = {**values, **called} if called else values
+    returned = fetch_one(returning, shape.values_from(given))
     assert returned is not None
     instance = model.__new__(model)
     state = instance._state = ModelState()
@@ -345,7 +353,7 @@ def insert_created(model: type[_M], values: Mapping[str, Any], *, related: Mappi
     state.fields_cache.update(related)
     kept = instance.__dict__
     for attname, field, _how, _pre_save, _default in shape.steps:
-        kept[attname] = values[attname] if attname in values else field.get_default()
+        kept[attname] = given[attname] if attname in given else field.get_default()
     kept[pk.attname] = returned[0]
     return instance
 

@@ -108,3 +108,23 @@ def test_a_placed_order_holds_what_was_written_and_what_init_would_give(load_pre
     assert order.payment_status == "unpaid"  # a default: not given when placing
     assert order._state.fields_cache["customer"] == customer.customer
     assert not order._state.adding
+
+
+def test_a_default_worked_out_each_time_is_taken_once_for_the_row_and_the_instance(
+    load_preset, customer, place, monkeypatch
+):
+    """A field left out whose default is called (a new value each time) gets one value: the one
+    written is the one the instance holds."""
+    from itertools import count
+
+    from ordo import db
+
+    load_preset("shop")
+    values = {name: value for name, value in _fields(place(customer)).items() if name not in ("id", "notes")}
+    values.update(number=values["number"] + 1, tracking_token="another-token")
+    taken = count()
+    monkeypatch.setattr(Order._meta.get_field("notes"), "default", lambda: f"note {next(taken)}")
+    monkeypatch.setattr(db, "_statements", {})  # the shapes are worked out again with this default
+    monkeypatch.setattr(db, "_created", {})
+    made = db.insert_created(Order, values)
+    assert made.notes == Order.objects.get(pk=made.pk).notes == "note 0"
