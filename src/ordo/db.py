@@ -291,8 +291,8 @@ def batched() -> Iterator[None]:
 def read_together(reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
     """The rows of each of several reads that do not wait for one another: on PostgreSQL sent in
     one psycopg pipeline and answered in one round trip (the API answer's five reads: 0.8 ms
-    against 1.6–1.9 ms one by one, once the statements are prepared), elsewhere one by one. Each
-    goes through Django's cursor, so it is logged and counted like any query."""
+    against 1.6–1.9 ms one by one, once the statements are prepared), elsewhere one by one
+    (``fetch_all``). Each is logged and counted like any query while queries are logged."""
     if connection.vendor != "postgresql":
         return [fetch_all(sql, params) for sql, params in reads]
     cursors = []

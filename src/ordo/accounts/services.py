@@ -161,14 +161,12 @@ def _customer_by_email(email: str) -> Customer | None:
     """The earliest account that proved ``email``, else the one record without an account for it.
     One plain statement on the folded-address index: every order staff enter by an address asks it."""
     c = read_shape(Customer, "c")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {c.columns} FROM {connection.ops.quote_name(Customer._meta.db_table)} c "
-            "WHERE LOWER(c.email) = LOWER(%s) AND (c.user_id IS NULL OR c.email_verified_at IS NOT NULL) "
-            "ORDER BY CASE WHEN c.user_id IS NULL THEN 1 ELSE 0 END, c.id LIMIT 1",
-            [email],
-        )
-        row = cursor.fetchone()
+    row = fetch_one(
+        f"SELECT {c.columns} FROM {connection.ops.quote_name(Customer._meta.db_table)} c "
+        "WHERE LOWER(c.email) = LOWER(%s) AND (c.user_id IS NULL OR c.email_verified_at IS NOT NULL) "
+        "ORDER BY CASE WHEN c.user_id IS NULL THEN 1 ELSE 0 END, c.id LIMIT 1",
+        [email],
+    )
     return None if row is None else c.build(row)
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.contrib.auth.models import User
-from django.db import connection
 from django.db.models import Count, Q
 
 from ordo.accounts.models import Customer, Profile, Role
 from ordo.business.details import business
+from ordo.db import fetch_all, fetch_one
 from ordo.errors import DomainError
 from ordo.kept import Kept
 from ordo.orders.errors import OrderErrorCode
@@ -107,14 +107,13 @@ def _contractor_products() -> list[tuple[int, list[str], list[str]]]:
 
 def _contractor_products_read() -> list[tuple[int, list[str], list[str]]]:
     profile, user = Profile._meta.db_table, User._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.user_id, p.skus, p.categories FROM {profile} p JOIN {user} u ON u.id = p.user_id "
-            "WHERE p.role = %s AND u.is_active",
-            [Role.CONTRACTOR],
-        )
-        # SQLite hands JSON back as text; psycopg decodes jsonb itself.
-        return [(user_id, _json(skus), _json(categories)) for user_id, skus, categories in cursor.fetchall()]
+    found = fetch_all(
+        f"SELECT p.user_id, p.skus, p.categories FROM {profile} p JOIN {user} u ON u.id = p.user_id "
+        "WHERE p.role = %s AND u.is_active",
+        [Role.CONTRACTOR],
+    )
+    # SQLite hands JSON back as text; psycopg decodes jsonb itself.
+    return [(user_id, _json(skus), _json(categories)) for user_id, skus, categories in found]
 
 
 def _json(value: Any) -> Any:
@@ -166,10 +165,9 @@ def may_manage(user_id: int) -> bool:
     """Active admins (or superusers) and managers may manage orders. One plain statement: each
     order placed while auto-assignment is on asks it."""
     profile, user = Profile._meta.db_table, User._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {user} u LEFT JOIN {profile} p ON p.user_id = u.id "
-            "WHERE u.id = %s AND u.is_active = %s AND (u.is_superuser = %s OR p.role IN (%s, %s))",
-            [user_id, True, True, Role.ADMIN, Role.MANAGER],
-        )
-        return cursor.fetchone() is not None
+    found = fetch_one(
+        f"SELECT 1 FROM {user} u LEFT JOIN {profile} p ON p.user_id = u.id "
+        "WHERE u.id = %s AND u.is_active = %s AND (u.is_superuser = %s OR p.role IN (%s, %s))",
+        [user_id, True, True, Role.ADMIN, Role.MANAGER],
+    )
+    return found is not None

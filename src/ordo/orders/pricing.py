@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Sum
 
+from ordo.db import fetch_all
 from ordo.kept import Kept
 from ordo.orders.models import ZERO, DiscountTier, Order, OrderDiscount
 
@@ -56,13 +56,11 @@ TIERS: Kept[str, list[tuple[int, str, Any, Any]]] = Kept("discount tiers", secon
 
 
 def _tiers(currency: str) -> list[tuple[int, str, Any, Any]]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, name, threshold, percent FROM {DiscountTier._meta.db_table} "
-            "WHERE currency = %s ORDER BY threshold DESC",
-            [currency],
-        )
-        return cursor.fetchall()
+    return fetch_all(
+        f"SELECT id, name, threshold, percent FROM {DiscountTier._meta.db_table} "
+        "WHERE currency = %s ORDER BY threshold DESC",
+        [currency],
+    )
 
 
 def tier_reached(customer_id: int, currency: str) -> DiscountTier | None:
