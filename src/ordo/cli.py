@@ -233,6 +233,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(text: str) -> int:
+    """A count of processes or threads: a whole number from 1 up."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ordo", description="Ordo order management.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -240,8 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web app and the API")
     serve.add_argument("--host", default=os.environ.get("ORDO_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("ORDO_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=int(os.environ.get("ORDO_WEB_WORKERS", "2")))
-    serve.add_argument("--threads", type=int, default=int(os.environ.get("ORDO_WEB_THREADS", "4")))
+    # argparse checks a string default by its type too: a bad ORDO_WEB_* value is refused as a flag would be.
+    serve.add_argument("--workers", type=_at_least_one, default=os.environ.get("ORDO_WEB_WORKERS", "2"))
+    serve.add_argument("--threads", type=_at_least_one, default=os.environ.get("ORDO_WEB_THREADS", "4"))
     serve.add_argument("--no-worker", action="store_true", help="do not start the background worker")
     serve.set_defaults(func=cmd_serve)
 

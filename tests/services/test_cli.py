@@ -116,3 +116,21 @@ def test_serve_takes_its_processes_and_threads_from_flags_or_the_environment(mon
     assert main(["serve", "--no-worker"]) in (0, None)
     assert main(["serve", "--workers", "4", "--threads", "2"]) in (0, None)
     assert [(a["workers"], a["threads"], a["with_worker"]) for a in asked] == [(3, 1, False), (4, 2, True)]
+
+
+@pytest.mark.parametrize("bad", [["--threads", "0"], ["--workers", "-2"], ["--threads", "four"]])
+def test_serve_refuses_a_count_below_one_with_a_clear_message(bad, capsys, monkeypatch):
+    from ordo import server
+
+    monkeypatch.setattr(server, "serve", lambda **kwargs: pytest.fail("served"))
+    with pytest.raises(SystemExit) as refused:
+        main(["serve", *bad])
+    assert refused.value.code == 2
+    assert f"{bad[1]!r} is not a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_bad_count_in_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("ORDO_WEB_THREADS", "0")
+    with pytest.raises(SystemExit):
+        main(["serve"])
+    assert "argument --threads: '0' is not a whole number of at least 1" in capsys.readouterr().err
