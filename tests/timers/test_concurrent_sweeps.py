@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ordo.orders.models import Order, OrderType, StatusChange
@@ -40,6 +41,19 @@ def waiting(customer, status: str, since) -> None:
     )
 
 
+def queued(cursor, processes: list[subprocess.Popen], table: str, count: int) -> None:
+    """Wait until ``count`` other sessions wait for a lock on ``table``; fail if a process ends first."""
+    deadline = time.monotonic() + 120
+    while True:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [table])
+        if cursor.fetchone()[0] >= count:
+            return
+        ended = [p.args for p in processes if p.poll() is not None]
+        assert not ended, f"ended before queuing on {table}: {ended}"
+        assert time.monotonic() < deadline, f"fewer than {count} sessions queued on {table}"
+        time.sleep(0.05)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_sweepers_move_each_due_order_once(load_preset, customer):
     if connection.vendor != "postgresql":
@@ -47,12 +61,17 @@ def test_two_sweepers_move_each_due_order_once(load_preset, customer):
     load_preset("print")
     waiting(customer, "placed", timezone.now() - timedelta(weeks=3))
     env = {**os.environ, "ORDO_DATABASE_URL": database_url(), "ORDO_LOG_LEVEL": "ERROR"}
-    sweepers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "ordo.cli", "timers", "run"], env=env, stdout=subprocess.PIPE, text=True
-        )
-        for _ in range(2)
-    ]
+    # A start line: both sweepers queue on the locked table, and set off together when it is
+    # released. Otherwise one may move every order before the other has started.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE orders_order IN ACCESS EXCLUSIVE MODE")
+        sweepers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ordo.cli", "timers", "run"], env=env, stdout=subprocess.PIPE, text=True
+            )
+            for _ in range(2)
+        ]
+        queued(cursor, sweepers, "orders_order", 2)
     outputs = [s.communicate(timeout=600)[0] for s in sweepers]
     assert all(s.returncode == 0 for s in sweepers), outputs
     moved = [int(out.split("Moved ")[1].split(",")[0]) for out in outputs]
