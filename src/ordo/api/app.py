@@ -25,6 +25,7 @@ from ordo.api import (
 )
 from ordo.api.auth import api_auth
 from ordo.api.errors import GENERIC_CODE, http_status
+from ordo.api.render import RENDERER
 from ordo.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ api = NinjaAPI(
     '(`ordo token create USER`) or a web session. Errors are JSON: `{"error": code, "detail": text}`.',
     auth=api_auth,
     urls_namespace="api-v1",
+    renderer=RENDERER,
 )
 api.add_router("/", orders.router)
 api.add_router("/", workflows.router)

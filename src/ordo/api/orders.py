@@ -12,7 +12,6 @@ from ninja import Field as NinjaField
 from ninja import File, Form, Header, Query, Router, Schema, Status
 from ninja.errors import ValidationError
 from ninja.files import UploadedFile
-from ninja.renderers import JSONRenderer
 from pydantic import ValidationError as PydanticError
 
 from ordo.accounts.models import Customer
@@ -22,6 +21,7 @@ from ordo.accounts.services import customer_find_or_create
 from ordo.api import schemas as s
 from ordo.api.auth import source_of
 from ordo.api.present import execution_times, order_json
+from ordo.api.render import RENDERER
 from ordo.api.types import Id, Moment, Text
 from ordo.catalog.materials import MaterialLine, materials_attach
 from ordo.catalog.services import catalog_priced
@@ -35,7 +35,6 @@ from ordo.orders.models import Order
 from ordo.orders.permissions import Action, may, require
 
 router = Router(tags=["orders"])
-RENDERER = JSONRenderer()
 ERRORS = s.ERRORS
 
 
