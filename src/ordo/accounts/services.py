@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Profile, Role
 from ordo.accounts.selectors import address_is
-from ordo.db import fetch_one, read_shape
+from ordo.db import ReadShape, fetch_one, read_shape
 from ordo.errors import DomainError
 
 TOKEN_PREFIX = "ordo_"
@@ -112,15 +113,8 @@ def _live_token(key_hash: str) -> ApiToken | None:
     """The token row with its user and profile in one plain statement through prepared shapes:
     every API request asks it, and the ORM took longer to compile the join than to run it. Read
     on every request (never kept), so a revoked token or a switched-off user stops at once."""
-    t, u, p = read_shape(ApiToken, "t"), read_shape(User, "u"), read_shape(Profile, "p")
-    quote = connection.ops.quote_name
-    row = fetch_one(
-        f"SELECT {t.columns}, {u.columns}, {p.columns} FROM {quote(ApiToken._meta.db_table)} t "
-        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
-        f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = u.id "
-        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s",
-        [key_hash, True],
-    )
+    statement, (t, u, p) = _token_statement(connection.vendor)
+    row = fetch_one(statement, [key_hash, True])
     if row is None:
         return None
     token = t.build(row)
@@ -130,6 +124,21 @@ def _live_token(key_hash: str) -> ApiToken | None:
         user.profile = p.build(profile_row)
     token.user = user
     return token
+
+
+@functools.cache
+def _token_statement(vendor: str) -> tuple[str, tuple[ReadShape, ReadShape, ReadShape]]:
+    """``_live_token``'s statement and the shapes of its token, user and profile columns, worked
+    out once per process and database vendor."""
+    t, u, p = read_shape(ApiToken, "t"), read_shape(User, "u"), read_shape(Profile, "p")
+    quote = connection.ops.quote_name
+    statement = (
+        f"SELECT {t.columns}, {u.columns}, {p.columns} FROM {quote(ApiToken._meta.db_table)} t "
+        f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
+        f"LEFT JOIN {quote(Profile._meta.db_table)} p ON p.user_id = u.id "
+        "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s"
+    )
+    return statement, (t, u, p)
 
 
 def customer_find_or_create(
