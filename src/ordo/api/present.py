@@ -52,6 +52,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
         return None if found is None else {"code": found.code, "label": found.label(language)}
 
     customer = order.customer
+    placed = timezone.localtime(order.placed_at)
     shown = {
         "number": order.number,
         "type": order.type,
@@ -127,8 +128,8 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
         ],
         "links": links_of(order),
         # Shown in the site's time zone (ORDO_TIME_ZONE); the same instant as UTC.
-        "placed_at": timezone.localtime(order.placed_at),
-        "placed_date": timezone.localdate(order.placed_at),
+        "placed_at": placed,
+        "placed_date": placed.date(),
         "status_since": order.status_since,
         "issued_at": order.issued_at,
         "stock_checked_at": order.stock_checked_at,
