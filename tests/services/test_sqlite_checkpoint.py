@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections
 
 from ordo.sqlite import checkpoint
-from ordo.sqlite.checkpoint import BACKSTOP_PAGES, Checkpointer, writers_lock_path
+from ordo.sqlite.checkpoint import BACKSTOP_PAGES, LOG_KEPT_BYTES, Checkpointer, keep_log_short, writers_lock_path
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL has no write-ahead log to copy")
 
@@ -104,6 +104,31 @@ def test_the_locked_copy_waits_for_the_writer_in_its_transaction(tmp_path):
     os.close(held)
     worker.join()
     assert result[0].locked
+
+
+def test_a_log_grown_by_a_burst_is_cut_back_when_it_starts_over(tmp_path):
+    path, db = _database(tmp_path)
+    keep_log_short(db, limit_bytes=256 * 1024)
+    db.execute("BEGIN")
+    _write(db, 300)  # about 1.5 MB of log in one transaction
+    db.execute("COMMIT")
+    log = Path(f"{path}-wal")
+    assert log.stat().st_size > 1_000_000
+    Checkpointer(path, restart_pages=50).run_pass()
+    _write(db, 1)  # starts the log over
+    assert log.stat().st_size <= 256 * 1024
+
+
+@pytest.mark.django_db
+def test_ordos_connections_cut_the_log_back():
+    fresh = connections.create_connection("default")
+    try:
+        fresh.ensure_connection()
+        with fresh.cursor() as cursor:
+            cursor.execute("PRAGMA journal_size_limit")
+            assert cursor.fetchone()[0] == LOG_KEPT_BYTES
+    finally:
+        fresh.close()
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.db.backends.sqlite3 import base
 
-from ordo.sqlite.checkpoint import leave_checkpoints, writers_lock_path
+from ordo.sqlite.checkpoint import keep_log_short, leave_checkpoints, writers_lock_path
 
 # The stubs do not describe the private transaction hooks this overrides.
 _Django: Any = base.DatabaseWrapper
@@ -72,6 +72,7 @@ class DatabaseWrapper(_Django):
         connection = super().get_new_connection(conn_params)
         self._drop_lock_file()
         if not self.is_in_memory_db():
+            keep_log_short(connection)
             leave_checkpoints(connection)
             if self.transaction_mode == "IMMEDIATE":
                 self._write_lock = os.open(writers_lock_path(self.settings_dict["NAME"]), os.O_RDWR | os.O_CREAT, 0o600)

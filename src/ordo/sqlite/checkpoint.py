@@ -35,6 +35,10 @@ EVERY_SECONDS = 0.1
 RESTART_PAGES = 1_000
 #: Where this process's connections checkpoint by themselves after all (the thread fell behind).
 BACKSTOP_PAGES = 16_384
+#: The size the log file is cut back to when a writer starts it over (SQLite's
+#: ``journal_size_limit``). Without it the file keeps the size of its longest stretch — a burst
+#: of writes, or a long read (an export) that kept the log from being copied — for good.
+LOG_KEPT_BYTES = 16 * 1024 * 1024
 
 _running: Checkpointer | None = None
 
@@ -128,6 +132,11 @@ def stop() -> None:
     if _running is not None:
         _running.stop()
         _running = None
+
+
+def keep_log_short(raw: sqlite3.Connection, limit_bytes: int = LOG_KEPT_BYTES) -> None:
+    """Have ``raw`` cut the log file back to ``limit_bytes`` whenever it starts the log over."""
+    raw.execute(f"PRAGMA journal_size_limit={int(limit_bytes)}")
 
 
 def leave_checkpoints(raw: sqlite3.Connection) -> None:
