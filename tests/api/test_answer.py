@@ -214,3 +214,31 @@ def test_what_is_asked_of_one_answers_relations_leaves_the_next_answers_alone(lo
     assert str(selectors._unread_query(OrderItem)) == shared
     again = selectors.order_answer(manager.user, number)
     assert [i.sku for i in again.items.all()] == ["A-1", "B-2"]
+
+
+@pytest.mark.parametrize(
+    "named", [(), ("manager",), ("courier", "partner"), ("manager", "contractor", "courier", "partner")]
+)
+def test_a_held_answer_joins_the_rows_the_order_names(named, load_preset, admin, manager, customer, place, monkeypatch):
+    """The answer from the order a write holds reads the customer, and only those of the
+    manager, contractor, courier and partner the order names, by their ids."""
+    from ordo.accounts.models import Partner
+    from ordo.delivery.models import Courier
+
+    load_preset("shop")
+    number = place(customer).number
+    rows = {
+        "manager": manager.user,
+        "contractor": manager.user,
+        "courier": Courier.objects.create(name="Kuba", phone="+48 600 000 001"),
+        "partner": Partner.objects.create(code="blog", name="A blog"),
+    }
+    Order.objects.filter(number=number).update(**{name: rows[name] if name in named else None for name in rows})
+    held: list[int] = []
+    monkeypatch.setattr(selectors, "_answer_held", _counted(selectors._answer_held, held))
+    answered = admin.api.fire(number, "cancel")
+    assert answered.status == 200, answered.body
+    assert held == [1], "answered from the order the transition wrote"
+    assert answered.body == admin.api.get(f"/orders/{number}").body
+    assert {name for name in rows if answered.body[name] is not None} == set(named)
+    assert answered.body["customer"]["id"] == customer.customer.pk
