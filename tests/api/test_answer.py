@@ -242,3 +242,33 @@ def test_a_held_answer_joins_the_rows_the_order_names(named, load_preset, admin,
     assert answered.body == admin.api.get(f"/orders/{number}").body
     assert {name for name in rows if answered.body[name] is not None} == set(named)
     assert answered.body["customer"]["id"] == customer.customer.pk
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL sends all five reads in one round trip")
+@pytest.mark.parametrize("has", [(), ("materials",), ("discounts",), ("links",), ("materials", "discounts", "links")])
+def test_on_sqlite_the_answer_reads_only_the_relations_the_order_has(has, load_preset, admin, manager, customer):
+    """The first statement probes which of materials, discounts and links the order has; only
+    those are read — from the number, and from the order a write holds."""
+    from django.test.utils import CaptureQueriesContext
+
+    load_preset("furniture")
+    sell(LINES, {"sku": "GLUE", "name": "Glue", "unit_price": "10.00"})
+    lines = [dict(line) for line in LINES]
+    if "materials" in has:
+        lines[0]["materials"] = [{"sku": "GLUE", "quantity": 2}]
+    number = manager.api.post("/orders", {"customer": customer.customer.pk, "items": lines}).body["number"]
+    if "discounts" in has:
+        manager.api.post(f"/orders/{number}/discounts", {"name": "Promo", "kind": "percent", "value": "10"})
+    if "links" in has:
+        assert manager.api.post(f"/orders/{number}/links", {"kind": "duplicate"}).status == 201
+    user, actor = admin.user, actor_for(admin.user)
+    expected = order_json(selectors.order_get(user, number), actor, "pl")
+    held = Order.objects.select_related("workflow", "item_workflow").get(number=number)
+    held.as_written = True
+    held.workflow_digest = held.workflow.digest
+    held.item_workflow_digest = held.item_workflow.digest if held.item_workflow else None
+    for given in (None, held):
+        with CaptureQueriesContext(connection) as read:
+            answered = order_json(selectors.order_answer(user, number, given), actor, "pl")
+        assert answered == expected
+        assert len(read) == 2 + len(has), [q["sql"][:60] for q in read]

@@ -20,7 +20,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.business.details import business
-from ordo.db import ReadShape, read_shape, read_together
+from ordo.db import ReadShape, fetch_all, read_shape, read_together
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderDiscount, OrderItem, OrderLink, StatusChange
@@ -302,6 +302,8 @@ class _Answer:
     """The answer's statements and shapes, worked out once per process and database vendor."""
 
     order: str
+    #: Whether the first statement ends with ``_probes``: which relations have rows at all.
+    probed: bool
     items: str
     materials: str
     discounts: str
@@ -318,7 +320,9 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     shapes worked out once (``db.read_shape``): what an API answer after a write reads, where the
     ORM spent longer compiling the card's seven queries than the database spent running them. The
     five reads each name the order by its number, so none waits for another's result: on
-    PostgreSQL they go in one round trip (``db.read_together``).
+    PostgreSQL they go in one round trip (``db.read_together``). On SQLite they go one after
+    another, and the first says which of materials, discounts and links the order has at all
+    (``_probes``): only those are read.
 
     ``held``: the order the write returned. When it holds its row as written (``as_written``: a
     placement, or a transition that ran no effect) the row is not read again — only the rows it
@@ -337,19 +341,25 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     else:
         named = tuple(name for name in _STAFF_AND_PARTNER if getattr(held, f"{name}_id") is not None)
         ids = [getattr(held, f"{name}_id") for name in named]
-        first = (_joined_by_ids(connection.vendor, named), [*ids, held.customer_id])
-    rows, items, materials, discounts, links = read_together(
-        [
-            first,
-            (a.items, [number]),
-            (a.materials, [number]),
-            (a.discounts, [number]),
-            (a.links, [number] * 3),
-        ]
-    )
-    if not rows:
-        raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-    order = _answer_order(rows[0], a.shapes) if held is None else _answer_held(held, rows[0], a.shapes, named)
+        probes = [held.pk] * _PROBE_PARAMETERS if a.probed else []
+        first = (_joined_by_ids(connection.vendor, named), [*probes, *ids, held.customer_id])
+    relations = [(a.materials, [number]), (a.discounts, [number]), (a.links, [number] * 3)]
+    if a.probed:
+        # One statement after another: the first says which relations have rows at all.
+        rows = fetch_all(*first)
+        if not rows:
+            raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+        row, present = rows[0][:-3], rows[0][-3:]
+        items = fetch_all(a.items, [number])
+        materials, discounts, links = (
+            fetch_all(*read) if has else [] for read, has in zip(relations, present, strict=True)
+        )
+    else:
+        rows, items, materials, discounts, links = read_together([first, (a.items, [number]), *relations])
+        if not rows:
+            raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+        row = rows[0]
+    order = _answer_order(row, a.shapes) if held is None else _answer_held(held, row, a.shapes, named)
     _answer_relations(order, items, materials, discounts, links, a.related)
     return order
 
@@ -377,12 +387,15 @@ def _answer_statements(vendor: str) -> _Answer:
     product: Any = material._meta.get_field("product").related_model
     item, discount = read_shape(OrderItem, "r"), read_shape(OrderDiscount, "r")
     m, p, lk = read_shape(material, "m"), read_shape(product, "p"), read_shape(OrderLink, "l")
+    probed = vendor != "postgresql"
     return _Answer(
         order=(
-            f"SELECT {columns}, w.id, w.digest, iw.id, iw.digest FROM {orders} o {joins} "
+            f"SELECT {columns}, w.id, w.digest, iw.id, iw.digest{_probes('o.id') if probed else ''} "
+            f"FROM {orders} o {joins} "
             f"JOIN {workflows} w ON w.id = o.workflow_id LEFT JOIN {workflows} iw ON iw.id = o.item_workflow_id "
             "WHERE o.number = %s"
         ),
+        probed=probed,
         items=(
             f"SELECT {item.columns} FROM {quote(OrderItem._meta.db_table)} r "
             f"WHERE r.order_id = {the_order} ORDER BY r.position"
@@ -407,6 +420,26 @@ def _answer_statements(vendor: str) -> _Answer:
     )
 
 
+#: How many times ``_probes`` names the order.
+_PROBE_PARAMETERS = 4
+
+
+def _probes(order: str) -> str:
+    """Columns saying whether the order (``order``: a column, or ``%s`` for its id) has materials,
+    discounts and links: where the answer's reads go one after another (SQLite), three index
+    probes in its first statement instead of three statements that mostly find nothing (11 µs
+    each). PostgreSQL sends all five reads in one round trip and asks none."""
+    material: Any = OrderItem._meta.get_field("materials").related_model
+    quote = connection.ops.quote_name
+    materials, items = quote(material._meta.db_table), quote(OrderItem._meta.db_table)
+    discounts, links = quote(OrderDiscount._meta.db_table), quote(OrderLink._meta.db_table)
+    return (
+        f", EXISTS(SELECT 1 FROM {materials} pm JOIN {items} pi ON pi.id = pm.item_id WHERE pi.order_id = {order})"
+        f", EXISTS(SELECT 1 FROM {discounts} pd WHERE pd.order_id = {order})"
+        f", EXISTS(SELECT 1 FROM {links} pl WHERE pl.source_id = {order} OR pl.target_id = {order})"
+    )
+
+
 #: The rows besides the customer an order may name, joined onto the card in this order.
 _STAFF_AND_PARTNER = ("manager", "contractor", "courier", "partner")
 
@@ -423,7 +456,8 @@ def _joined_by_ids(vendor: str, named: tuple[str, ...]) -> str:
     )
     columns = ", ".join(shapes[name].columns for name in ("customer", *named))
     customers = quote(shapes["customer"].model._meta.db_table)
-    return f"SELECT {columns} FROM {customers} j_customer {joins} WHERE j_customer.id = %s"
+    probes = _probes("%s") if _answer_statements(vendor).probed else ""
+    return f"SELECT {columns}{probes} FROM {customers} j_customer {joins} WHERE j_customer.id = %s"
 
 
 def _answer_order(row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
