@@ -119,39 +119,32 @@ def test_a_log_grown_by_a_burst_is_cut_back_when_it_starts_over(tmp_path):
     assert log.stat().st_size <= 256 * 1024
 
 
-@pytest.mark.django_db
-def test_ordos_connections_cut_the_log_back():
+def _fresh_pragma(name: str) -> int:
+    """``PRAGMA name`` on a connection Ordo opens now."""
     fresh = connections.create_connection("default")
     try:
         fresh.ensure_connection()
         with fresh.cursor() as cursor:
-            cursor.execute("PRAGMA journal_size_limit")
-            assert cursor.fetchone()[0] == LOG_KEPT_BYTES
+            cursor.execute(f"PRAGMA {name}")
+            return int(cursor.fetchone()[0])
     finally:
         fresh.close()
+
+
+@pytest.mark.django_db
+def test_ordos_connections_cut_the_log_back():
+    assert _fresh_pragma("journal_size_limit") == LOG_KEPT_BYTES
 
 
 @pytest.mark.django_db
 def test_a_process_with_a_checkpointer_leaves_checkpoints_to_it():
-    fresh = connections.create_connection("default")
-    try:
-        fresh.ensure_connection()
-        with fresh.cursor() as cursor:
-            cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone()[0] == 1000  # SQLite's own: the commit that fills the log copies it
-    finally:
-        fresh.close()
+    assert _fresh_pragma("wal_autocheckpoint") == 1000  # SQLite's own: the commit that fills the log copies it
     running = checkpoint.start_for(connection)
     try:
         assert running is not None
         assert running.thread.is_alive()
         assert checkpoint.start_for(connection) is running  # one per process
-        fresh = connections.create_connection("default")
-        fresh.ensure_connection()
-        with fresh.cursor() as cursor:
-            cursor.execute("PRAGMA wal_autocheckpoint")
-            assert cursor.fetchone()[0] == BACKSTOP_PAGES
-        fresh.close()
+        assert _fresh_pragma("wal_autocheckpoint") == BACKSTOP_PAGES
     finally:
         checkpoint.stop()
     assert not running.thread.is_alive()
