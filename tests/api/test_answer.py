@@ -15,6 +15,7 @@ from ordo.api.schemas import OrderOut
 from ordo.errors import DomainError
 from ordo.orders import selectors
 from ordo.orders.models import Order, OrderItem
+from ordo.orders.services import lock_order
 from tests.conftest import sell
 
 pytestmark = pytest.mark.django_db
@@ -263,10 +264,8 @@ def test_on_sqlite_the_answer_reads_only_the_relations_the_order_has(has, load_p
         assert manager.api.post(f"/orders/{number}/links", {"kind": "duplicate"}).status == 201
     user, actor = admin.user, actor_for(admin.user)
     expected = order_json(selectors.order_get(user, number), actor, "pl")
-    held = Order.objects.select_related("workflow", "item_workflow").get(number=number)
+    held = lock_order(number)  # the row with its workflows' digests, as a write holds it
     held.as_written = True
-    held.workflow_digest = held.workflow.digest
-    held.item_workflow_digest = held.item_workflow.digest if held.item_workflow else None
     for given in (None, held):
         with CaptureQueriesContext(connection) as read:
             answered = order_json(selectors.order_answer(user, number, given), actor, "pl")

@@ -297,6 +297,11 @@ def _kept_as_prefetched(instance: Any, name: str, model: Any, rows: list[Any]) -
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = found
 
 
+#: The rows besides the customer an order may name, and the card's joined rows, in this order.
+_STAFF_AND_PARTNER = ("manager", "contractor", "courier", "partner")
+_JOINED = ("customer", *_STAFF_AND_PARTNER)
+
+
 @dataclass(frozen=True)
 class _Answer:
     """The answer's statements and shapes, worked out once per process and database vendor."""
@@ -341,8 +346,8 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     else:
         named = tuple(name for name in _STAFF_AND_PARTNER if getattr(held, f"{name}_id") is not None)
         ids = [getattr(held, f"{name}_id") for name in named]
-        probes = [held.pk] * _PROBE_PARAMETERS if a.probed else []
-        first = (_joined_by_ids(connection.vendor, named), [*probes, *ids, held.customer_id])
+        statement, probing = _joined_by_ids(connection.vendor, named)
+        first = (statement, [*[held.pk] * probing, *ids, held.customer_id])
     relations = [(a.materials, [number]), (a.discounts, [number]), (a.links, [number] * 3)]
     if a.probed:
         # One statement after another: the first says which relations have rows at all.
@@ -371,7 +376,7 @@ def _answer_statements(vendor: str) -> _Answer:
     number) — each statement naming the order by its number."""
     quote = connection.ops.quote_name
     joined: dict[str, tuple[Any, str]] = {}
-    for name in ("customer", "manager", "contractor", "courier", "partner"):
+    for name in _JOINED:
         field: Any = Order._meta.get_field(name)
         joined[name] = (field.related_model, field.column)
     shapes = {"o": read_shape(Order, "o"), **{n: read_shape(model, f"j_{n}") for n, (model, _c) in joined.items()}}
@@ -420,10 +425,6 @@ def _answer_statements(vendor: str) -> _Answer:
     )
 
 
-#: How many times ``_probes`` names the order.
-_PROBE_PARAMETERS = 4
-
-
 def _probes(order: str) -> str:
     """Columns saying whether the order (``order``: a column, or ``%s`` for its id) has materials,
     discounts and links: where the answer's reads go one after another (SQLite), three index
@@ -440,15 +441,12 @@ def _probes(order: str) -> str:
     )
 
 
-#: The rows besides the customer an order may name, joined onto the card in this order.
-_STAFF_AND_PARTNER = ("manager", "contractor", "courier", "partner")
-
-
 @functools.cache
-def _joined_by_ids(vendor: str, named: tuple[str, ...]) -> str:
+def _joined_by_ids(vendor: str, named: tuple[str, ...]) -> tuple[str, int]:
     """The rows a held order names, by their ids: its customer's and those of ``named`` (of
-    ``_STAFF_AND_PARTNER``, in that order), their ids first and the customer's last. Only what the
-    order names is joined: four joins that find nothing took half the statement's time."""
+    ``_STAFF_AND_PARTNER``, in that order), their ids first and the customer's last — and how many
+    times the order's own id is bound before them (``_probes``, where asked). Only what the order
+    names is joined: four joins that find nothing took half the statement's time."""
     shapes = _answer_statements(vendor).shapes
     quote = connection.ops.quote_name
     joins = " ".join(
@@ -457,13 +455,14 @@ def _joined_by_ids(vendor: str, named: tuple[str, ...]) -> str:
     columns = ", ".join(shapes[name].columns for name in ("customer", *named))
     customers = quote(shapes["customer"].model._meta.db_table)
     probes = _probes("%s") if _answer_statements(vendor).probed else ""
-    return f"SELECT {columns}{probes} FROM {customers} j_customer {joins} WHERE j_customer.id = %s"
+    statement = f"SELECT {columns}{probes} FROM {customers} j_customer {joins} WHERE j_customer.id = %s"
+    return statement, probes.count("%s")
 
 
 def _answer_order(row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
     order_shape = shapes["o"]
     order = order_shape.build(row[: order_shape.width])
-    at = _joined_onto(order, row, order_shape.width, shapes, ("customer", *_STAFF_AND_PARTNER))
+    at = _joined_onto(order, row, order_shape.width, shapes, _JOINED)
     workflow_id, digest, item_workflow_id, item_digest = row[at : at + 4]
     order.workflow = WorkflowRow(id=workflow_id, digest=digest)
     order.item_workflow = WorkflowRow(id=item_workflow_id, digest=item_digest) if item_workflow_id else None
