@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -13,8 +14,18 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.db.models import Q, signals
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 _M = TypeVar("_M", bound=models.Model)
+
+
+@functools.cache
+def vendor() -> str:
+    """The database's vendor (``sqlite``, ``postgresql``), which keys every hot statement's cache:
+    one per process, so it is asked once. Through ``django.db.connection`` each asking looked the
+    thread's connection up again in asgiref's ``Local`` (about 2 µs; some thirty times a
+    transition with its answer)."""
+    return str(connections[DEFAULT_DB_ALIAS].vendor)
 
 
 # -- statements through a kept cursor ------------------------------------------------------------
@@ -211,9 +222,9 @@ def _moment() -> Callable[[datetime], Any] | None:
     is on PostgreSQL, as text in the connection's zone on SQLite; None: by the field."""
     if not settings.USE_TZ:
         return None
-    if connection.vendor == "postgresql":
+    if vendor() == "postgresql":
         return lambda value: value
-    if connection.vendor == "sqlite":
+    if vendor() == "sqlite":
         zone = connection.timezone
         # A unit of work writes its one "now" into several rows: the last one's text is kept
         # (with the datetime itself, so the identity compared is that of a live object).
@@ -234,7 +245,7 @@ _statements: dict[tuple[type[models.Model], str], tuple[str, Shape]] = {}
 
 
 def _insert_shape(model: type[models.Model]) -> tuple[str, Shape]:
-    key = (model, connection.vendor)
+    key = (model, vendor())
     if key not in _statements:
         sql, fields = _insert_sql(model)
         _statements[key] = (sql, Shape(model, fields))
@@ -281,7 +292,7 @@ def batched() -> Iterator[None]:
     one round trip when the block ends rather than one per statement; elsewhere as they come. A
     statement that fails raises as Django's error when the block ends (the caller's transaction
     then rolls back as usual). Read nothing inside: a read waits for all before it."""
-    if connection.vendor != "postgresql":
+    if vendor() != "postgresql":
         yield
         return
     with _pipeline():
@@ -293,7 +304,7 @@ def read_together(reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple
     one psycopg pipeline and answered in one round trip (the API answer's five reads: 0.8 ms
     against 1.6–1.9 ms one by one, once the statements are prepared), elsewhere one by one
     (``fetch_all``). Each is logged and counted like any query while queries are logged."""
-    if connection.vendor != "postgresql":
+    if vendor() != "postgresql":
         return [fetch_all(sql, params) for sql, params in reads]
     cursors = []
     with _pipeline():
@@ -314,7 +325,7 @@ _created: dict[tuple[type[models.Model], str], tuple[str, Shape, models.Field]] 
 def _created_shape(model: type[models.Model]) -> tuple[str, Shape, models.Field]:
     """``insert_created``'s INSERT … RETURNING id, the row's shape and its key, checked and built
     once per model and process."""
-    key = (model, connection.vendor)
+    key = (model, vendor())
     if key not in _created:
         sql, shape = _insert_shape(model)
         assert not any(pre_save for _a, _f, _h, pre_save, _d in shape.steps), f"{model.__name__} has auto_now fields"
@@ -365,7 +376,7 @@ def update_fields(row: models.Model, names: Sequence[str]) -> None:
     """UPDATE these fields of a row by its id: ``save(update_fields=...)`` with the statement and
     shape built once per field set and process (the ORM's own took longer than the UPDATE)."""
     model = type(row)
-    key = (model, connection.vendor, tuple(names))
+    key = (model, vendor(), tuple(names))
     if key not in _updates:
         fields: list[models.Field] = []
         for name in names:
@@ -421,7 +432,7 @@ def insert_many(
     )
     params: list[Any] = [[row[i] if i is not None else constant for i, constant in plan] for row in rows]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) > 50:
+        if vendor() == "postgresql" and len(rows) > 50:
             # COPY streams the rows in one command: for big batches (the sweep) many times faster
             # than one INSERT per row, even pipelined.
             columns = ", ".join(quote(f.column or f.name) for f in fields)
@@ -504,7 +515,7 @@ class ReadShape:
             column = f.get_col(alias)
             found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
             if found:
-                self.converters.append((i, found, column))
+                self.converters.append((i, [_quicker(convert) for convert in found], column))
 
         # With no pre_init/post_init receiver, an instance is what Model.__init__ leaves: its state
         # and the row's values by attribute name — set directly, a third of the time.
@@ -526,11 +537,52 @@ class ReadShape:
         return instance
 
 
+def _quicker(convert: Callable[..., Any]) -> Callable[..., Any]:
+    """``convert``, or a quicker one that gives the same where one is known: SQLite's moments
+    (``convert_datetimefield_value``) asked for the settings and the connection's zone, through
+    two lazy proxies, for each of the dozen moments of a hot path's rows (a fifth of building
+    them). tests/services/test_db_values.py holds the rows built equal to the ORM's."""
+    if getattr(convert, "__name__", "") != "convert_datetimefield_value" or vendor() != "sqlite":
+        return convert
+    if not settings.USE_TZ:
+        return convert
+    zone = connection.timezone
+
+    def moment(value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            value = parse_datetime(value)
+        return value if value.utcoffset() is not None else value.replace(tzinfo=zone)
+
+    return moment
+
+
+def stand_in(model: type[_M], **values: Any) -> _M:
+    """An instance holding only ``values``, as ``model.objects.only(*values)`` reads one (a field
+    left out is read when first asked for), made without ``Model.__init__``, which works out
+    every other field's default: the workflows' stand-ins of an answer took 3 % of its request."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model(**values)
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, DEFAULT_DB_ALIAS
+    instance.__dict__.update(values)
+    return instance
+
+
+def joined(instance: models.Model, name: str, row: models.Model | None) -> None:
+    """Hand ``instance.<name>`` (a foreign key) the row it names, as ``select_related`` leaves it:
+    in the instance's cache of related rows, without the descriptor's checks of an assignment
+    (its type, the database router, the key set again) — the caller read the row by that key."""
+    instance._state.fields_cache[name] = row
+
+
 _reads: dict[tuple[type[models.Model], str, str], ReadShape] = {}
 
 
 def read_shape(model: type[models.Model], alias: str) -> ReadShape:
-    key = (model, alias, connection.vendor)
+    key = (model, alias, vendor())
     if key not in _reads:
         _reads[key] = ReadShape(model, alias)
     return _reads[key]
@@ -544,7 +596,7 @@ def row_by(model: type[_M], name: str, value: Any) -> _M | None:
     unique column) holds ``value``, the lowest id if several, by one plain statement and a shape
     worked out once per model, field and process. For the hot paths' reads by a key, where the ORM
     took longer compiling the query than the database took running it (416 µs against 60 µs)."""
-    key = (model, name, connection.vendor)
+    key = (model, name, vendor())
     if key not in _by:
         field, pk = model._meta.get_field(name), model._meta.pk
         assert isinstance(field, models.Field)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, models
 
-from ordo.db import _FIELD, _adapted, _how, _insert_shape, _moment
+from ordo.db import _FIELD, _adapted, _how, _insert_shape, _moment, read_shape
 from ordo.notifications.models import Message
 from ordo.orders.models import Activity, Order, OrderItem, StatusChange, Stay
 
@@ -130,3 +130,28 @@ def test_a_default_worked_out_each_time_is_taken_once_for_the_row_and_the_instan
     monkeypatch.setattr(db, "_created", {})
     made = db.insert_created(Order, values)
     assert made.notes == Order.objects.get(pk=made.pk).notes == "note 0"
+
+
+@pytest.mark.parametrize("model", [Order, OrderItem, StatusChange, Message])
+def test_a_row_read_through_a_shape_is_the_instance_the_orm_reads(model, load_preset, customer, place):
+    """``ReadShape.build`` converts a plain cursor's row by shortcuts of Django's converters
+    (moments on SQLite): every field of what it builds equals, value and type, what the ORM reads
+    — moments with their zone, decimals with their places, JSON, booleans and NULLs."""
+    load_preset("shop")
+    order = place(customer)
+    order.issued_at = datetime(2026, 7, 1, 23, 59, 59, 123456, tzinfo=ZoneInfo("Europe/Warsaw"))
+    order.save(update_fields=["issued_at"])
+    shape = read_shape(model, "r")
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {shape.columns} FROM {table} r ORDER BY r.id")
+        rows = cursor.fetchall()
+    read = list(model._default_manager.order_by("id"))
+    assert rows and len(rows) == len(read)
+    for row, expected in zip(rows, read, strict=True):
+        built = shape.build(row)
+        for field in model._meta.concrete_fields:
+            got, want = getattr(built, field.attname), getattr(expected, field.attname)
+            assert (got, type(got)) == (want, type(want)), (model.__name__, field.name)
+            if isinstance(want, datetime):
+                assert got.utcoffset() == want.utcoffset(), field.name

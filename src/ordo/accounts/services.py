@@ -14,7 +14,7 @@ from django.utils import timezone
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Profile, Role
 from ordo.accounts.selectors import address_is
-from ordo.db import ReadShape, fetch_one, read_shape
+from ordo.db import ReadShape, fetch_one, read_shape, vendor
 from ordo.errors import DomainError
 
 TOKEN_PREFIX = "ordo_"
@@ -113,7 +113,7 @@ def _live_token(key_hash: str) -> ApiToken | None:
     """The token row with its user and profile in one plain statement through prepared shapes:
     every API request asks it, and the ORM took longer to compile the join than to run it. Read
     on every request (never kept), so a revoked token or a switched-off user stops at once."""
-    statement, (t, u, p) = _token_statement(connection.vendor)
+    statement, (t, u, p) = _token_statement(vendor())
     row = fetch_one(statement, [key_hash, True])
     if row is None:
         return None

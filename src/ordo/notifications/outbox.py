@@ -6,6 +6,7 @@ so a transition pays for one bulk INSERT, not for templates.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -130,11 +131,13 @@ class Line(NamedTuple):
 def lines_of(order_id: int) -> list[Line]:
     """An order's lines as a message tells them, in their order: one plain query (a transition
     has not read its items, and building them as models cost more than the query itself)."""
+    return [Line(*row) for row in fetch_all(_lines_sql(), [order_id])]
+
+
+@functools.cache
+def _lines_sql() -> str:
     table = connection.ops.quote_name(OrderItem._meta.db_table)
-    found = fetch_all(
-        f"SELECT name, quantity, target FROM {table} WHERE order_id = %s ORDER BY position, id", [order_id]
-    )
-    return [Line(*row) for row in found]
+    return f"SELECT name, quantity, target FROM {table} WHERE order_id = %s ORDER BY position, id"
 
 
 def order_as_it_is(order: Any, items: Sequence[Any]) -> dict[str, Any]:

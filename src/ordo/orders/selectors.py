@@ -20,7 +20,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.business.details import business
-from ordo.db import ReadShape, fetch_all, read_shape, read_together
+from ordo.db import ReadShape, fetch_all, joined, read_shape, read_together, stand_in, vendor
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderDiscount, OrderItem, OrderLink, StatusChange
@@ -337,7 +337,7 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     ``orders_visible_to`` whether they see this one."""
     if not orders_see_all(user) and not orders_visible_to(user).filter(number=number).exists():
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-    a = _answer_statements(connection.vendor)
+    a = _answer_statements(vendor())
     if held is not None and not held.as_written:
         held = None
     named: tuple[str, ...] = ()
@@ -346,7 +346,7 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     else:
         named = tuple(name for name in _STAFF_AND_PARTNER if getattr(held, f"{name}_id") is not None)
         ids = [getattr(held, f"{name}_id") for name in named]
-        statement, probing = _joined_by_ids(connection.vendor, named)
+        statement, probing = _joined_by_ids(vendor(), named)
         first = (statement, [*[held.pk] * probing, *ids, held.customer_id])
     relations = [(a.materials, [number]), (a.discounts, [number]), (a.links, [number] * 3)]
     if a.probed:
@@ -463,9 +463,7 @@ def _answer_order(row: tuple[Any, ...], shapes: dict[str, ReadShape]) -> Order:
     order_shape = shapes["o"]
     order = order_shape.build(row[: order_shape.width])
     at = _joined_onto(order, row, order_shape.width, shapes, _JOINED)
-    workflow_id, digest, item_workflow_id, item_digest = row[at : at + 4]
-    order.workflow = WorkflowRow(id=workflow_id, digest=digest)
-    order.item_workflow = WorkflowRow(id=item_workflow_id, digest=item_digest) if item_workflow_id else None
+    _workflows_onto(order, *row[at : at + 4])
     return order
 
 
@@ -473,10 +471,18 @@ def _answer_held(order: Order, row: tuple[Any, ...], shapes: dict[str, ReadShape
     """The order a placement or a transition wrote, with the rows it names read by their ids
     (``_joined_by_ids``) and its workflows by the digests it was written with."""
     _joined_onto(order, row, 0, shapes, ("customer", *named))
-    order.workflow = WorkflowRow(id=order.workflow_id, digest=order.workflow_digest)
-    item_workflow_id, item_digest = order.item_workflow_id, order.item_workflow_digest
-    order.item_workflow = WorkflowRow(id=item_workflow_id, digest=item_digest) if item_digest else None
+    _workflows_onto(order, order.workflow_id, order.workflow_digest, order.item_workflow_id, order.item_workflow_digest)
     return order
+
+
+def _workflows_onto(
+    order: Order, workflow_id: int, digest: str, item_workflow_id: int | None, item_digest: str | None
+) -> None:
+    """The order's workflows as stand-ins holding their ids and digests: all the presenter asks of
+    them (``workflows.compiled``)."""
+    joined(order, "workflow", stand_in(WorkflowRow, id=workflow_id, digest=digest))
+    item_workflow = stand_in(WorkflowRow, id=item_workflow_id, digest=item_digest) if item_workflow_id else None
+    joined(order, "item_workflow", item_workflow)
 
 
 def _joined_onto(
@@ -486,12 +492,12 @@ def _joined_onto(
     in that order, onto ``order``, and None for those of the five not among them; where they end."""
     for name in _STAFF_AND_PARTNER:
         if name not in names:
-            setattr(order, name, None)
+            joined(order, name, None)
     for name in names:
         shape = shapes[name]
         part = row[at : at + shape.width]
         at += shape.width
-        setattr(order, name, shape.build(part) if part[0] is not None else None)
+        joined(order, name, shape.build(part) if part[0] is not None else None)
     return at
 
 
@@ -511,10 +517,10 @@ def _answer_relations(
     kept: dict[int, list[Any]] = {item.pk: [] for item in items}
     for r in material_rows:
         found = m_shape.build(r)
-        found.product = p_shape.build(r[m_shape.width :])
+        joined(found, "product", p_shape.build(r[m_shape.width :]))
         kept[found.item_id].append(found)
     for item in items:
-        item.order = order
+        joined(item, "order", order)
         _kept_as_prefetched(item, "materials", material, kept[item.pk])
     _kept_as_prefetched(order, "items", OrderItem, items)
     discount_shape = shapes["discount"]
@@ -525,7 +531,7 @@ def _answer_relations(
         link = l_shape.build(r)
         outgoing = link.source_id == order.pk
         other = "target" if outgoing else "source"
-        setattr(link, other, Order(id=getattr(link, f"{other}_id"), number=r[l_shape.width]))
+        joined(link, other, stand_in(Order, id=getattr(link, f"{other}_id"), number=r[l_shape.width]))
         both["links_out" if outgoing else "links_in"].append(link)
     for name, found_links in both.items():
         _kept_as_prefetched(order, name, OrderLink, found_links)

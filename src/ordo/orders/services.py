@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Partner
-from ordo.db import batched, fetch_one, insert_created, insert_plain, insert_rows, read_shape, update_fields
+from ordo.db import batched, fetch_one, insert_created, insert_plain, insert_rows, read_shape, update_fields, vendor
 from ordo.errors import DomainError
 from ordo.jobs.runner import job_enqueue
 from ordo.kept import Kept
@@ -396,7 +396,7 @@ def lock_order(number: int, visible: QuerySet[Order] | None = None) -> Order:
     """
     row = None
     if visible is None or not visible.query.has_filters() or visible.filter(number=number).exists():
-        row = fetch_one(_lock_sql(connection.vendor), [number])
+        row = fetch_one(_lock_sql(vendor()), [number])
     if row is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
     shape = read_shape(Order, "o")
@@ -717,13 +717,14 @@ def order_create(
         assigned.append(("manager_assigned", manager_id))
     if assign and contractor_id is None and (contractor_id := auto_contractor(items)) is not None:
         assigned.append(("contractor_assigned", contractor_id))
-    taxes = line_rates(spec.tax_country, items, timezone.localdate(now)) if spec.tax_country else [None] * len(items)
+    today = timezone.localdate(now) if spec.tax_country else None
+    taxes = line_rates(spec.tax_country, items, today) if today is not None else [None] * len(items)
     vat = ZERO
-    if spec.tax_country and not spec.prices_include_tax:
+    if today is not None and not spec.prices_include_tax:
         rules = TaxRules(spec.tax_country, spec.tax_rounding, included=False)
         on_top = rate_totals(
             rules,
-            placed=timezone.localdate(now),
+            placed=lambda: today,
             line_totals=[i.unit_price * i.quantity for i in items],
             rates=taxes,
             discount=discount,

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
-from ordo.db import adapt, insert_many, insert_new, insert_rows
+from ordo.db import adapt, insert_many, insert_new, insert_rows, vendor
 from ordo.notifications.models import Message
 from ordo.notifications.outbox import dedupe_key, targets
 from ordo.orders.effects import BULK_EFFECTS
@@ -45,7 +45,7 @@ BATCH = 5000
 
 
 def batch_size() -> int:
-    return BATCHES.get(connection.vendor, BATCH)
+    return BATCHES.get(vendor(), BATCH)
 
 
 class Due(NamedTuple):
