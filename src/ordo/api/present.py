@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from ordo.db import related_rows
 from ordo.kept import Kept
 from ordo.orders.links import links_of
 from ordo.orders.models import ZERO, Order, OrderType
@@ -43,7 +44,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
         expected = order.placed_at + durations[order.type]
     workflow = compiled(order.workflow)
     item_workflow = compiled(order.item_workflow) if order.item_workflow is not None else None
-    items = list(order.items.all())
+    items = related_rows(order, "items")
     status = workflow.status(order.status)
     options = available(workflow, order_snapshot(order, items, item_workflow), actor)
 
@@ -108,7 +109,8 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
                 "category": item.category,
                 "reserved": item.reserved,
                 "materials": [
-                    {"sku": m.product.sku, "name": m.product.name, "quantity": m.quantity} for m in item.materials.all()
+                    {"sku": m.product.sku, "name": m.product.name, "quantity": m.quantity}
+                    for m in related_rows(item, "materials")
                 ],
                 "tax_rate": item.tax_rate,
             }
@@ -124,7 +126,7 @@ def order_json(order: Order, actor: Actor, language: str, durations: dict[str, A
                 "reason": d.reason,
                 "automatic": d.automatic,
             }
-            for d in order.discounts.all()
+            for d in related_rows(order, "discounts")
         ],
         "links": links_of(order),
         # Shown in the site's time zone (ORDO_TIME_ZONE); the same instant as UTC.

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from ordo.accounts.models import Customer
+from ordo.db import related_rows
 from ordo.errors import DomainError
 from ordo.orders.assignment import contractor_check
 from ordo.orders.errors import OrderErrorCode
@@ -304,8 +305,8 @@ def order_link_remove(*, number: int, link_id: int, actor: Actor, visible: Query
 def links_of(order: Order) -> list[dict[str, Any]]:
     """The order's links from both sides, oldest first: ``made`` the other order from this one,
     or ``made_from`` it (manual links read ``linked`` both ways)."""
-    rows = [(link, link.target.number, "made") for link in order.links_out.all()]
-    rows += [(link, link.source.number, "made_from") for link in order.links_in.all()]
+    rows = [(link, link.target.number, "made") for link in related_rows(order, "links_out")]
+    rows += [(link, link.source.number, "made_from") for link in related_rows(order, "links_in")]
     return [
         {
             "id": link.pk,

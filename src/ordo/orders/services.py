@@ -821,11 +821,18 @@ def order_create(
             [{"order_id": order.pk, "at": now, "kind": StatusChange.Kind.MANUAL, "status_seq": 1, **history, **who}],
         )
         # Automatic assignments are the system's doing, whoever placed the order.
-        insert_rows(
+        insert_plain(
+            Activity,
             [
-                Activity(order=order, at=now, actor_name="system", kind=kind, detail={"from": None, "to": user_id})
-                for kind, user_id in assigned
-            ]
+                {
+                    "order_id": order.pk,
+                    "at": now,
+                    "actor_name": "system",
+                    "kind": kind,
+                    "detail": {"from": None, "to": to},
+                }
+                for kind, to in assigned
+            ],
         )
         insert_plain(Message, messages)
     return order
