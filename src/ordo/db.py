@@ -217,17 +217,20 @@ def _adapted(field: models.Field, how: int, value: Any, moment: Callable[[dateti
     return field.get_db_prep_save(value, connection)
 
 
+@functools.cache
 def _moment() -> Callable[[datetime], Any] | None:
-    """How this connection's database takes an aware datetime (worked out once per shape): as it
-    is on PostgreSQL, as text in the connection's zone on SQLite; None: by the field."""
+    """How this connection's database takes an aware datetime (worked out once per process, one
+    for every shape): as it is on PostgreSQL, as text in the connection's zone on SQLite; None:
+    by the field."""
     if not settings.USE_TZ:
         return None
     if vendor() == "postgresql":
         return lambda value: value
     if vendor() == "sqlite":
         zone = connection.timezone
-        # A unit of work writes its one "now" into several rows: the last one's text is kept
-        # (with the datetime itself, so the identity compared is that of a live object).
+        # A unit of work writes its one "now" into several rows of several tables: the last one's
+        # text is kept (with the datetime itself, so the identity compared is that of a live
+        # object), one for all the shapes — each keeping its own wrote the same text three times.
         last: list[tuple[datetime | None, str]] = [(None, "")]
 
         def as_text(value: datetime) -> str:

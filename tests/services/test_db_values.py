@@ -147,7 +147,8 @@ def test_a_row_read_through_a_shape_is_the_instance_the_orm_reads(model, load_pr
         cursor.execute(f"SELECT {shape.columns} FROM {table} r ORDER BY r.id")
         rows = cursor.fetchall()
     read = list(model._default_manager.order_by("id"))
-    assert rows and len(rows) == len(read)
+    assert rows
+    assert len(rows) == len(read)
     for row, expected in zip(rows, read, strict=True):
         built = shape.build(row)
         for field in model._meta.concrete_fields:
