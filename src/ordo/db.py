@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -57,6 +58,23 @@ def _kept_cursor(db: Any) -> tuple[Any, bool]:
     return kept[1], False
 
 
+#: The thread's connection while a block holds it (``one_connection``).
+_HELD = threading.local()
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """The statements of the block (``execute``, ``fetch_all``…) take the thread's connection
+    looked up once, at its start: each ``connections["default"]`` is a walk through asgiref's
+    ``Local`` (about 2 µs; a transition's unit runs seven statements)."""
+    previous = getattr(_HELD, "db", None)
+    _HELD.db = connections[DEFAULT_DB_ALIAS]
+    try:
+        yield
+    finally:
+        _HELD.db = previous
+
+
 class _Statement:
     """``with _Statement() as cursor``: a cursor for the hot paths' statements (``_kept_cursor``).
 
@@ -68,7 +86,7 @@ class _Statement:
     __slots__ = ("cursor", "db", "fresh")
 
     def __enter__(self) -> Any:
-        db = self.db = connections[DEFAULT_DB_ALIAS]
+        db = self.db = getattr(_HELD, "db", None) or connections[DEFAULT_DB_ALIAS]
         db.close_if_health_check_failed()
         db.validate_no_broken_transaction()
         self.cursor, self.fresh = _kept_cursor(db)
@@ -296,9 +314,10 @@ def batched() -> Iterator[None]:
     statement that fails raises as Django's error when the block ends (the caller's transaction
     then rolls back as usual). Read nothing inside: a read waits for all before it."""
     if vendor() != "postgresql":
-        yield
+        with one_connection():
+            yield
         return
-    with _pipeline():
+    with one_connection(), _pipeline():
         yield
 
 

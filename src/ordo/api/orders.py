@@ -126,7 +126,6 @@ def _place(
 ) -> HttpResponse:
     actor = actor_for(request.user)
     customer = _customer_for(request, payload)
-    body = json.dumps(payload.model_dump(mode="json"), sort_keys=True)
     items = [services.ItemInput(**item.model_dump(exclude={"materials"})) for item in payload.items]
     materials = [[MaterialLine(m.sku, m.quantity) for m in item.materials] for item in payload.items]
     if may(role_of(request.user), Action.PLACE_OWN):
@@ -143,10 +142,15 @@ def _place(
         partner_code=payload.partner_code or _partner_from_link(request),
         delivery_address=payload.delivery_address,
         idempotency_key=idempotency_key,
-        request_hash=hashlib.sha256(body.encode()).hexdigest() if idempotency_key else "",
+        request_hash=_request_hash(payload) if idempotency_key else "",
         then=partial(_attach, materials, files or []),
     )
     return answer(request, order.number, 201, held=order)
+
+
+def _request_hash(payload: s.OrderIn) -> str:
+    """What a retry with the same Idempotency-Key must repeat: the request's fields, key order aside."""
+    return hashlib.sha256(json.dumps(payload.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
 def _attach(materials: list[list[MaterialLine]], files: list[Checked], order: Order) -> None:

@@ -20,7 +20,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.business.details import business
-from ordo.db import ReadShape, fetch_all, joined, read_shape, read_together, stand_in, vendor
+from ordo.db import ReadShape, fetch_all, joined, one_connection, read_shape, read_together, stand_in, vendor
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderDiscount, OrderItem, OrderLink, StatusChange
@@ -349,21 +349,22 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
         statement, probing = _joined_by_ids(vendor(), named)
         first = (statement, [*[held.pk] * probing, *ids, held.customer_id])
     relations = [(a.materials, [number]), (a.discounts, [number]), (a.links, [number] * 3)]
-    if a.probed:
-        # One statement after another: the first says which relations have rows at all.
-        rows = fetch_all(*first)
-        if not rows:
-            raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-        row, present = rows[0][:-3], rows[0][-3:]
-        items = fetch_all(a.items, [number])
-        materials, discounts, links = (
-            fetch_all(*read) if has else [] for read, has in zip(relations, present, strict=True)
-        )
-    else:
-        rows, items, materials, discounts, links = read_together([first, (a.items, [number]), *relations])
-        if not rows:
-            raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-        row = rows[0]
+    with one_connection():  # the statements below take the connection looked up once
+        if a.probed:
+            # One statement after another: the first says which relations have rows at all.
+            rows = fetch_all(*first)
+            if not rows:
+                raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+            row, present = rows[0][:-3], rows[0][-3:]
+            items = fetch_all(a.items, [number])
+            materials, discounts, links = (
+                fetch_all(*read) if has else [] for read, has in zip(relations, present, strict=True)
+            )
+        else:
+            rows, items, materials, discounts, links = read_together([first, (a.items, [number]), *relations])
+            if not rows:
+                raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+            row = rows[0]
     order = _answer_order(row, a.shapes) if held is None else _answer_held(held, row, a.shapes, named)
     _answer_relations(order, items, materials, discounts, links, a.related)
     return order

@@ -20,7 +20,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ordo.accounts.models import Customer, Partner
-from ordo.db import batched, fetch_one, insert_created, insert_plain, insert_rows, read_shape, update_fields, vendor
+from ordo.db import (
+    batched,
+    fetch_one,
+    insert_created,
+    insert_plain,
+    insert_rows,
+    one_connection,
+    read_shape,
+    update_fields,
+    vendor,
+)
 from ordo.errors import DomainError
 from ordo.jobs.runner import job_enqueue
 from ordo.kept import Kept
@@ -421,7 +431,7 @@ def order_transition(
     caller thought), ``forbidden`` (the role may not), ``guards_failed`` (naming every guard).
     ``visible`` narrows the orders the caller may touch (a selector's queryset).
     """
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=True), one_connection():
         unit = OrderUnit(lock_order(number, visible), actor=actor)
         unit.fire(transition, kind=kind, expected_status=expected_status, comment=comment)
         unit.settle()
@@ -640,7 +650,7 @@ def order_place(
     channel = channel_check(payment_channel) if payment_channel else None
     partner = partner_for_code(partner_code) if partner_code else None
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic(durable=True), one_connection():
             order = order_create(
                 actor=actor,
                 spec=spec,
