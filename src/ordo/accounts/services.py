@@ -14,7 +14,7 @@ from django.utils import timezone
 from ordo.accounts.errors import AccountErrorCode
 from ordo.accounts.models import ApiToken, Customer, Partner, Profile, Role
 from ordo.accounts.selectors import address_is
-from ordo.db import ReadShape, fetch_one, read_shape, vendor
+from ordo.db import ReadShape, fetch_one, joined, read_shape, vendor
 from ordo.errors import DomainError
 
 TOKEN_PREFIX = "ordo_"
@@ -121,8 +121,8 @@ def _live_token(key_hash: str) -> ApiToken | None:
     user = u.build(row[t.width : t.width + u.width])
     profile_row = row[t.width + u.width :]
     if profile_row[0] is not None:
-        user.profile = p.build(profile_row)
-    token.user = user
+        joined(user, "profile", p.build(profile_row))
+    joined(token, "user", user)
     return token
 
 
@@ -141,6 +141,10 @@ def _token_statement(vendor: str) -> tuple[str, tuple[ReadShape, ReadShape, Read
     return statement, (t, u, p)
 
 
+#: The kinds of customer (``Customer.Kind.values`` builds its list anew each time it is asked).
+_KINDS = frozenset(Customer.Kind.values)
+
+
 def customer_find_or_create(
     *, email: str, name: str, phone: str = "", kind: str = "person", registered_by: User | None = None
 ) -> Customer:
@@ -149,7 +153,7 @@ def customer_find_or_create(
     it, made now if there is none (``registered_by`` the employee entering the order). An account
     that has not proved the address never gets orders by it. Safe under concurrency: the unique
     constraint on records without an account decides which of two simultaneous makers wins."""
-    if kind not in Customer.Kind.values:
+    if kind not in _KINDS:
         raise AccountError(f"unknown customer kind {kind!r}")
     email = email.strip()
     new = {"email": email, "name": name, "phone": phone, "kind": kind, "registered_by": registered_by}
@@ -169,14 +173,20 @@ def customer_find_or_create(
 def _customer_by_email(email: str) -> Customer | None:
     """The earliest account that proved ``email``, else the one record without an account for it.
     One plain statement on the folded-address index: every order staff enter by an address asks it."""
+    statement, c = _by_email_statement(vendor())
+    row = fetch_one(statement, [email])
+    return None if row is None else c.build(row)
+
+
+@functools.cache
+def _by_email_statement(vendor: str) -> tuple[str, ReadShape]:
     c = read_shape(Customer, "c")
-    row = fetch_one(
+    statement = (
         f"SELECT {c.columns} FROM {connection.ops.quote_name(Customer._meta.db_table)} c "
         "WHERE LOWER(c.email) = LOWER(%s) AND (c.user_id IS NULL OR c.email_verified_at IS NOT NULL) "
-        "ORDER BY CASE WHEN c.user_id IS NULL THEN 1 ELSE 0 END, c.id LIMIT 1",
-        [email],
+        "ORDER BY CASE WHEN c.user_id IS NULL THEN 1 ELSE 0 END, c.id LIMIT 1"
     )
-    return None if row is None else c.build(row)
+    return statement, c
 
 
 def customer_create(
