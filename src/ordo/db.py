@@ -329,6 +329,8 @@ def read_together(reads: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple
     one psycopg pipeline and answered in one round trip (the API answer's five reads: 0.8 ms
     against 1.6–1.9 ms one by one, once the statements are prepared), elsewhere one by one
     (``fetch_all``). Each is logged and counted like any query while queries are logged."""
+    if not reads:
+        return []
     if vendor() != "postgresql":
         return [fetch_all(sql, params) for sql, params in reads]
     cursors = []

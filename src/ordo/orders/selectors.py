@@ -20,7 +20,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.business.details import business
-from ordo.db import ReadShape, fetch_all, joined, one_connection, read_shape, read_together, stand_in, vendor
+from ordo.db import ReadShape, joined, one_connection, read_shape, read_together, stand_in, vendor
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderDiscount, OrderItem, OrderLink, StatusChange
@@ -307,8 +307,6 @@ class _Answer:
     """The answer's statements and shapes, worked out once per process and database vendor."""
 
     order: str
-    #: Whether the first statement ends with ``_probes``: which relations have rows at all.
-    probed: bool
     items: str
     materials: str
     discounts: str
@@ -324,10 +322,9 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     draws the same JSON (a test holds it for every preset) — read by plain statements through
     shapes worked out once (``db.read_shape``): what an API answer after a write reads, where the
     ORM spent longer compiling the card's seven queries than the database spent running them. The
-    five reads each name the order by its number, so none waits for another's result: on
-    PostgreSQL they go in one round trip (``db.read_together``). On SQLite they go one after
-    another, and the first says which of materials, discounts and links the order has at all
-    (``_probes``): only those are read.
+    order's statement also says which of materials, discounts and links it has at all
+    (``_probes``); it and the items' go together (``db.read_together``: one round trip on
+    PostgreSQL), then those relations it has, together — most orders have none of them.
 
     ``held``: the order the write returned. When it holds its row as written (``as_written``: a
     placement, or a transition that ran no effect) the row is not read again — only the rows it
@@ -350,21 +347,14 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
         first = (statement, [*[held.pk] * probing, *ids, held.customer_id])
     relations = [(a.materials, [number]), (a.discounts, [number]), (a.links, [number] * 3)]
     with one_connection():  # the statements below take the connection looked up once
-        if a.probed:
-            # One statement after another: the first says which relations have rows at all.
-            rows = fetch_all(*first)
-            if not rows:
-                raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-            row, present = rows[0][:-3], rows[0][-3:]
-            items = fetch_all(a.items, [number])
-            materials, discounts, links = (
-                fetch_all(*read) if has else [] for read, has in zip(relations, present, strict=True)
-            )
-        else:
-            rows, items, materials, discounts, links = read_together([first, (a.items, [number]), *relations])
-            if not rows:
-                raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
-            row = rows[0]
+        # The order (its first statement says which of the relations have rows at all) and its
+        # items together, then those relations it has, together.
+        rows, items = read_together([first, (a.items, [number])])
+        if not rows:
+            raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
+        row, present = rows[0][:-3], rows[0][-3:]
+        found = iter(read_together([read for read, has in zip(relations, present, strict=True) if has]))
+        materials, discounts, links = (next(found) if has else [] for has in present)
     order = _answer_order(row, a.shapes) if held is None else _answer_held(held, row, a.shapes, named)
     _answer_relations(order, items, materials, discounts, links, a.related)
     return order
@@ -393,15 +383,13 @@ def _answer_statements(vendor: str) -> _Answer:
     product: Any = material._meta.get_field("product").related_model
     item, discount = read_shape(OrderItem, "r"), read_shape(OrderDiscount, "r")
     m, p, lk = read_shape(material, "m"), read_shape(product, "p"), read_shape(OrderLink, "l")
-    probed = vendor != "postgresql"
     return _Answer(
         order=(
-            f"SELECT {columns}, w.id, w.digest, iw.id, iw.digest{_probes('o.id') if probed else ''} "
+            f"SELECT {columns}, w.id, w.digest, iw.id, iw.digest{_probes('o.id')} "
             f"FROM {orders} o {joins} "
             f"JOIN {workflows} w ON w.id = o.workflow_id LEFT JOIN {workflows} iw ON iw.id = o.item_workflow_id "
             "WHERE o.number = %s"
         ),
-        probed=probed,
         items=(
             f"SELECT {item.columns} FROM {quote(OrderItem._meta.db_table)} r "
             f"WHERE r.order_id = {the_order} ORDER BY r.position"
@@ -428,9 +416,9 @@ def _answer_statements(vendor: str) -> _Answer:
 
 def _probes(order: str) -> str:
     """Columns saying whether the order (``order``: a column, or ``%s`` for its id) has materials,
-    discounts and links: where the answer's reads go one after another (SQLite), three index
-    probes in its first statement instead of three statements that mostly find nothing (11 µs
-    each). PostgreSQL sends all five reads in one round trip and asks none."""
+    discounts and links: three index probes in the answer's first statement instead of three
+    statements that mostly find nothing (11 µs each on SQLite; on PostgreSQL, where the five went
+    in one round trip, the server's work and the driver's for each of them)."""
     material: Any = OrderItem._meta.get_field("materials").related_model
     quote = connection.ops.quote_name
     materials, items = quote(material._meta.db_table), quote(OrderItem._meta.db_table)
@@ -455,7 +443,7 @@ def _joined_by_ids(vendor: str, named: tuple[str, ...]) -> tuple[str, int]:
     )
     columns = ", ".join(shapes[name].columns for name in ("customer", *named))
     customers = quote(shapes["customer"].model._meta.db_table)
-    probes = _probes("%s") if _answer_statements(vendor).probed else ""
+    probes = _probes("%s")
     statement = f"SELECT {columns}{probes} FROM {customers} j_customer {joins} WHERE j_customer.id = %s"
     return statement, probes.count("%s")
 
