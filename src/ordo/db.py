@@ -385,10 +385,8 @@ def insert_created(model: type[_M], values: Mapping[str, Any], *, related: Mappi
     given = {**values, **called} if called else values
     returned = fetch_one(returning, shape.values_from(given))
     assert returned is not None
-    instance = model.__new__(model)
-    state = instance._state = ModelState()
-    state.adding, state.db = False, connection.alias
-    state.fields_cache.update(related)
+    instance = _as_read(model, connection.alias)
+    instance._state.fields_cache.update(related)
     kept = instance.__dict__
     for attname, field, _how, _pre_save, _default in shape.steps:
         kept[attname] = given[attname] if attname in given else field.get_default()
@@ -523,6 +521,22 @@ def insert_new(model: type[models.Model], rows: Sequence[models.Model], *, retur
         return [row[0] for row in cursor.fetchall()]
 
 
+@functools.cache
+def _built_directly(model: type[models.Model]) -> bool:
+    """Whether an instance of ``model`` may be made without ``Model.__init__`` (``_as_read``): no
+    pre_init/post_init receiver would miss it. Asked once per model and process."""
+    return not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model))
+
+
+def _as_read(model: type[_M], db: str) -> _M:
+    """An instance as a read from database ``db`` leaves it, with nothing set on it yet: what
+    ``Model.__init__`` would make, without working out every field's default."""
+    instance = model.__new__(model)
+    state = instance._state = ModelState()
+    state.adding, state.db = False, db
+    return instance
+
+
 class ReadShape:
     """A model's row as the hot paths read it, worked out once per model and process: the columns
     to select and, for each that needs one, the converters the ORM would apply (dates on SQLite,
@@ -546,7 +560,7 @@ class ReadShape:
 
         # With no pre_init/post_init receiver, an instance is what Model.__init__ leaves: its state
         # and the row's values by attribute name — set directly, a third of the time.
-        self.direct = not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model))
+        self.direct = _built_directly(model)
 
     def build(self, row: Sequence[Any]) -> Any:
         values = list(row[: self.width])
@@ -557,9 +571,7 @@ class ReadShape:
             values[i] = value
         if not self.direct:
             return self.model.from_db(self.db, self.attnames, values)
-        instance = self.model.__new__(self.model)
-        state = instance._state = ModelState()
-        state.adding, state.db = False, self.db
+        instance = _as_read(self.model, self.db)
         instance.__dict__.update(zip(self.attnames, values, strict=True))
         return instance
 
@@ -589,11 +601,9 @@ def stand_in(model: type[_M], **values: Any) -> _M:
     """An instance holding only ``values``, as ``model.objects.only(*values)`` reads one (a field
     left out is read when first asked for), made without ``Model.__init__``, which works out
     every other field's default: the workflows' stand-ins of an answer took 3 % of its request."""
-    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+    if not _built_directly(model):
         return model(**values)
-    instance = model.__new__(model)
-    state = instance._state = ModelState()
-    state.adding, state.db = False, DEFAULT_DB_ALIAS
+    instance = _as_read(model, DEFAULT_DB_ALIAS)
     instance.__dict__.update(values)
     return instance
 

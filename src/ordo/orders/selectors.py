@@ -434,7 +434,7 @@ def _probes(order: str) -> str:
 def _joined_by_ids(vendor: str, named: tuple[str, ...]) -> tuple[str, int]:
     """The rows a held order names, by their ids: its customer's and those of ``named`` (of
     ``_STAFF_AND_PARTNER``, in that order), their ids first and the customer's last — and how many
-    times the order's own id is bound before them (``_probes``, where asked). Only what the order
+    times the order's own id is bound before them (``_probes``). Only what the order
     names is joined: four joins that find nothing took half the statement's time."""
     shapes = _answer_statements(vendor).shapes
     quote = connection.ops.quote_name
