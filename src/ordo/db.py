@@ -249,16 +249,18 @@ def _moment() -> Callable[[datetime], Any] | None:
         return lambda value: value
     if vendor() == "sqlite":
         zone = connection.timezone
-        # A unit of work writes its one "now" into several rows of several tables: the last one's
-        # text is kept (with the datetime itself, so the identity compared is that of a live
-        # object), one for all the shapes — each keeping its own wrote the same text three times.
-        last: list[tuple[datetime | None, str]] = [(None, "")]
+        # A unit of work writes its one "now" into several rows of several tables, between the
+        # moments it read (a stay's start): the texts of the last few instants are kept, for all
+        # the shapes. By the instant (equal datetimes are one instant, whatever their zone, and
+        # give one text here): keeping only the last one missed five times in six in a transition.
+        texts: dict[datetime, str] = {}
 
         def as_text(value: datetime) -> str:
-            seen, text = last[0]
-            if seen is not value:
-                text = str(value.astimezone(zone).replace(tzinfo=None))
-                last[0] = (value, text)
+            text = texts.get(value)
+            if text is None:
+                if len(texts) >= 32:
+                    texts.clear()
+                text = texts[value] = str(value.astimezone(zone).replace(tzinfo=None))
             return text
 
         return as_text

@@ -53,9 +53,13 @@ def test_every_shortcut_gives_what_the_field_itself_gives(model):
 
 
 def test_a_moment_written_again_and_again_is_adapted_each_time_as_the_field_would():
-    """On SQLite the last moment's text is kept for the next row (one unit's "now" goes into several)."""
+    """On SQLite the texts of recent moments are kept for the next rows (one unit's "now" goes
+    into several, between the moments it read): each is still the field's own text, for the same
+    instant given in another zone too, and after more moments than are kept."""
     moment, field = _moment(), StatusChange._meta.get_field("at")
-    for value in [*MOMENTS, *MOMENTS, MOMENTS[0], MOMENTS[0], MOMENTS[-1]]:
+    same_instant = MOMENTS[0].astimezone(ZoneInfo("Asia/Tokyo"))
+    many = [MOMENTS[0] + timedelta(seconds=i) for i in range(300)]
+    for value in [*MOMENTS, *MOMENTS, MOMENTS[0], same_instant, MOMENTS[0], MOMENTS[-1], *many, *many, same_instant]:
         assert _adapted(field, _how(field), value, moment) == field.get_db_prep_save(value, connection), value
 
 
