@@ -3,6 +3,7 @@ the field's own ``get_db_prep_save`` gives, on the database the tests run on."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, models
 
-from ordo.db import _FIELD, _adapted, _how, _insert_shape, _moment, read_shape
+from ordo.db import _FIELD, _JSON, _adapted, _how, _insert_shape, _moment, read_shape
 from ordo.notifications.models import Message
 from ordo.orders.models import Activity, Order, OrderItem, StatusChange, Stay
 
@@ -44,12 +45,51 @@ def test_every_shortcut_gives_what_the_field_itself_gives(model):
     checked, moment = 0, _moment()
     for field in model._meta.concrete_fields:
         how = _how(field)
-        if how == _FIELD:
-            continue  # adapted by the field itself
+        if how in (_FIELD, _JSON):
+            continue  # adapted by the field itself; JSON's text is compared once read back, below
         for value in [None, *candidates(field)]:
             assert _adapted(field, how, value, moment) == field.get_db_prep_save(value, connection), (field.name, value)
             checked += 1
     assert checked
+
+
+def _json_written(adapted):
+    """What a JSON column holds once written: SQLite's text, or what PostgreSQL's ``Jsonb`` sends."""
+    if isinstance(adapted, str):
+        return json.loads(adapted)
+    dumps = adapted.dumps or json.dumps
+    written = dumps(adapted.obj)
+    return json.loads(written)
+
+
+JSON_VALUES = [
+    {},
+    [],
+    {"order": 5, "status": "Отменён", "paid": "39.00", "lines": [{"sku": "MUG-01", "quantity": 2.5}], "none": None},
+    [1, -0.1, 0.1 + 0.2, 1e16, True, False, None, 'ż\n"quoted"'],
+    {1: "number key", "nested": {"deep": [[[]]]}},
+    {"big": 2**70},
+]
+
+
+@pytest.mark.parametrize("value", JSON_VALUES, ids=range(len(JSON_VALUES)))
+def test_a_json_columns_dict_or_list_reads_back_as_the_field_writes_it(value):
+    field = Message._meta.get_field("context")
+    assert _how(field) == _JSON
+    ours = _adapted(field, _JSON, value, _moment())
+    assert _json_written(ours) == _json_written(field.get_db_prep_save(value, connection))
+
+
+def test_a_json_column_refuses_what_the_field_refuses():
+    field = Message._meta.get_field("context")
+    with pytest.raises(TypeError):
+        _json_written(_adapted(field, _JSON, {"amount": Decimal("1.00")}, _moment()))
+
+
+def test_a_json_columns_other_values_go_through_the_field():
+    field = Message._meta.get_field("context")
+    assert _adapted(field, _JSON, None, _moment()) is None
+    assert _json_written(_adapted(field, _JSON, "text", _moment())) == "text"
 
 
 def test_a_moment_written_again_and_again_is_adapted_each_time_as_the_field_would():
