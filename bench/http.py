@@ -169,7 +169,7 @@ def _side_by_side(
     """The API and the bare Django view under the same load, in ``bursts`` alternating bursts of
     ``seconds / bursts`` each: this machine's speed drifts by ±15 % over tens of seconds (other
     work on the host), and two runs one after the other measured the drift as often as the code.
-    Each side's rate is its requests over its time; the shares are of each burst pair."""
+    Each side's rate is the mean of its bursts' (of equal length); the shares are of each burst pair."""
     sides: list[list[tuple[float, list[float], int]]] = [[], []]
     for _ in range(bursts):
         for side, base in enumerate((API, CEILING)):

@@ -51,10 +51,9 @@ class Renderer(JSONRenderer):
     def render(self, request: HttpRequest, data: Any, *, response_status: int) -> Any:
         try:
             return orjson.dumps(data, default=_default, option=_OPTIONS)
-        except orjson.JSONEncodeError as error:
-            if isinstance(error.__cause__, TypeError):
-                raise error.__cause__ from None  # a value nothing converts, as ninja's refuses it
-            return _ENCODER.encode(data)  # what orjson cannot write: an integer beyond 64 bits
+        except orjson.JSONEncodeError:
+            # An integer beyond 64 bits is written; a value nothing converts is refused (TypeError).
+            return _ENCODER.encode(data)
 
 
 RENDERER = Renderer()
