@@ -5,6 +5,8 @@ against ``OrderOut`` again (``api.orders.answer``), so the bytes must equal the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection, transaction
 
@@ -270,3 +272,21 @@ def test_the_answer_reads_only_the_relations_the_order_has(has, load_preset, adm
             answered = order_json(selectors.order_answer(user, number, given), actor, "pl")
         assert answered == expected
         assert len(read) == 2 + len(has), [q["sql"][:60] for q in read]
+
+
+@pytest.mark.parametrize("preset", ["shop", "smm", "print"])  # their "cancel" runs no effect
+def test_a_transition_reads_its_items_once(preset, load_preset, admin, customer, place):
+    """A transition that reads its order's items (for its guards or its messages) and runs no
+    effect answers with them: the request selects from the items' table once, and the answer
+    equals a fresh read. (After an effect the answer reads the order afresh.)"""
+    from django.test.utils import CaptureQueriesContext
+
+    load_preset(preset)
+    number = place(customer).number
+    from_items = re.compile(rf'FROM\s+"?{OrderItem._meta.db_table}"?\s', re.IGNORECASE)
+    with CaptureQueriesContext(connection) as read:
+        answered = admin.api.fire(number, "cancel")
+    assert answered.status == 200, answered.body
+    selects = [q["sql"] for q in read if from_items.search(q["sql"])]
+    assert len(selects) == 1, [s[-200:] for s in selects]
+    assert answered.body == admin.api.get(f"/orders/{number}").body

@@ -6,19 +6,15 @@ so a transition pays for one bulk INSERT, not for templates.
 
 from __future__ import annotations
 
-import functools
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
-from ordo.db import fetch_all
 from ordo.notifications.models import Channel, WebhookSubscription
-from ordo.orders.models import OrderItem
 from ordo.workflow.definition import Workflow
 
 
@@ -122,24 +118,6 @@ def specs_for(
 SNAPSHOT_ITEMS = 50
 
 
-class Line(NamedTuple):
-    name: str
-    quantity: int
-    target: str
-
-
-def lines_of(order_id: int) -> list[Line]:
-    """An order's lines as a message tells them, in their order: one plain query (a transition
-    has not read its items, and building them as models cost more than the query itself)."""
-    return [Line(*row) for row in fetch_all(_lines_sql(), [order_id])]
-
-
-@functools.cache
-def _lines_sql() -> str:
-    table = connection.ops.quote_name(OrderItem._meta.db_table)
-    return f"SELECT name, quantity, target FROM {table} WHERE order_id = %s ORDER BY position, id"
-
-
 def order_as_it_is(order: Any, items: Sequence[Any]) -> dict[str, Any]:
     """What a message says of its order, taken when its event happens (inside the transaction
     that changes the order): a message sent later by a lagging worker still tells of this moment."""
@@ -160,14 +138,15 @@ def messages_for(
     workflow: Workflow,
     item_workflow: Workflow | None,
     now: datetime,
-    items: Sequence[Any] | None = None,
+    lines: Callable[[], Sequence[Any]],
 ) -> list[dict[str, Any]]:
     """The outbox rows for ``events`` of ``order``, as plain mappings for ``db.insert_plain``, each
-    with the order as it is now (``items``: the lines, when the caller has them at hand)."""
+    with the order as it is now. ``lines``: the order's lines (anything with a name, quantity and
+    target), asked only when a message is made — a transition reads its items only then."""
     specs = specs_for(number=order.number, events=events, workflow=workflow, item_workflow=item_workflow)
     if not specs:
         return []
-    state = order_as_it_is(order, items if items is not None else lines_of(order.pk))
+    state = order_as_it_is(order, lines())
     return [
         {
             "event": spec.event,

@@ -20,7 +20,7 @@ from ordo.accounts.models import Customer, Role
 from ordo.accounts.roles import AnyUser, role_of
 from ordo.accounts.selectors import customers_matching
 from ordo.business.details import business
-from ordo.db import ReadShape, joined, one_connection, read_shape, read_together, stand_in, vendor
+from ordo.db import ReadShape, fetch_all, joined, one_connection, read_shape, read_together, stand_in, vendor
 from ordo.errors import DomainError
 from ordo.orders.errors import OrderErrorCode
 from ordo.orders.models import Order, OrderDiscount, OrderItem, OrderLink, StatusChange
@@ -328,7 +328,8 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
 
     ``held``: the order the write returned. When it holds its row as written (``as_written``: a
     placement, or a transition that ran no effect) the row is not read again — only the rows it
-    names (customer, manager, contractor, courier, partner, by their ids) and its relations.
+    names (customer, manager, contractor, courier, partner, by their ids) and its relations; nor
+    its items, when the write holds them too (``items_as_written``: a transition's).
 
     Visibility first, by the one rule: someone who does not see every order asks
     ``orders_visible_to`` whether they see this one."""
@@ -346,10 +347,15 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
         statement, probing = _joined_by_ids(vendor(), named)
         first = (statement, [*[held.pk] * probing, *ids, held.customer_id])
     relations = [(a.materials, [number]), (a.discounts, [number]), (a.links, [number] * 3)]
+    items = None if held is None else held.items_as_written
     with one_connection():  # the statements below take the connection looked up once
         # The order (its first statement says which of the relations have rows at all) and its
-        # items together, then those relations it has, together.
-        rows, items = read_together([first, (a.items, [number])])
+        # items (unless held) together, then those relations it has, together.
+        if items is None:
+            rows, item_rows = read_together([first, (a.items, [number])])
+            items = [a.related["item"].build(row) for row in item_rows]
+        else:
+            rows = fetch_all(*first)
         if not rows:
             raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
         row, present = rows[0][:-3], rows[0][-3:]
@@ -492,17 +498,16 @@ def _joined_onto(
 
 def _answer_relations(
     order: Order,
-    items_rows: list[Any],
+    items: list[OrderItem],
     material_rows: list[Any],
     discount_rows: list[Any],
     link_rows: list[Any],
     shapes: dict[str, ReadShape],
 ) -> None:
-    """The card's prefetched relations from the answer's rows: items with their materials'
-    products, discounts, links."""
-    item_shape, m_shape, p_shape = shapes["item"], shapes["material"], shapes["product"]
+    """The card's prefetched relations: its items (built, or held by the write), and from the
+    answer's rows their materials' products, discounts, links."""
+    m_shape, p_shape = shapes["material"], shapes["product"]
     material = m_shape.model
-    items = [item_shape.build(row) for row in items_rows]
     kept: dict[int, list[Any]] = {item.pk: [] for item in items}
     for r in material_rows:
         found = m_shape.build(r)

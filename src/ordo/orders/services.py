@@ -22,10 +22,12 @@ from django.utils import timezone
 from ordo.accounts.models import Customer, Partner
 from ordo.db import (
     batched,
+    fetch_all,
     fetch_one,
     insert_created,
     insert_plain,
     insert_rows,
+    joined,
     one_connection,
     read_shape,
     update_fields,
@@ -123,7 +125,7 @@ class OrderUnit:
     @property
     def items(self) -> list[OrderItem]:
         if self._items is None:
-            self._items = list(self.order.items.all())
+            self._items = items_read(self.order)
         return self._items
 
     def snapshot(self, *, status: str | None = None, with_items: bool = True, with_stock: bool = False) -> Snapshot:
@@ -350,7 +352,7 @@ class OrderUnit:
                 workflow=self.workflow,
                 item_workflow=self.item_workflow,
                 now=self.now,
-                items=self._items,
+                lines=lambda: self.items,
             )
         with batched():  # nothing below is read back: one round trip on PostgreSQL
             if self.dirty:
@@ -462,9 +464,29 @@ def item_transition(
 def _written(unit: OrderUnit) -> Order:
     """The order a transition's unit wrote, marked ``as_written`` when the instance holds its row
     as committed: the unit changed the row only through itself — status, fields it flushed — and
-    no effect ran that may have written it by another path (a payment, a stock hold)."""
+    no effect ran that may have written it by another path (a payment, a stock hold). Its items
+    go with it when the unit read them (``Order.items_as_written``): they too changed only
+    through the unit."""
     unit.order.as_written = not unit.effects_ran
+    unit.order.items_as_written = unit._items if unit.order.as_written else None
     return unit.order
+
+
+@functools.cache
+def _items_sql(vendor: str) -> str:
+    table = connection.ops.quote_name(OrderItem._meta.db_table)
+    return f"SELECT {read_shape(OrderItem, 'r').columns} FROM {table} r WHERE r.order_id = %s ORDER BY r.position"
+
+
+def items_read(order: Order) -> list[OrderItem]:
+    """``list(order.items.all())`` by a plain statement through the item's shape (``db.read_shape``):
+    a transition reads its items for its guards or its messages, and the ORM took longer to
+    compile the query than to run it. Each item knows its order, as the related manager's do."""
+    shape = read_shape(OrderItem, "r")
+    items = [shape.build(row) for row in fetch_all(_items_sql(vendor()), [order.pk])]
+    for item in items:
+        joined(item, "order", order)
+    return items
 
 
 def _next_number() -> int:
@@ -801,7 +823,7 @@ def order_create(
     if tell:
         placed = Event("order_placed", key="placed", status=order.status)
         messages = messages_for(
-            order=order, events=[placed], workflow=workflow, item_workflow=item_workflow, now=now, items=items
+            order=order, events=[placed], workflow=workflow, item_workflow=item_workflow, now=now, lines=lambda: items
         )
     item_status = item_workflow.initial if item_workflow else ""
     history = {"from_status": "", "to_status": order.status, "transition": made_by, "comment": comment}
