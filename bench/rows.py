@@ -8,10 +8,19 @@ and an outbox row."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-#: Numbers and tracking tokens of the orders written here start above the services' own.
+#: Numbers of the orders written here start above the services' own.
 NUMBERS_FROM = 90_000_000
+
+
+def tracking_token() -> str:
+    """A tracking token as the services make one (``secrets.token_urlsafe(24)``). Random, not the
+    order's number: a rising key always lands on the last page of its unique index, a random one
+    on any page — a dearer write (on SQLite a placement's bare view took 4–10 % longer with it),
+    and the one every placement pays."""
+    return secrets.token_urlsafe(24)
 
 
 class SameRows:
@@ -80,7 +89,7 @@ class SameRows:
         """One placement's rows through ``cursor`` (inside the caller's transaction); its number."""
         cursor.execute(self.counter, ["bench-rows", 1])
         number = NUMBERS_FROM + cursor.fetchone()[0]
-        row = self.changed(self.order_values, (self.number_at, number), (self.token_at, f"{tag}-{number}"))
+        row = self.changed(self.order_values, (self.number_at, number), (self.token_at, tracking_token()))
         cursor.execute(f"{self.order_sql} RETURNING id", row)
         order_id = cursor.fetchone()[0]
         items = [

@@ -80,7 +80,7 @@ def index_cost(*, count: int, template: Any) -> tuple[int, float, float]:
     (µs per row each), and how many indexes the table has."""
     from django.db import connection
 
-    from bench.rows import SameRows
+    from bench.rows import SameRows, tracking_token
     from ordo.orders.models import Order
 
     sqlite = connection.vendor == "sqlite"
@@ -89,7 +89,7 @@ def index_cost(*, count: int, template: Any) -> tuple[int, float, float]:
     with connection.cursor() as cursor:
         indexes = len(connection.introspection.get_constraints(cursor, Order._meta.db_table))
     rows = [
-        same.changed(same.order_values, (same.number_at, 80_000_000 + n), (same.token_at, f"index-cost-{n}"))
+        same.changed(same.order_values, (same.number_at, 80_000_000 + n), (same.token_at, tracking_token()))
         for n in range(count)
     ]
     cursor = connection.connection.cursor()
