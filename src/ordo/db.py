@@ -409,23 +409,95 @@ def insert_created(model: type[_M], values: Mapping[str, Any], *, related: Mappi
     For models with no ``auto_now`` field and no pre_init/post_init receiver (asserted): their
     instance holds exactly what is written (tests/services/test_db_values.py)."""
     returning, shape, pk = _created_shape(model)
-    # A default worked out each time (a new dict, the time now) is taken once, for the row and the
-    # instance alike; a constant one ``values_from`` adapts as it was adapted once per shape.
+    given = _given(shape, values)
+    returned = fetch_one(returning, shape.values_from(given))
+    assert returned is not None
+    instance = _made(shape, given, pk, returned[0])
+    instance._state.fields_cache.update(related)
+    return instance
+
+
+def _given(shape: Shape, values: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``values`` with each default worked out each time (a new dict, the time now) that they
+    leave out taken once, for the row and the instance alike; a constant one ``values_from``
+    adapts as it was adapted once per shape."""
     called = {
         attname: field.get_default()
         for attname, field, _how, _pre_save, default in shape.steps
         if default is _CALLED and attname not in values
     }
-    given = {**values, **called} if called else values
-    returned = fetch_one(returning, shape.values_from(given))
-    assert returned is not None
-    instance = _as_read(model, connection.alias)
-    instance._state.fields_cache.update(related)
+    return {**values, **called} if called else values
+
+
+def _made(shape: Shape, given: Mapping[str, Any], pk: models.Field, key: Any) -> Any:
+    """The instance of a row written from ``given`` with the id ``key``, as reading it back would
+    make it: each field not given takes its default, and a decimal has its column's places (a
+    price sent as ``39.5`` reads back as ``39.50``)."""
+    instance = _as_read(shape.model, connection.alias)
     kept = instance.__dict__
-    for attname, field, _how, _pre_save, _default in shape.steps:
-        kept[attname] = given[attname] if attname in given else field.get_default()
-    kept[pk.attname] = returned[0]
+    for attname, field, how, _pre_save, _default in shape.steps:
+        value = given[attname] if attname in given else field.get_default()
+        if how == _DECIMAL and type(value) is Decimal and value.is_finite():
+            value = value.quantize(_PLACES[field.decimal_places])  # type: ignore[attr-defined]
+        kept[attname] = value
+    kept[pk.attname] = key
     return instance
+
+
+#: A decimal column's places as the exponent ``quantize`` takes: ``_PLACES[2]`` is ``0.01``.
+_PLACES = [Decimal(1).scaleb(-places) for places in range(16)]
+
+
+def insert_returning(model: type[_M], rows: Sequence[Mapping[str, Any]], *, key: str) -> Callable[[], list[_M]]:
+    """``insert_plain`` for rows whose instances are wanted back with their ids, as
+    ``insert_created`` makes one: one ``INSERT … VALUES (…), (…) RETURNING`` the id and ``key``, a
+    column that tells the rows apart (each id goes to its row whatever order the database returns
+    them in). Inside ``batched()`` the statement goes with the others; the instances, in the rows'
+    order, come from the function returned, called after the block. A placement's answer then
+    need not read its items back."""
+    if not rows:
+        return list
+    statement, shape, pk = _returning_shape(model, len(rows), key)
+    given = [_given(shape, row) for row in rows]
+    params = [value for row in given for value in shape.values_from(row)]
+
+    def made(returned: Sequence[tuple[Any, ...]]) -> list[_M]:
+        ids = {row_key: row_id for row_id, row_key in returned}
+        return [_made(shape, row, pk, ids[row[key]]) for row in given]
+
+    if vendor() != "postgresql":
+        written = made(fetch_all(statement, params))
+        return lambda: written
+    # Its own cursor, read once the pipeline has answered (as ``read_together`` reads).
+    cursor = connection.cursor()
+    cursor.execute(statement, params)
+
+    def after() -> list[_M]:
+        try:
+            return made(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    return after
+
+
+_returning: dict[tuple[type[models.Model], str, int, str], tuple[str, Shape, models.Field]] = {}
+
+
+def _returning_shape(model: type[models.Model], count: int, key: str) -> tuple[str, Shape, models.Field]:
+    """``insert_returning``'s statement for ``count`` rows, checked and built once per model, row
+    count and process."""
+    cache_key = (model, vendor(), count, key)
+    if cache_key not in _returning:
+        pk = _created_shape(model)[2]  # the model checked as ``insert_created`` checks it
+        sql, shape = _insert_shape(model)
+        head, _, one = sql.partition(" VALUES ")
+        field = model._meta.get_field(key)
+        assert isinstance(field, models.Field)
+        quote = connection.ops.quote_name
+        returning = f"{quote(pk.column or pk.name)}, {quote(field.column or field.name)}"
+        _returning[cache_key] = (f"{head} VALUES {', '.join([one] * count)} RETURNING {returning}", shape, pk)
+    return _returning[cache_key]
 
 
 _updates: dict[tuple[type[models.Model], str, tuple[str, ...]], tuple[str, Shape]] = {}

@@ -290,3 +290,26 @@ def test_a_transition_reads_its_items_once(preset, load_preset, admin, customer,
     selects = [q["sql"] for q in read if from_items.search(q["sql"])]
     assert len(selects) == 1, [s[-200:] for s in selects]
     assert answered.body == admin.api.get(f"/orders/{number}").body
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_a_placement_answers_with_the_items_it_wrote(preset, load_preset, manager, customer):
+    """A placement's answer holds the items it wrote, each with the id its INSERT returned: the
+    request never selects from the items' table, and the answer equals a fresh read — a price
+    sent with one decimal or none shown with the column's two, each line's VAT rate as stored."""
+    from django.test.utils import CaptureQueriesContext
+
+    load_preset(preset)
+    lines = [
+        {"sku": "A-1", "name": "One", "quantity": 3, "unit_price": "39.5"},
+        {"sku": "B-2", "name": "Two", "quantity": 1, "unit_price": "7"},
+        {"sku": "C-3", "name": "Three", "quantity": 2, "unit_price": "0.05"},
+    ]
+    from_items = re.compile(rf'FROM\s+"?{OrderItem._meta.db_table}"?\s', re.IGNORECASE)
+    with CaptureQueriesContext(connection) as read:
+        placed = manager.api.post("/orders", {"customer": customer.customer.pk, "items": lines})
+    assert placed.status == 201, placed.body
+    assert not [q["sql"] for q in read if from_items.search(q["sql"])]
+    assert placed.body == manager.api.get(f"/orders/{placed.body['number']}").body
+    assert [item["unit_price"] for item in placed.body["items"]] == ["39.50", "7.00", "0.05"]
+    assert [item["sku"] for item in placed.body["items"]] == ["A-1", "B-2", "C-3"]

@@ -200,3 +200,36 @@ def test_a_row_read_through_a_shape_is_the_instance_the_orm_reads(model, load_pr
             assert (got, type(got)) == (want, type(want)), (model.__name__, field.name)
             if isinstance(want, datetime):
                 assert got.utcoffset() == want.utcoffset(), field.name
+
+
+def test_rows_written_with_returning_are_the_instances_the_orm_reads(load_preset, customer, place):
+    """``db.insert_returning`` gives each row back as reading it would: its id, every field
+    (defaults included) with its value and type — a decimal with its column's places — in the
+    order the rows were given, whichever order the database returns the ids in."""
+    from ordo import db
+
+    load_preset("shop")
+    order = place(customer)
+    rows = [
+        {"order_id": order.pk, "position": 12, "sku": "Z", "name": "Last", "quantity": 1, "unit_price": Decimal("7")},
+        {"order_id": order.pk, "position": 10, "sku": "X", "name": "One", "quantity": 2, "unit_price": Decimal("39.5")},
+        {
+            "order_id": order.pk,
+            "position": 11,
+            "sku": "Y",
+            "name": "Taxed",
+            "quantity": 3,
+            "unit_price": Decimal("0.05"),
+            "tax_rate": Decimal("23"),
+        },
+    ]
+    with db.batched():
+        written = db.insert_returning(OrderItem, rows, key="position")
+    made = written()
+    assert [item.position for item in made] == [12, 10, 11]
+    for item in made:
+        expected = OrderItem.objects.get(pk=item.pk)
+        for field in OrderItem._meta.concrete_fields:
+            got, want = getattr(item, field.attname), getattr(expected, field.attname)
+            assert (str(got), type(got)) == (str(want), type(want)), field.name
+        assert not item._state.adding

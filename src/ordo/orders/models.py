@@ -212,8 +212,8 @@ class Order(models.Model):
     #: instance holds exactly what its row now holds (``services.order_place``, ``services._written``):
     #: the API's answer need not read it again.
     as_written = False
-    #: Not a column: the items such an order's transition read, as their rows now hold them (None:
-    #: it read none); the answer need not read them again either.
+    #: Not a column: the items such an order's placement wrote or its transition read, as their
+    #: rows now hold them (None: it read none); the answer need not read them again either.
     items_as_written: list[OrderItem] | None = None
 
     class Meta:

@@ -329,7 +329,7 @@ def order_answer(user: AnyUser, number: int, held: Order | None = None) -> Order
     ``held``: the order the write returned. When it holds its row as written (``as_written``: a
     placement, or a transition that ran no effect) the row is not read again — only the rows it
     names (customer, manager, contractor, courier, partner, by their ids) and its relations; nor
-    its items, when the write holds them too (``items_as_written``: a transition's).
+    its items, when the write holds them too (``items_as_written``: a placement's, a transition's).
 
     Visibility first, by the one rule: someone who does not see every order asks
     ``orders_visible_to`` whether they see this one."""

@@ -26,6 +26,7 @@ from ordo.db import (
     fetch_one,
     insert_created,
     insert_plain,
+    insert_returning,
     insert_rows,
     joined,
     one_connection,
@@ -827,8 +828,8 @@ def order_create(
         )
     item_status = item_workflow.initial if item_workflow else ""
     history = {"from_status": "", "to_status": order.status, "transition": made_by, "comment": comment}
-    with batched():  # nothing below is read back: one round trip on PostgreSQL
-        insert_plain(
+    with batched():  # one round trip on PostgreSQL; the items' ids are read after it
+        written_items = insert_returning(
             OrderItem,
             [
                 {
@@ -847,6 +848,7 @@ def order_create(
                 }
                 for position, (i, rate) in enumerate(zip(items, taxes, strict=True), start=1)
             ],
+            key="position",
         )
         insert_plain(
             StatusChange,
@@ -867,6 +869,7 @@ def order_create(
             ],
         )
         insert_plain(Message, messages)
+    order.items_as_written = written_items()
     return order
 
 
