@@ -197,6 +197,21 @@ class Shape:
             default = _CALLED if callable(f.default) else _adapted(f, how, f.get_default(), self.moment)
             self.steps.append((f.attname, f, how, needs_pre_save, default))
 
+    @functools.cached_property
+    def as_made(self) -> tuple[dict[str, Any], list[tuple[str, Decimal]]]:
+        """What ``_made`` sets besides the values written, worked out once per shape: the defaults
+        that are not called (Django hands out that same value each time it is asked) and each
+        decimal column's places as the exponent ``quantize`` takes (``0.01``)."""
+        constants = {
+            attname: field.get_default() for attname, field, _h, _p, default in self.steps if default is not _CALLED
+        }
+        places = [
+            (attname, Decimal(1).scaleb(-field.decimal_places))
+            for attname, field, how, _p, _d in self.steps
+            if how == _DECIMAL and isinstance(field, models.DecimalField)
+        ]
+        return constants, places
+
     def values(self, row: models.Model, *, add: bool = True) -> list[Any]:
         out = []
         for attname, field, how, needs_pre_save, _default in self.steps:
@@ -435,17 +450,15 @@ def _made(shape: Shape, given: Mapping[str, Any], pk: models.Field, key: Any) ->
     price sent as ``39.5`` reads back as ``39.50``)."""
     instance = _as_read(shape.model, connection.alias)
     kept = instance.__dict__
-    for attname, field, how, _pre_save, _default in shape.steps:
-        value = given[attname] if attname in given else field.get_default()
-        if how == _DECIMAL and type(value) is Decimal and value.is_finite():
-            value = value.quantize(_PLACES[field.decimal_places])  # type: ignore[attr-defined]
-        kept[attname] = value
+    constants, places = shape.as_made
+    kept.update(constants)
+    kept.update(given)
+    for attname, exponent in places:
+        value = kept[attname]
+        if type(value) is Decimal and value.is_finite():
+            kept[attname] = value.quantize(exponent)
     kept[pk.attname] = key
     return instance
-
-
-#: A decimal column's places as the exponent ``quantize`` takes: ``_PLACES[2]`` is ``0.01``.
-_PLACES = [Decimal(1).scaleb(-places) for places in range(16)]
 
 
 def insert_returning(model: type[_M], rows: Sequence[Mapping[str, Any]], *, key: str) -> Callable[[], list[_M]]:
