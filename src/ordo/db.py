@@ -699,7 +699,10 @@ def _quicker(convert: Callable[..., Any]) -> Callable[..., Any]:
     """``convert``, or a quicker one that gives the same where one is known: SQLite's moments
     (``convert_datetimefield_value``) asked for the settings and the connection's zone, through
     two lazy proxies, for each of the dozen moments of a hot path's rows (a fifth of building
-    them). tests/services/test_db_values.py holds the rows built equal to the ORM's."""
+    them); its decimals are remembered (``_remembered``). tests/services/test_db_values.py holds
+    the rows built equal to the ORM's."""
+    if vendor() == "sqlite" and ".get_decimalfield_converter." in getattr(convert, "__qualname__", ""):
+        return _remembered(convert)
     if getattr(convert, "__name__", "") != "convert_datetimefield_value" or vendor() != "sqlite":
         return convert
     if not settings.USE_TZ:
@@ -714,6 +717,28 @@ def _quicker(convert: Callable[..., Any]) -> Callable[..., Any]:
         return value if value.utcoffset() is not None else value.replace(tzinfo=zone)
 
     return moment
+
+
+def _remembered(convert: Callable[..., Any]) -> Callable[..., Any]:
+    """SQLite's converter of one decimal column (a number stored as an integer or a float, made a
+    ``Decimal`` with the column's places), remembering what it gave for the last numbers it saw:
+    an order's row holds seven sums, most of them 0 and the rest repeated from its lines, and each
+    conversion (a float's digits, then ``quantize``) took a microsecond. A ``Decimal`` cannot
+    change, so one serves every row that holds the number. A float zero is converted each time:
+    ``-0.0`` equals ``0.0`` as a key but not as a decimal."""
+    seen: dict[int | float, Decimal] = {}
+
+    def decimal(value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or (type(value) is float and value == 0):
+            return convert(value, expression, connection)
+        found = seen.get(value)
+        if found is None:
+            if len(seen) >= 4096:
+                seen.clear()
+            found = seen[value] = convert(value, expression, connection)
+        return found
+
+    return decimal
 
 
 def stand_in(model: type[_M], **values: Any) -> _M:

@@ -233,3 +233,18 @@ def test_rows_written_with_returning_are_the_instances_the_orm_reads(load_preset
             got, want = getattr(item, field.attname), getattr(expected, field.attname)
             assert (str(got), type(got)) == (str(want), type(want)), field.name
         assert not item._state.adding
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite stores decimals as numbers")
+def test_a_remembered_decimal_is_what_django_converts_the_number_to(load_preset):
+    """A decimal column's numbers are converted once and remembered: asked again — and after
+    other numbers — each gives what Django's own converter gives, places and sign included, a
+    float zero of either sign each time as Django has it."""
+    shape = read_shape(Order, "r")
+    _index, converters, column = next(c for c in shape.converters if shape.attnames[c[0]] == "subtotal")
+    (remembered,) = converters
+    django_converts = connection.ops.get_decimalfield_converter(column)
+    numbers = [0, 0.0, -0.0, 1, 1.0, 39.5, 0.001, 0.005, 12345678.91, 211.5, -3.25, 10**9]
+    for number in [*numbers, *reversed(numbers), *numbers]:
+        got, want = remembered(number, column, connection), django_converts(number, column, connection)
+        assert (str(got), type(got)) == (str(want), type(want)), number
