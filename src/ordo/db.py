@@ -196,6 +196,8 @@ class Shape:
             # A default that is not called (a constant, or none: None or "") is adapted once here.
             default = _CALLED if callable(f.default) else _adapted(f, how, f.get_default(), self.moment)
             self.steps.append((f.attname, f, how, needs_pre_save, default))
+        #: The fields whose default is worked out each time it is taken (``_given``).
+        self.called = [(attname, field) for attname, field, _h, _p, default in self.steps if default is _CALLED]
 
     @functools.cached_property
     def as_made(self) -> tuple[dict[str, Any], list[tuple[str, Decimal]]]:
@@ -436,11 +438,7 @@ def _given(shape: Shape, values: Mapping[str, Any]) -> Mapping[str, Any]:
     """``values`` with each default worked out each time (a new dict, the time now) that they
     leave out taken once, for the row and the instance alike; a constant one ``values_from``
     adapts as it was adapted once per shape."""
-    called = {
-        attname: field.get_default()
-        for attname, field, _how, _pre_save, default in shape.steps
-        if default is _CALLED and attname not in values
-    }
+    called = {attname: field.get_default() for attname, field in shape.called if attname not in values}
     return {**values, **called} if called else values
 
 
@@ -701,11 +699,11 @@ def _quicker(convert: Callable[..., Any]) -> Callable[..., Any]:
     two lazy proxies, for each of the dozen moments of a hot path's rows (a fifth of building
     them); its decimals are remembered (``_remembered``). tests/services/test_db_values.py holds
     the rows built equal to the ORM's."""
-    if vendor() == "sqlite" and ".get_decimalfield_converter." in getattr(convert, "__qualname__", ""):
-        return _remembered(convert)
-    if getattr(convert, "__name__", "") != "convert_datetimefield_value" or vendor() != "sqlite":
+    if vendor() != "sqlite":
         return convert
-    if not settings.USE_TZ:
+    if ".get_decimalfield_converter." in getattr(convert, "__qualname__", ""):
+        return _remembered(convert)
+    if getattr(convert, "__name__", "") != "convert_datetimefield_value" or not settings.USE_TZ:
         return convert
     zone = connection.timezone
 
