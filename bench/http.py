@@ -59,21 +59,22 @@ class Client:
         self.base = base
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
+    def _send(self, path: str, body: dict) -> tuple[int, bytes]:
+        self.conn.request("POST", f"{self.base}{path}", body=json.dumps(body), headers=self.headers)
+        response = self.conn.getresponse()
+        return response.status, response.read()
+
     def post(self, path: str, body: dict) -> tuple[int, float]:
         """The answer's status and how long it took; its body is read whole and left unparsed, so
         the load generator — on the same two cores as the server — spends the same on the API's
         order (2–3 kB of JSON) as on the bare view's few bytes."""
         started = time.perf_counter()
-        self.conn.request("POST", f"{self.base}{path}", body=json.dumps(body), headers=self.headers)
-        response = self.conn.getresponse()
-        response.read()
-        return response.status, time.perf_counter() - started
+        status, _ = self._send(path, body)
+        return status, time.perf_counter() - started
 
     def place(self) -> int:
         """A new order's number (a transition client's setup, not timed)."""
-        self.conn.request("POST", f"{self.base}/orders", body=json.dumps(ORDER), headers=self.headers)
-        response = self.conn.getresponse()
-        return int(json.loads(response.read())["number"])
+        return int(json.loads(self._send("/orders", ORDER)[1])["number"])
 
 
 WEBHOOK_SECRET = "whsec_bench"
