@@ -292,6 +292,29 @@ def test_a_transition_reads_its_items_once(preset, load_preset, admin, customer,
     assert answered.body == admin.api.get(f"/orders/{number}").body
 
 
+def test_a_transition_asks_for_its_items_beside_the_lock(load_preset, admin, customer, place, monkeypatch):
+    """The row lock and the items go to the database together (``db.read_together``: one round
+    trip on PostgreSQL), the items named by the order's number; nothing else reads them."""
+    from ordo.orders import services
+
+    load_preset("shop")
+    number = place(customer).number
+    asked: list[list[str]] = []
+    read_together = services.read_together
+
+    def recorded(reads):
+        asked.append([sql for sql, _ in reads])
+        return read_together(reads)
+
+    monkeypatch.setattr(services, "read_together", recorded)
+    assert admin.api.fire(number, "cancel").status == 200
+    ((lock, items),) = asked
+    assert "FOR UPDATE" in lock or connection.vendor == "sqlite"
+    assert "WHERE o.number" in lock
+    assert OrderItem._meta.db_table in items
+    assert "WHERE number = " in items
+
+
 @pytest.mark.parametrize("preset", PRESETS)
 def test_a_placement_answers_with_the_items_it_wrote(preset, load_preset, manager, customer):
     """A placement's answer holds the items it wrote, each with the id its INSERT returned: the

@@ -215,6 +215,9 @@ class Order(models.Model):
     #: Not a column: the items such an order's placement wrote or its transition read, as their
     #: rows now hold them (None: it read none); the answer need not read them again either.
     items_as_written: list[OrderItem] | None = None
+    #: Not a column: the items ``services.lock_order(with_items=True)`` read under the row's lock
+    #: (None: it was not asked to).
+    items_locked: list[OrderItem] | None = None
 
     class Meta:
         indexes = [

@@ -31,6 +31,7 @@ from ordo.db import (
     joined,
     one_connection,
     read_shape,
+    read_together,
     update_fields,
     vendor,
 )
@@ -111,7 +112,7 @@ class OrderUnit:
             if order.item_workflow_id is not None
             else None
         )
-        self._items: list[OrderItem] | None = None
+        self._items: list[OrderItem] | None = order.items_locked
         #: Rows to write at ``flush``, as plain mappings (``db.insert_plain``).
         self.history: list[dict[str, Any]] = []
         self.stays: list[dict[str, Any]] = []
@@ -397,7 +398,7 @@ def _lock_sql(vendor: str) -> str:
     )
 
 
-def lock_order(number: int, visible: QuerySet[Order] | None = None) -> Order:
+def lock_order(number: int, visible: QuerySet[Order] | None = None, *, with_items: bool = False) -> Order:
     """Fetch and lock an order row with its workflows' digests, in one query.
 
     Raw SQL because this is the hottest query of every write: the ORM spends four times longer
@@ -406,15 +407,25 @@ def lock_order(number: int, visible: QuerySet[Order] | None = None) -> Order:
     mapping of columns to fields on every call.
     ``visible`` (a visibility selector's queryset) makes an order the caller may not see "not found";
     one that filters nothing (whoever sees every order) costs no query.
+    ``with_items``: its items too, read once the row is locked (``Order.items_locked``) — on
+    PostgreSQL in the lock's round trip (``db.read_together``) rather than one of their own.
     """
     row = None
     if visible is None or not visible.query.has_filters() or visible.filter(number=number).exists():
-        row = fetch_one(_lock_sql(vendor()), [number])
+        if with_items:
+            rows, item_rows = read_together(
+                [(_lock_sql(vendor()), [number]), (_items_by_number_sql(vendor()), [number])]
+            )
+            row = rows[0] if rows else None
+        else:
+            row = fetch_one(_lock_sql(vendor()), [number])
     if row is None:
         raise DomainError(OrderErrorCode.NOT_FOUND, f"Order {number} not found.")
     shape = read_shape(Order, "o")
     order = shape.build(row)
     order.workflow_digest, order.item_workflow_digest = row[shape.width], row[shape.width + 1]
+    if with_items:
+        order.items_locked = _items_built(order, item_rows)
     return order
 
 
@@ -435,7 +446,8 @@ def order_transition(
     ``visible`` narrows the orders the caller may touch (a selector's queryset).
     """
     with transaction.atomic(durable=True), one_connection():
-        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        # With its items: its guards and messages may ask for them, and the caller shows them.
+        unit = OrderUnit(lock_order(number, visible, with_items=True), actor=actor)
         unit.fire(transition, kind=kind, expected_status=expected_status, comment=comment)
         unit.settle()
         unit.flush()
@@ -455,7 +467,7 @@ def item_transition(
     """Fire an item-workflow transition on one item; the order's event rules then settle
     (the last item to finish completes the order)."""
     with transaction.atomic(durable=True):
-        unit = OrderUnit(lock_order(number, visible), actor=actor)
+        unit = OrderUnit(lock_order(number, visible, with_items=True), actor=actor)
         unit.fire_item(unit.item(item_id), transition, expected_status=expected_status, comment=comment)
         unit.settle()
         unit.flush()
@@ -479,12 +491,23 @@ def _items_sql(vendor: str) -> str:
     return f"SELECT {read_shape(OrderItem, 'r').columns} FROM {table} r WHERE r.order_id = %s ORDER BY r.position"
 
 
+@functools.cache
+def _items_by_number_sql(vendor: str) -> str:
+    """``_items_sql`` naming the order by its number: sent beside the lock, before its id is known."""
+    orders = connection.ops.quote_name(Order._meta.db_table)
+    return _items_sql(vendor).replace("r.order_id = %s", f"r.order_id = (SELECT id FROM {orders} WHERE number = %s)")
+
+
 def items_read(order: Order) -> list[OrderItem]:
     """``list(order.items.all())`` by a plain statement through the item's shape (``db.read_shape``):
     a transition reads its items for its guards or its messages, and the ORM took longer to
     compile the query than to run it. Each item knows its order, as the related manager's do."""
+    return _items_built(order, fetch_all(_items_sql(vendor()), [order.pk]))
+
+
+def _items_built(order: Order, rows: list[tuple[Any, ...]]) -> list[OrderItem]:
     shape = read_shape(OrderItem, "r")
-    items = [shape.build(row) for row in fetch_all(_items_sql(vendor()), [order.pk])]
+    items = [shape.build(row) for row in rows]
     for item in items:
         joined(item, "order", order)
     return items
