@@ -396,10 +396,7 @@ def _answer_statements(vendor: str) -> _Answer:
             f"JOIN {workflows} w ON w.id = o.workflow_id LEFT JOIN {workflows} iw ON iw.id = o.item_workflow_id "
             "WHERE o.number = %s"
         ),
-        items=(
-            f"SELECT {item.columns} FROM {quote(OrderItem._meta.db_table)} r "
-            f"WHERE r.order_id = {the_order} ORDER BY r.position"
-        ),
+        items=items_statement(vendor, by_number=True),
         materials=(
             f"SELECT {m.columns}, {p.columns} FROM {quote(material._meta.db_table)} m "
             f"JOIN {quote(product._meta.db_table)} p ON p.id = m.product_id "
@@ -417,6 +414,19 @@ def _answer_statements(vendor: str) -> _Answer:
         ),
         shapes=shapes,
         related={"item": item, "material": m, "product": p, "discount": discount, "link": lk},
+    )
+
+
+@functools.cache
+def items_statement(vendor: str, *, by_number: bool = False) -> str:
+    """An order's items in position order, in the columns of ``read_shape(OrderItem, "r")``; the
+    order named by its id, or ``by_number`` — as the answer's reads and a transition's beside its
+    row lock (``services.lock_order``) name it, before its id is known."""
+    quote = connection.ops.quote_name
+    order = f"(SELECT id FROM {quote(Order._meta.db_table)} WHERE number = %s)" if by_number else "%s"
+    return (
+        f"SELECT {read_shape(OrderItem, 'r').columns} FROM {quote(OrderItem._meta.db_table)} r "
+        f"WHERE r.order_id = {order} ORDER BY r.position"
     )
 
 

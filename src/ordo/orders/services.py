@@ -61,6 +61,7 @@ from ordo.orders.models import (
 from ordo.orders.models import Workflow as WorkflowRow
 from ordo.orders.permissions import Action, require
 from ordo.orders.pricing import percent_of, tier_reached
+from ordo.orders.selectors import items_statement
 from ordo.orders.snapshots import items_short, order_snapshot
 from ordo.orders.workflows import compiled_by_digest
 from ordo.payments.errors import PaymentErrorCode
@@ -414,7 +415,7 @@ def lock_order(number: int, visible: QuerySet[Order] | None = None, *, with_item
     if visible is None or not visible.query.has_filters() or visible.filter(number=number).exists():
         if with_items:
             rows, item_rows = read_together(
-                [(_lock_sql(vendor()), [number]), (_items_by_number_sql(vendor()), [number])]
+                [(_lock_sql(vendor()), [number]), (items_statement(vendor(), by_number=True), [number])]
             )
             row = rows[0] if rows else None
         else:
@@ -485,24 +486,11 @@ def _written(unit: OrderUnit) -> Order:
     return unit.order
 
 
-@functools.cache
-def _items_sql(vendor: str) -> str:
-    table = connection.ops.quote_name(OrderItem._meta.db_table)
-    return f"SELECT {read_shape(OrderItem, 'r').columns} FROM {table} r WHERE r.order_id = %s ORDER BY r.position"
-
-
-@functools.cache
-def _items_by_number_sql(vendor: str) -> str:
-    """``_items_sql`` naming the order by its number: sent beside the lock, before its id is known."""
-    orders = connection.ops.quote_name(Order._meta.db_table)
-    return _items_sql(vendor).replace("r.order_id = %s", f"r.order_id = (SELECT id FROM {orders} WHERE number = %s)")
-
-
 def items_read(order: Order) -> list[OrderItem]:
     """``list(order.items.all())`` by a plain statement through the item's shape (``db.read_shape``):
     a transition reads its items for its guards or its messages, and the ORM took longer to
     compile the query than to run it. Each item knows its order, as the related manager's do."""
-    return _items_built(order, fetch_all(_items_sql(vendor()), [order.pk]))
+    return _items_built(order, fetch_all(items_statement(vendor()), [order.pk]))
 
 
 def _items_built(order: Order, rows: list[tuple[Any, ...]]) -> list[OrderItem]:
