@@ -53,8 +53,9 @@ class Message(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     # No database constraint: writers name subscriptions from a cache a few seconds old, and a row
     # for a subscription deleted meanwhile must not fail the order's transaction. The relay skips it.
+    # Indexed only where set (message_subscription): e-mails and texts, most messages, name none.
     subscription = models.ForeignKey(
-        WebhookSubscription, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False
+        WebhookSubscription, null=True, blank=True, on_delete=models.SET_NULL, db_constraint=False, db_index=False
     )
     context = models.JSONField(default=dict)
     #: Unique: the same event is never queued twice for the same recipient and channel. Also the
@@ -78,6 +79,9 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["status", "available_at"], name="message_due"),
             models.Index(fields=["order", "id"], name="message_order"),
+            models.Index(
+                fields=["subscription"], name="message_subscription", condition=models.Q(subscription__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

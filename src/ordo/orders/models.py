@@ -144,8 +144,11 @@ class Order(models.Model):
     type = models.CharField(max_length=30)
     source = models.CharField(max_length=10, choices=Source.choices)
     workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, related_name="orders")
+    # item_workflow, courier, partner: indexed only where set (order_item_workflow, order_courier,
+    # order_partner) — most orders name none of them, and an index of their NULLs cost every
+    # placement a page of its own for nothing a query asks.
     item_workflow = models.ForeignKey(
-        Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="item_orders"
+        Workflow, null=True, blank=True, on_delete=models.PROTECT, related_name="item_orders", db_index=False
     )
     status = models.CharField(max_length=50)
     status_since = models.DateTimeField()
@@ -184,14 +187,16 @@ class Order(models.Model):
         db_index=False,
     )
     courier = models.ForeignKey(
-        "delivery.Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+        "delivery.Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders", db_index=False
     )
     delivery_address = models.TextField(blank=True)
     #: The address case-folded (``ordo.search.fold``), written with it: the desk's search by address
     #: compares with a plain LIKE, which both databases run at C speed.
     address_folded = models.TextField(blank=True, editable=False)
     language = models.CharField(max_length=8, default="en")
-    partner = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    partner = models.ForeignKey(
+        Partner, null=True, blank=True, on_delete=models.PROTECT, related_name="orders", db_index=False
+    )
     external_number = models.CharField(max_length=64, blank=True, db_index=True)
     placed_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
@@ -225,8 +230,17 @@ class Order(models.Model):
             models.Index(fields=["status", "status_since"], name="order_status_since"),
             models.Index(fields=["payment_status", "id"], name="order_payment_status"),
             models.Index(fields=["customer", "id"], name="order_customer"),
-            models.Index(fields=["manager", "id"], name="order_manager"),
-            models.Index(fields=["contractor", "id"], name="order_contractor"),
+            # Keys an order may leave empty are indexed only where set (a lookup by a key never asks
+            # for the empty ones): every placement and transition skips them.
+            models.Index(fields=["manager", "id"], name="order_manager", condition=models.Q(manager__isnull=False)),
+            models.Index(
+                fields=["contractor", "id"], name="order_contractor", condition=models.Q(contractor__isnull=False)
+            ),
+            models.Index(
+                fields=["item_workflow"], name="order_item_workflow", condition=models.Q(item_workflow__isnull=False)
+            ),
+            models.Index(fields=["courier"], name="order_courier", condition=models.Q(courier__isnull=False)),
+            models.Index(fields=["partner"], name="order_partner", condition=models.Q(partner__isnull=False)),
             models.Index(fields=["placed_at"], name="order_placed_at"),
             # The desk's "longest waiting first" sort.
             models.Index(fields=["status_since", "id"], name="order_waiting"),
@@ -287,7 +301,10 @@ class StatusChange(models.Model):
         VERSION = "version", "Version"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history", db_index=False)  # history_order
-    item = models.ForeignKey(OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history")
+    # Indexed only where set (history_item): an order's own status changes, most of them, name no item.
+    item = models.ForeignKey(
+        OrderItem, null=True, blank=True, on_delete=models.CASCADE, related_name="history", db_index=False
+    )
     at = models.DateTimeField()
     from_status = models.CharField(max_length=50, blank=True)
     to_status = models.CharField(max_length=50)
@@ -300,7 +317,10 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["order", "id"], name="history_order")]
+        indexes = [
+            models.Index(fields=["order", "id"], name="history_order"),
+            models.Index(fields=["item"], name="history_item", condition=models.Q(item__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '·'} → {self.to_status} ({self.transition}, {self.actor_name})"
