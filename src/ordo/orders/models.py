@@ -231,7 +231,7 @@ class Order(models.Model):
             models.Index(fields=["payment_status", "id"], name="order_payment_status"),
             models.Index(fields=["customer", "id"], name="order_customer"),
             # Keys an order may leave empty are indexed only where set (a lookup by a key never asks
-            # for the empty ones): every placement and transition skips them.
+            # for the empty ones): a placement that leaves them empty writes nothing to them.
             models.Index(fields=["manager", "id"], name="order_manager", condition=models.Q(manager__isnull=False)),
             models.Index(
                 fields=["contractor", "id"], name="order_contractor", condition=models.Q(contractor__isnull=False)
