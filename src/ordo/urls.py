@@ -8,7 +8,7 @@ from ordo.catalog.views import alert_page
 from ordo.delivery.views import courier_page
 from ordo.documents.views import archive_download
 from ordo.portal.forms import OutboxPasswordResetForm
-from ordo.web.views import switch_language
+from ordo.web.views import icon, switch_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("stock-alerts/<str:token>", alert_page, name="stock-alert"),
     path("files/archives/<int:number>", archive_download, name="print-archive"),
     path("language", switch_language, name="set_language"),
+    path("favicon.ico", icon),
     # Sign-in for staff and customers alike (throttled by django-axes), and password reset by e-mail.
     path(
         "signin",

@@ -396,3 +396,18 @@ def test_where_the_type_gives_no_personal_manager_a_lone_customer_gets_none(load
     anna = make_person("anna-customer", "customer")
     number = anna.api.post("/orders", {"items": [MUG]}).body["number"]
     assert Order.objects.get(number=number).manager is None
+
+
+def test_pages_name_their_icon_and_the_browsers_guess_finds_it(load_preset):
+    """Every page links Ordo's icon; a client that asks /favicon.ico without reading the page
+    (bookmarks, feed readers, old browsers) is sent to the same icon rather than a 404."""
+    load_preset("shop")
+    client = Client()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', client.get("/shop").content.decode())
+    assert icon is not None
+    found = client.get(icon.group(1))
+    assert found.status_code == 200
+    assert found["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in b"".join(found.streaming_content)
+    guessed = client.get("/favicon.ico")
+    assert (guessed.status_code, guessed["Location"]) == (301, icon.group(1))

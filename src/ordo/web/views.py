@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -18,3 +19,9 @@ def switch_language(request: HttpRequest) -> HttpResponse:
         Profile.objects.filter(user=request.user).update(language=code)
         Customer.objects.filter(user=request.user).update(language=code)
     return response
+
+
+def icon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, asked by clients that have not read a page's ``<link rel="icon">``
+    (bookmarks, feed readers): the icon the pages name."""
+    return HttpResponsePermanentRedirect(static("ordo/icon.svg"))
