@@ -3,6 +3,8 @@ their numbers as tables, CSV downloads, and nobody else's orders."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -49,6 +51,18 @@ def test_staff_land_on_the_dashboard_with_todays_figures_and_the_period(shop, ma
 def test_the_dashboard_speaks_the_users_language(shop, manager):
     page = text_of(signed_in(manager, "fi").get("/desk/dashboard"))
     assert "Tänään" in page
+
+
+def test_the_periods_ends_read_as_dates_not_as_directions(shop, manager):
+    """English says "From" and "To" for a period's ends here, a step's statuses in the workflow
+    editor and a parcel's sender and recipient on the packing slip: other languages need a word
+    for each (Polish "Dokąd" is where to, Finnish "Lähettäjä" the sender)."""
+    assert re.search(r"\bOd\b.*\bDo\b", text_of(signed_in(manager, "pl").get("/desk/dashboard")))
+    finnish = text_of(signed_in(manager, "fi").get("/desk/dashboard"))
+    assert "Alkaen" in finnish
+    assert "Asti" in finnish
+    assert "Lähettäjä" not in finnish
+    assert "Minne" not in finnish
 
 
 def test_contractors_do_not_read_the_figures(shop, make_person):

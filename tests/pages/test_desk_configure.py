@@ -95,6 +95,23 @@ def test_an_admin_adds_a_status_and_a_step_publishes_and_fires_it(shop, admin, m
     assert StatusChange.objects.filter(order=order, kind="version").count() == 1
 
 
+def test_the_editor_names_guards_effects_and_statuses_in_the_page_language(shop, admin, browser_of):
+    """An owner reads what a step checks and does, not the engine's codes; the code stays beside
+    the name (the configuration file and the API use it)."""
+    page = text_of(browser_of(admin, "pl").get("/desk/workflows/shop/edit"))
+    assert "Opłacone w całości" in page
+    assert "paid_in_full" in page
+    assert "Wydaj dokumenty" in page
+    assert "issue_documents" in page
+    assert "issue_documents: kinds" not in page
+    assert "Tylko ze statusu Nowe" in page, "a narrower role's status by its label"
+    assert "From new only" not in page
+    assert "Tylko ze statusu new" not in page
+    # A step's ends read as statuses, not as a period's dates or a parcel's sender and recipient.
+    assert "Ze statusów" in page
+    assert "Do statusu" in page
+
+
 def test_a_draft_with_problems_shows_them_and_cannot_be_published(shop, admin, browser_of):
     desk = browser_of(admin)
     desk.get("/desk/workflows/shop/edit")

@@ -7,7 +7,7 @@ Every page asks the one permission rule (``Action.CONFIGURE``); every write is o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from datetime import date
 from functools import wraps
@@ -71,6 +71,23 @@ def _refused(request: HttpRequest, error: DomainError) -> None:
 
 
 # -- the workflow editor ---------------------------------------------------------------------------
+
+
+def _refs_named(registered: Iterable[str], names: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Guards or effects as the editor lists them: by their names in the page's language, each
+    with its code and its parameters (``edit.PARAMS``), named too."""
+    refs = [
+        {
+            "code": code,
+            "name": str(names.get(code, code)),
+            "params": [
+                (param, shape, str(labels.PARAM_NAME.get(param, param)))
+                for param, shape in edit.PARAMS.get(code, {}).items()
+            ],
+        }
+        for code in registered
+    ]
+    return sorted(refs, key=lambda ref: ref["name"])
 
 
 def _ref_map(refs: list[Any]) -> dict[str, dict[str, Any]]:
@@ -150,9 +167,9 @@ def _editor(view: versions.DraftView, lang: str) -> dict[str, Any]:
             for t in transitions
         ],
         "roles": [(r, str(labels.ROLE.get(r, r))) for r in edit.ROLES],
-        "guards": sorted(GUARDS),
-        "effects": sorted(EFFECTS),
-        "params": edit.PARAMS,
+        "status_label": dict(status_names),
+        "guards": _refs_named(GUARDS, labels.GUARD_NAME),
+        "effects": _refs_named(EFFECTS, labels.EFFECT_NAME),
         "events": sorted(KNOWN_EVENTS),
         "recipients": [(r, str(labels.RECIPIENT.get(r, r))) for r in sorted(RECIPIENTS)],
         "event_rules": [

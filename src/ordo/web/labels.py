@@ -130,6 +130,38 @@ GUARD = {
     "materials_short": _("Every material is in stock."),
 }
 
+#: What each guard asks of the order, as the workflow editor names it (GUARD above says why it failed).
+GUARD_NAME = {
+    "has_items": _("The order has items"),
+    "paid_in_full": _("Paid in full"),
+    "paid_or_deferred": _("Paid, or on deferred payment"),
+    "all_items_final": _("Every item is finished"),
+    "stock_checked": _("The stock check has finished"),
+    "materials_in_stock": _("Every material is in stock"),
+    "materials_short": _("Some material is short"),
+}
+
+#: What each effect does in the step's transaction, as the workflow editor names it.
+EFFECT_NAME = {
+    "check_stock": _("Check the stock in the background"),
+    "release_stock": _("Give back the stock held for the order"),
+    "consume_stock": _("Take the held stock out of the warehouse"),
+    "take_materials": _("Hold the items' materials"),
+    "set_issue_date": _("Set the issue date to now"),
+    "credit_wallet": _("Credit the customer's wallet (a top-up)"),
+    "refund_item": _("Refund the item"),
+    "start_items": _("Start the order's items"),
+    "issue_documents": _("Issue documents"),
+    "correct_invoice": _("Correct the invoice"),
+}
+
+#: The parameters of guards and effects (workflow.edit.PARAMS), as the workflow editor names them.
+PARAM_NAME = {
+    "catalog_only": _("catalogue products only"),
+    "kinds": _("which (invoice, contract, act)"),
+    "transition": _("the items' step (default: start)"),
+}
+
 ERROR = {
     "not_found": _("Not found."),
     "wrong_status": _("The order has moved on: it is no longer in a status this step starts from."),
