@@ -104,6 +104,7 @@ def test_the_editor_names_guards_effects_and_statuses_in_the_page_language(shop,
     assert "Wydaj dokumenty" in page
     assert "issue_documents" in page
     assert "issue_documents: kinds" not in page
+    assert "Część zamówienia opłacona (payment.partially_paid)" in page
     assert "Tylko ze statusu Nowe" in page, "a narrower role's status by its label"
     assert "From new only" not in page
     assert "Tylko ze statusu new" not in page

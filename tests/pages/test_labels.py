@@ -11,10 +11,11 @@ from ordo.documents.errors import DocumentErrorCode
 from ordo.orders.effects import EFFECTS
 from ordo.orders.errors import OrderErrorCode
 from ordo.payments.errors import PaymentErrorCode
-from ordo.web.labels import EFFECT_NAME, ERROR, EVENT, GUARD_NAME, PARAM_NAME, error_message
+from ordo.web.labels import EFFECT_NAME, ERROR, EVENT, GUARD_NAME, PARAM_NAME, RULE_EVENT, error_message
 from ordo.workflow.definition import NOTIFICATION_EVENTS
 from ordo.workflow.edit import PARAMS
 from ordo.workflow.guards import GUARDS
+from ordo.workflow.loader import KNOWN_EVENTS
 
 CODES = [
     code
@@ -55,11 +56,12 @@ def test_every_guard_effect_and_parameter_has_a_name_for_the_workflow_editor():
     assert sorted(set(EFFECTS) - set(EFFECT_NAME)) == []
     assert sorted(set(named) - set(GUARDS) - set(EFFECTS)) == [], "a name for something no longer registered"
     assert sorted({p for params in PARAMS.values() for p in params} - set(PARAM_NAME)) == []
+    assert sorted(KNOWN_EVENTS ^ set(RULE_EVENT)) == [], "each event a rule may listen to, named"
 
 
 @pytest.mark.parametrize("language", ["ru", "pl", "fi"])
 def test_the_workflow_editors_names_are_translated(language):
-    names = {**GUARD_NAME, **EFFECT_NAME, **{f"param {k}": v for k, v in PARAM_NAME.items()}}
+    names = {**GUARD_NAME, **EFFECT_NAME, **RULE_EVENT, **{f"param {k}": v for k, v in PARAM_NAME.items()}}
     with translation.override("en"):
         english = {code: str(text) for code, text in names.items()}
     with translation.override(language):

@@ -170,7 +170,7 @@ def _editor(view: versions.DraftView, lang: str) -> dict[str, Any]:
         "status_label": dict(status_names),
         "guards": _refs_named(GUARDS, labels.GUARD_NAME),
         "effects": _refs_named(EFFECTS, labels.EFFECT_NAME),
-        "events": sorted(KNOWN_EVENTS),
+        "events": sorted(((e, str(labels.RULE_EVENT.get(e, e))) for e in KNOWN_EVENTS), key=lambda pair: pair[1]),
         "recipients": [(r, str(labels.RECIPIENT.get(r, r))) for r in sorted(RECIPIENTS)],
         "event_rules": [
             {"on": e.get("on", ""), "fire": list(e.get("fire") or [])}

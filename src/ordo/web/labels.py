@@ -155,6 +155,16 @@ EFFECT_NAME = {
     "correct_invoice": _("Correct the invoice"),
 }
 
+#: What an event rule of a workflow listens to (workflow.loader.KNOWN_EVENTS), as the editor names it.
+RULE_EVENT = {
+    "payment.paid": _("The order is paid in full"),
+    "payment.partially_paid": _("Part of the order is paid"),
+    "payment.refunded": _("The payment is refunded"),
+    "payment.partially_refunded": _("Part of the payment is refunded"),
+    "items.all_final": _("Every item is finished"),
+    "stock.arrived": _("The stock the order waits for arrived"),
+}
+
 #: The parameters of guards and effects (workflow.edit.PARAMS), as the workflow editor names them.
 PARAM_NAME = {
     "catalog_only": _("catalogue products only"),
