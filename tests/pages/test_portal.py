@@ -106,6 +106,7 @@ def test_customer_submits_and_launches_a_furniture_order_in_the_portal(
     history = text_of(portal.get(f"/orders/{order.number}"))
     assert "Under review" in history
     assert "mark-manager" not in history  # customers do not see who on the staff did what
+    assert "by hand" not in history  # nor how: a step taken by hand, by a rule or by a timer is one step to them
 
 
 def test_a_refused_customer_transition_is_explained(load_preset, customer, place, browser_of):

@@ -55,9 +55,9 @@ def order_timeline(order: Order, *, audience: Audience, language: str) -> list[E
     for row in history_rows(order, internal=staff):
         target = label(row["to"], item=row["item"] is not None)
         title = f"{row['item_name']}: {target}" if row["item_name"] else target
-        detail = str(labels.HISTORY_KIND.get(row["kind"], row["kind"]))
-        if row["comment"]:
-            detail = f"{detail} · {row['comment']}"
+        # Staff read how the status changed (by hand, a rule, a timer); a customer reads the comment.
+        how = str(labels.HISTORY_KIND.get(row["kind"], row["kind"])) if staff else ""
+        detail = " · ".join(part for part in (how, row["comment"]) if part)
         entries.append(Entry(row["at"], "status", title, detail, who(row["actor"])))
     channels = {c.code: label_for(c.labels, language, c.code) for c in PaymentChannel.objects.all()}
     for entry in order.ledger.select_related("recorded_by").order_by("id"):
