@@ -106,6 +106,34 @@ def test_guest_opens_the_tracking_link_of_an_smm_order_and_sees_item_statuses(
     shot(page, "tracking-phone")
 
 
+def test_an_orders_items_with_long_post_links_fit_a_phone_in_the_desk_and_the_portal(
+    load_preset, customer, manager, place, signed_in, shot
+):
+    """A stacked table's cell holds several pieces (a name, a SKU, a post's link, a status with its
+    buttons): they flow beside the cell's label and a long link wraps, rather than the table
+    growing wider than the phone and its prices and buttons being cut off at the edge."""
+    load_preset("smm")
+    link = "https://example.org/a-rather-long/path/to/the-customers-post/1234567890"
+    order = place(
+        customer,
+        items=[
+            {"sku": "VIEWS-10K", "name": "10 000 video views", "quantity": 1, "unit_price": "9.90", "target": link},
+            {"sku": "FOLLOW-1K", "name": "1000 followers", "quantity": 1, "unit_price": "12.00", "target": link},
+        ],
+    )
+    cut_off = """() => Array.from(document.querySelectorAll('table.stack td'))
+        .filter(cell => cell.getBoundingClientRect().right > window.innerWidth + 1).length"""
+    for person, path, name in (
+        (manager, f"/desk/orders/{order.number}", "desk-card-items-fi-360"),
+        (customer, f"/orders/{order.number}", "portal-order-items-fi-360"),
+    ):
+        page = signed_in(person, "fi", width=360)
+        page.goto(path)
+        expect(page.locator("table.stack").first).to_contain_text("12,00")
+        assert page.evaluate(cut_off) == 0, f"{path}: cells run past the phone's edge"
+        shot(page, name)
+
+
 def test_courier_marks_an_order_delivered_from_the_link_on_a_phone(
     load_preset, manager, customer, place, page_for, shot
 ):
