@@ -73,6 +73,11 @@ def _refused(request: HttpRequest, error: DomainError) -> None:
 # -- the workflow editor ---------------------------------------------------------------------------
 
 
+def _by_label(codes: Iterable[str], names: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(code, name)`` pairs for a select, by their names in the page's language."""
+    return sorted(((code, str(names.get(code, code))) for code in codes), key=lambda pair: pair[1])
+
+
 def _refs_named(registered: Iterable[str], names: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Guards or effects as the editor lists them: by their names in the page's language, each
     with its code and its parameters (``edit.PARAMS``), named too."""
@@ -170,7 +175,7 @@ def _editor(view: versions.DraftView, lang: str) -> dict[str, Any]:
         "status_label": dict(status_names),
         "guards": _refs_named(GUARDS, labels.GUARD_NAME),
         "effects": _refs_named(EFFECTS, labels.EFFECT_NAME),
-        "events": sorted(((e, str(labels.RULE_EVENT.get(e, e))) for e in KNOWN_EVENTS), key=lambda pair: pair[1]),
+        "events": _by_label(KNOWN_EVENTS, labels.RULE_EVENT),
         "recipients": [(r, str(labels.RECIPIENT.get(r, r))) for r in sorted(RECIPIENTS)],
         "event_rules": [
             {"on": e.get("on", ""), "fire": list(e.get("fire") or [])}
@@ -414,7 +419,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 def _events() -> list[tuple[str, str]]:
-    return sorted(((e, str(labels.MESSAGE_EVENT.get(e, e))) for e in wording.EVENTS), key=lambda pair: pair[1])
+    return _by_label(wording.EVENTS, labels.MESSAGE_EVENT)
 
 
 def _names() -> dict[str, str]:
